@@ -1,0 +1,156 @@
+"""Engines, sessions and migrations for one database URL (SQLite by default, PostgreSQL tested).
+
+Users give plain URLs (`sqlite:///file.db`, `postgresql://host/db`); the async driver
+(aiosqlite, psycopg 3) and the sync one used by Alembic are chosen here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from redhive.errors import DatabaseError, InvalidInput
+
+__all__ = ["HEAD_REVISION", "Database", "async_url", "describe_db_error", "sync_url"]
+
+#: The newest Alembic revision; a test checks it matches the migrations folder.
+HEAD_REVISION = "0001_runs"
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except Exception:
+        raise InvalidInput(
+            f"REDHIVE_DATABASE_URL '{url}' is not a database URL; use sqlite:///path/to/file.db "
+            "or postgresql://user@host/dbname."
+        ) from None
+
+
+def async_url(url: str) -> URL:
+    parsed = _parse(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise InvalidInput(f"Database '{backend}' is not supported: use SQLite or PostgreSQL.")
+
+
+def sync_url(url: str) -> URL:
+    parsed = async_url(url)
+    return parsed.set(drivername="sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql+psycopg")
+
+
+def describe_db_error(exc: BaseException, url: str) -> DatabaseError:
+    """One sentence for the database failures users meet: unwritable, locked, unreachable."""
+    shown = _parse(url).render_as_string(hide_password=True)
+    message = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in message or "busy" in message:
+        return DatabaseError(
+            f"The database {shown} is locked by another process: wait for it to finish, "
+            "or point REDHIVE_DATABASE_URL at another database."
+        )
+    if "readonly" in message or "read-only" in message or "unable to open" in message \
+            or "permission denied" in message:
+        return DatabaseError(
+            f"The database {shown} cannot be written (check the file and folder permissions), "
+            "or set REDHIVE_DATABASE_URL to a writable location."
+        )
+    if "connection" in message or "connect" in message:
+        return DatabaseError(
+            f"Cannot connect to the database {shown}: check that the server runs and the URL is right."
+        )
+    return DatabaseError(f"The database {shown} failed: {str(getattr(exc, 'orig', exc)).strip()}.")
+
+
+class Database:
+    """An async engine + session factory for one URL; `ensure_schema()` migrates to head."""
+
+    def __init__(self, url: str, *, busy_timeout: float = 10.0) -> None:
+        self.url = url
+        self.busy_timeout = busy_timeout
+        self.is_sqlite = async_url(url).get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": busy_timeout}
+        self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A transaction scope: commits on success, rolls back on error (the CLI's session scope)."""
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
+            raise describe_db_error(exc, self.url) from None
+
+    async def ensure_schema(self) -> None:
+        """Create or upgrade the schema with Alembic unless it is already at head."""
+        if self.is_sqlite:
+            self._prepare_sqlite_file()
+        try:
+            async with self.engine.connect() as conn:
+                current = await conn.run_sync(_current_revision)
+            if current == HEAD_REVISION:
+                return
+            async with self.engine.begin() as conn:
+                await conn.run_sync(_upgrade)
+        except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
+            raise describe_db_error(exc, self.url) from None
+
+    def _prepare_sqlite_file(self) -> None:
+        database = async_url(self.url).database
+        if not database or database == ":memory:":
+            return
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"Cannot create the folder {folder} for the database ({exc.strerror}): "
+                "set REDHIVE_HOME or REDHIVE_DATABASE_URL to a writable location."
+            ) from None
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _current_revision(conn: Any) -> str | None:
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
+
+
+def _upgrade(conn: Any) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")

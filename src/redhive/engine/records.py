@@ -1,0 +1,45 @@
+"""What the engine produces per attempt: a flat record, streamed to a sink in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+__all__ = ["AttemptRecord", "AttemptSink"]
+
+
+@dataclass(slots=True)
+class AttemptRecord:
+    id: str
+    seq: int
+    suite: str
+    probe_id: str
+    risk_area: str
+    attack: str
+    target: str
+    repeat: int
+    outcome: str
+    prompt: str
+    response: str
+    error: str | None
+    evidence: str
+    latency_ms: float
+    input_tokens: int
+    output_tokens: int
+    created_at: float  # UNIX seconds
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AttemptSink(Protocol):
+    """Where a run's attempts go (the database for the CLI and server, a file or memory for tests)."""
+
+    async def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of these attempt ids are already stored (for resume)."""
+        ...
+
+    async def write(self, records: Sequence[AttemptRecord]) -> None:
+        """Store a batch durably; ids already stored are ignored, never duplicated."""
+        ...

@@ -1,0 +1,91 @@
+"""Pacing and retries around target calls: per-target concurrency, requests-per-minute and
+exponential backoff with full jitter that honours Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from redhive.engine.targets.base import Target
+from redhive.engine.types import Completion, GenerationParams, Message
+from redhive.errors import TargetUnreachable, TransientTargetError
+
+__all__ = ["RateLimiter", "TargetGate", "backoff_delay"]
+
+
+def backoff_delay(attempt: int, *, base: float = 0.5, cap: float = 30.0, retry_after: float | None = None,
+                  rng: random.Random | None = None) -> float:
+    """Delay before retry number `attempt` (0-based): full jitter over base*2^attempt, capped;
+    a server's Retry-After is a floor, never shortened by jitter."""
+    ceiling = min(cap, base * (2**attempt))
+    delay = (rng or random).uniform(0, ceiling)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, cap * 4))
+    return delay
+
+
+class RateLimiter:
+    """Token bucket: at most `rpm` requests per minute, bursts up to `burst`."""
+
+    def __init__(self, rpm: float, burst: int | None = None) -> None:
+        self.rate = rpm / 60.0
+        self.capacity = float(burst if burst is not None else max(1, int(self.rate)))
+        self.tokens = self.capacity
+        self.updated = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+                self.updated = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+class TargetGate:
+    """Calls one target within its concurrency and rate limits, retrying transient failures.
+
+    Retries cover `TransientTargetError` (429, 5xx, timeouts, dropped connections) and
+    `TargetUnreachable` (refused connections); the last failure is raised unchanged.
+    """
+
+    def __init__(self, target: Target, *, sleep: Any = asyncio.sleep) -> None:
+        opts = target.options
+        self.target = target
+        self.semaphore = asyncio.Semaphore(max(1, opts.concurrency))
+        self.limiter = RateLimiter(opts.rpm) if opts.rpm else None
+        self.max_retries = max(0, opts.max_retries)
+        self.timeout = opts.timeout
+        self.retries = 0
+        self._sleep = sleep
+
+    async def generate(self, messages: Sequence[Message], params: GenerationParams,
+                       tools: Sequence[dict[str, Any]] | None = None) -> Completion:
+        attempt = 0
+        while True:
+            try:
+                async with self.semaphore:
+                    if self.limiter is not None:
+                        await self.limiter.acquire()
+                    try:
+                        return await asyncio.wait_for(
+                            self.target.generate(messages, params=params, tools=tools), self.timeout
+                        )
+                    except TimeoutError:
+                        raise TransientTargetError(
+                            f"{self.target.spec} did not answer within {self.timeout:g} s."
+                        ) from None
+            except (TransientTargetError, TargetUnreachable) as exc:
+                if attempt >= self.max_retries:
+                    raise
+                retry_after = exc.retry_after if isinstance(exc, TransientTargetError) else None
+                self.retries += 1
+                await self._sleep(backoff_delay(attempt, retry_after=retry_after))
+                attempt += 1

@@ -1,0 +1,192 @@
+"""The async runner: executes a plan against targets with bounded concurrency, scores each
+attempt as it completes and streams records to a sink in batches (memory stays flat).
+
+Resume: the plan is walked in chunks and ids already in the sink are skipped, so a run killed at
+any point re-executes only what was never stored. Fatal target failures (bad credentials, an
+endpoint that cannot be reached after retries) stop the run after storing what finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from redhive.engine.plan import Plan, PlannedAttempt
+from redhive.engine.records import AttemptRecord, AttemptSink
+from redhive.engine.resilience import TargetGate
+from redhive.engine.scorers.base import Detector, Outcome, ScoreContext, build_detector, decide_outcome
+from redhive.engine.scorers.refusal import is_refusal
+from redhive.engine.stats import OutcomeCounts
+from redhive.engine.suites.schema import Probe
+from redhive.engine.targets.base import Target
+from redhive.engine.types import GenerationParams, Message, Usage
+from redhive.errors import TargetAuthError, TargetError, TargetRejected, TargetUnreachable
+
+__all__ = ["Runner", "RunnerResult"]
+
+ProgressFn = Callable[[AttemptRecord], None]
+
+
+def is_fatal(exc: TargetError) -> bool:
+    """Failures that every further request would repeat: stop the run instead of recording them."""
+    return isinstance(exc, TargetAuthError | TargetUnreachable) or (
+        isinstance(exc, TargetRejected) and exc.fatal
+    )
+
+
+@dataclass(slots=True)
+class RunnerResult:
+    counts: OutcomeCounts = field(default_factory=OutcomeCounts)
+    skipped: int = 0  # already stored before this invocation (resume)
+    usage: Usage = field(default_factory=Usage)
+    retries: int = 0
+
+
+class Runner:
+    def __init__(
+        self,
+        plan: Plan,
+        targets: Mapping[str, Target],
+        sink: AttemptSink,
+        *,
+        params: GenerationParams | None = None,
+        concurrency: int = 32,
+        batch_size: int = 256,
+        flush_interval: float = 0.5,
+        chunk_size: int = 2048,
+        on_progress: ProgressFn | None = None,
+    ) -> None:
+        self.plan = plan
+        self.gates = {spec: TargetGate(t) for spec, t in targets.items()}
+        self.sink = sink
+        self.params = params or GenerationParams()
+        self.concurrency = max(1, concurrency)
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.chunk_size = chunk_size
+        self.on_progress = on_progress
+        self.result = RunnerResult()
+        self._buffer: list[AttemptRecord] = []
+        self._detectors: dict[str, Detector] = {}
+        self._prefix: dict[str, tuple[Message, ...]] = {}
+        self._flush_lock = asyncio.Lock()
+        self._fatal: TargetError | None = None
+
+    async def run(self) -> RunnerResult:
+        queue: asyncio.Queue[PlannedAttempt | None] = asyncio.Queue(maxsize=self.concurrency * 2)
+        producer = asyncio.create_task(self._produce(queue))
+        workers = [asyncio.create_task(self._work(queue)) for _ in range(self.concurrency)]
+        flusher = asyncio.create_task(self._flush_periodically())
+        try:
+            await asyncio.gather(producer, *workers)
+        finally:
+            for task in (producer, *workers, flusher):
+                task.cancel()
+            await asyncio.gather(producer, *workers, flusher, return_exceptions=True)
+            await asyncio.shield(self._flush())
+            for detector in self._detectors.values():
+                await detector.aclose()
+            self.result.retries = sum(g.retries for g in self.gates.values())
+        if self._fatal is not None:
+            raise self._fatal
+        return self.result
+
+    async def _produce(self, queue: asyncio.Queue[PlannedAttempt | None]) -> None:
+        for chunk in _chunks(iter(self.plan), self.chunk_size):
+            if self._fatal is not None:
+                break
+            done = await self.sink.existing([a.id for a in chunk])
+            self.result.skipped += len(done)
+            for item in chunk:
+                if item.id not in done:
+                    await queue.put(item)
+        for _ in range(self.concurrency):
+            await queue.put(None)
+
+    async def _work(self, queue: asyncio.Queue[PlannedAttempt | None]) -> None:
+        while (item := await queue.get()) is not None:
+            if self._fatal is not None:
+                continue
+            record = await self._execute(item)
+            if record is None:
+                continue
+            self.result.counts.add(record.outcome)
+            self._buffer.append(record)
+            if self.on_progress is not None:
+                self.on_progress(record)
+            if len(self._buffer) >= self.batch_size:
+                await self._flush()
+
+    async def _execute(self, item: PlannedAttempt) -> AttemptRecord | None:
+        probe = item.probe
+        gate = self.gates[item.target]
+        prefix = self._prefix.get(probe.id)
+        if prefix is None:
+            prefix = self._prefix[probe.id] = _prefix_messages(probe)
+        prompts = [item.chain.convert(p) for p in probe.prompts]
+        responses: list[str] = []
+        usage = Usage()
+        error: str | None = None
+        started = time.perf_counter()
+        try:
+            for prompt in prompts:
+                completion = await gate.generate((*prefix, Message("user", prompt)), self.params)
+                responses.append(completion.text)
+                usage.add(completion.usage)
+        except TargetError as exc:
+            if is_fatal(exc):
+                self._fatal = self._fatal or exc
+                return None
+            error = exc.message
+        latency_ms = (time.perf_counter() - started) * 1000
+        self.result.usage.add(usage)
+        if error is not None:
+            outcome, evidence = Outcome.ERROR, ""
+        else:
+            detector = self._detectors.get(probe.id)
+            if detector is None:
+                detector = self._detectors[probe.id] = build_detector(probe)
+            detection = await detector.detect(ScoreContext(probe, prompts, responses))
+            outcome = decide_outcome(detection, any(is_refusal(r) for r in responses))
+            evidence = detection.evidence
+        return AttemptRecord(
+            id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
+            attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=outcome.value,
+            prompt=_join(probe, prompts), response=_join(probe, responses), error=error,
+            evidence=evidence, latency_ms=round(latency_ms, 3), input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens, created_at=time.time(),
+        )
+
+    async def _flush(self) -> None:
+        async with self._flush_lock:
+            if not self._buffer:
+                return
+            batch, self._buffer = self._buffer, []
+            await self.sink.write(batch)
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_interval)
+            await self._flush()
+
+
+def _prefix_messages(probe: Probe) -> tuple[Message, ...]:
+    out: list[Message] = []
+    if probe.system:
+        out.append(Message("system", probe.fill(probe.system)))
+    out.extend(Message(m.role, probe.fill(m.content)) for m in probe.messages)
+    return tuple(out)
+
+
+def _join(probe: Probe, texts: Sequence[str]) -> str:
+    if not probe.variants:
+        return texts[0] if texts else ""
+    return "\n\n".join(f"[{v.label}]\n{t}" for v, t in zip(probe.variants, texts, strict=False))
+
+
+def _chunks(items: Iterator[PlannedAttempt], size: int) -> Iterator[list[PlannedAttempt]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk

@@ -1,0 +1,68 @@
+"""Detectors decide whether a probe's goal was reached; `decide_outcome` turns that into one of
+five outcomes that are never conflated (DESIGN §6)."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from redhive.engine import registry
+from redhive.engine.suites.schema import Probe
+
+__all__ = ["Detection", "Detector", "Outcome", "ScoreContext", "build_detector", "decide_outcome"]
+
+
+class Outcome(StrEnum):
+    SUCCESS = "success"  # the probe's goal was reached: a flaw shows
+    REFUSED = "refused"  # the target refused
+    RESISTED = "resisted"  # answered without refusing, goal not reached
+    UNSCORABLE = "unscorable"  # answered, but no verdict could be reached
+    ERROR = "error"  # no usable answer (endpoint failure after retries)
+
+
+@dataclass(slots=True, frozen=True)
+class ScoreContext:
+    probe: Probe
+    prompts: Sequence[str]
+    responses: Sequence[str]
+
+
+@dataclass(slots=True, frozen=True)
+class Detection:
+    """`success` is None when the detector cannot decide (e.g. no decision could be parsed)."""
+
+    success: bool | None
+    evidence: str = ""
+
+
+class Detector(abc.ABC):
+    name: str = ""
+
+    @abc.abstractmethod
+    async def detect(self, ctx: ScoreContext) -> Detection: ...
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (a judge's connection)."""
+
+
+def build_detector(probe: Probe) -> Detector:
+    """Instantiate the probe's detector, with `{canary}` filled in its string parameters."""
+    spec = probe.detector
+    params: dict[str, Any] = {
+        k: probe.fill(v) if isinstance(v, str) else v for k, v in spec.params().items()
+    }
+    factory = registry.get("scorer", spec.type)
+    detector: Detector = factory(**params)
+    return detector
+
+
+def decide_outcome(detection: Detection, refused: bool) -> Outcome:
+    """A positive detection wins over a refusal (a refusal that leaks the secret still leaks it)."""
+    if detection.success is None:
+        return Outcome.UNSCORABLE
+    if detection.success:
+        return Outcome.SUCCESS
+    return Outcome.REFUSED if refused else Outcome.RESISTED

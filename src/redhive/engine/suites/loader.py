@@ -1,0 +1,148 @@
+"""Load suites from YAML/JSONL files or built-in names; every problem names the file and line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from redhive.engine.suites.schema import Probe, Suite
+from redhive.errors import NotFound, SuiteFileError
+
+__all__ = ["BUILTIN_DIR", "builtin_names", "load_suite", "load_suites"]
+
+BUILTIN_DIR = Path(__file__).parent / "data"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.name for p in BUILTIN_DIR.iterdir() if p.is_dir() and (p / "suite.yaml").exists())
+
+
+def load_suites(refs: Iterable[str]) -> list[Suite]:
+    return [load_suite(ref) for ref in refs]
+
+
+def load_suite(ref: str) -> Suite:
+    """A built-in suite name (`core`), or a path to a .yaml/.yml/.jsonl file or a suite directory."""
+    path = Path(ref)
+    if ref in builtin_names():
+        return _load_dir(BUILTIN_DIR / ref)
+    if path.is_dir():
+        return _load_dir(path)
+    if path.is_file():
+        if path.suffix == ".jsonl":
+            return _load_jsonl(path)
+        if path.suffix in (".yaml", ".yml"):
+            return _load_yaml_suite(path)
+        raise SuiteFileError(str(path), None, "unsupported file type; use .yaml, .yml or .jsonl.")
+    known = ", ".join(builtin_names())
+    raise NotFound(f"No suite '{ref}': it is neither a built-in suite ({known}) nor an existing file or folder.")
+
+
+def _load_dir(folder: Path) -> Suite:
+    header, _ = _read_yaml(folder / "suite.yaml")
+    if not isinstance(header, dict):
+        raise SuiteFileError(str(folder / "suite.yaml"), 1, "expected a mapping with name and description.")
+    probes: list[Probe] = []
+    for file in sorted(folder.glob("*.yaml")):
+        if file.name == "suite.yaml":
+            continue
+        data, root = _read_yaml(file)
+        if not isinstance(data, list):
+            raise SuiteFileError(str(file), 1, "expected a list of probes.")
+        for index, item in enumerate(data):
+            probes.append(_probe(item, file, lambda loc, i=index: _line_of(root, (i, *loc))))
+    return _suite({**header, "probes": probes}, folder / "suite.yaml", lambda loc: None)
+
+
+def _load_yaml_suite(path: Path) -> Suite:
+    data, root = _read_yaml(path)
+    if isinstance(data, list):  # a bare list of probes: the file stem names the suite
+        data = {"name": _slug(path.stem), "probes": data}
+    if not isinstance(data, dict):
+        raise SuiteFileError(str(path), 1, "expected a mapping with 'name' and 'probes', or a list of probes.")
+    return _suite(data, path, lambda loc: _line_of(root, loc))
+
+
+def _load_jsonl(path: Path) -> Suite:
+    probes: list[Probe] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SuiteFileError(str(path), number, f"invalid JSON ({exc.msg}).") from None
+            probes.append(_probe(item, path, lambda loc, n=number: n))
+    if not probes:
+        raise SuiteFileError(str(path), None, "the file holds no probes.")
+    return _suite({"name": _slug(path.stem), "probes": probes}, path, lambda loc: None)
+
+
+def _probe(item: Any, path: Path, line_of: Any) -> Probe:
+    try:
+        return Probe.model_validate(item)
+    except ValidationError as exc:
+        raise _from_validation(exc, path, line_of) from None
+
+
+def _suite(data: dict[str, Any], path: Path, line_of: Any) -> Suite:
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as exc:
+        raise _from_validation(exc, path, line_of) from None
+
+
+def _from_validation(exc: ValidationError, path: Path, line_of: Any) -> SuiteFileError:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    field = ".".join(str(p) for p in loc) or "probe"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        msg = "this required field is missing"
+    elif err["type"] == "extra_forbidden":
+        msg = "unknown field (check its spelling against the suite schema in docs/suites.md)"
+    return SuiteFileError(str(path), line_of(loc), f"{field}: {msg}.")
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SuiteFileError(str(path), None, f"cannot read the file ({exc.strerror}).") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SuiteFileError(str(path), line, f"invalid YAML ({problem}).") from None
+    return data, root
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Walk a composed YAML node along a pydantic error location; the deepest line found wins."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def _slug(stem: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in stem.lower()).strip("-") or "suite"

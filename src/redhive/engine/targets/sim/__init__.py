@@ -1,0 +1,45 @@
+"""Simulated targets `sim:naive`, `sim:guarded`, `sim:hardened`: deterministic models with planted
+weaknesses (DESIGN §7, docs/sim-targets.md), so scans work offline and tests have ground truth."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from redhive.engine.registry import target
+from redhive.engine.targets.base import Target, TargetOptions
+from redhive.engine.targets.sim.behaviour import BEHAVIOURS, respond
+from redhive.engine.targets.sim.reading import read
+from redhive.engine.types import Completion, GenerationParams, Message, Usage
+from redhive.errors import NotFound
+
+__all__ = ["SimTarget"]
+
+
+class SimTarget(Target):
+    """A simulated chat model. `extra={"latency_ms": N}` adds a fixed delay per request."""
+
+    def __init__(self, model: str, options: TargetOptions) -> None:
+        super().__init__(f"sim:{model}", options)
+        self.model = model
+        self.latency = float(options.extra.get("latency_ms", 0)) / 1000
+
+    async def generate(self, messages: Sequence[Message], *, params: GenerationParams,
+                       tools: Sequence[dict[str, Any]] | None = None) -> Completion:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        text = respond(self.model, read(messages))
+        prompt_chars = sum(len(m.content or "") for m in messages)
+        # Simulated token counts: about four characters per token.
+        usage = Usage(input_tokens=prompt_chars // 4 + 1, output_tokens=len(text) // 4 + 1)
+        return Completion(text=text, usage=usage, finish_reason="stop", model=self.spec)
+
+
+@target("sim")
+def create(model: str, options: TargetOptions) -> Target:
+    if model not in BEHAVIOURS:
+        raise NotFound(
+            f"Unknown simulated target 'sim:{model}'. Known: {', '.join('sim:' + m for m in BEHAVIOURS)}."
+        )
+    return SimTarget(model, options)

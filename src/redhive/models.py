@@ -1,0 +1,5 @@
+"""Imports every domain's tables so that Base.metadata is complete (for Alembic and tests)."""
+
+from redhive.runs.models import Attempt, Run
+
+__all__ = ["Attempt", "Run"]

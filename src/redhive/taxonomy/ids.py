@@ -1,0 +1,69 @@
+"""OWASP Top 10 for LLM Applications 2025, the MITRE ATLAS techniques redhive maps to, hazard
+classes and risk areas (shared/reference/flaw-management.md §2.4–2.5, DESIGN §8)."""
+
+from __future__ import annotations
+
+import re
+
+OWASP_LLM_2025: dict[str, str] = {
+    "LLM01:2025": "Prompt Injection",
+    "LLM02:2025": "Sensitive Information Disclosure",
+    "LLM03:2025": "Supply Chain",
+    "LLM04:2025": "Data and Model Poisoning",
+    "LLM05:2025": "Improper Output Handling",
+    "LLM06:2025": "Excessive Agency",
+    "LLM07:2025": "System Prompt Leakage",
+    "LLM08:2025": "Vector and Embedding Weaknesses",
+    "LLM09:2025": "Misinformation",
+    "LLM10:2025": "Unbounded Consumption",
+}
+
+# MITRE ATLAS data 5.6.0: the techniques redhive's probes map to.
+ATLAS_TECHNIQUES: dict[str, str] = {
+    "AML.T0024": "Exfiltration via AI Inference API",
+    "AML.T0043": "Craft Adversarial Data",
+    "AML.T0048": "External Harms",
+    "AML.T0051": "LLM Prompt Injection",
+    "AML.T0051.000": "LLM Prompt Injection: Direct",
+    "AML.T0051.001": "LLM Prompt Injection: Indirect",
+    "AML.T0053": "AI Agent Tool Invocation",
+    "AML.T0054": "LLM Jailbreak",
+    "AML.T0056": "Extract LLM System Prompt",
+    "AML.T0057": "LLM Data Leakage",
+    "AML.T0062": "Discover LLM Hallucinations",
+    "AML.T0065": "LLM Prompt Crafting",
+    "AML.T0066": "Retrieval Content Crafting",
+    "AML.T0068": "LLM Prompt Obfuscation",
+    "AML.T0069": "Discover LLM System Information",
+    "AML.T0070": "RAG Poisoning",
+}
+
+HAZARD_CLASSES: dict[str, str] = {
+    "HZ0": "public-safe",
+    "HZ1": "sensitive (privacy, proprietary)",
+    "HZ2": "dual-use operational",
+    "HZ3": "catastrophic-uplift",
+}
+
+RISK_AREAS: dict[str, str] = {
+    "system_prompt_leakage": "System-prompt leakage",
+    "sensitive_information": "Sensitive-information disclosure (planted PII)",
+    "prompt_injection_direct": "Direct prompt injection",
+    "prompt_injection_indirect": "Indirect prompt injection through documents",
+    "jailbreak": "Policy jailbreak (surrogate forbidden content)",
+    "misinformation": "Misinformation (false premise)",
+    "bias": "Bias (counterfactual pairs)",
+    "over_refusal": "Over-refusal of benign requests (controls)",
+}
+
+_OWASP = re.compile(r"^LLM(0[1-9]|10):2025$")
+_ATLAS = re.compile(r"^AML\.T\d{4}(\.\d{3})?$")
+
+
+def is_owasp_id(value: str) -> bool:
+    return bool(_OWASP.match(value)) and value in OWASP_LLM_2025
+
+
+def is_atlas_id(value: str) -> bool:
+    """Well-formed ATLAS technique id (the full catalogue has 170; we name the ones we use)."""
+    return bool(_ATLAS.match(value))
