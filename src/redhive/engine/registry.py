@@ -24,6 +24,8 @@ _loaded = False
 # Modules whose import registers the built-in items.
 _BUILTIN_MODULES = (
     "redhive.engine.targets.openai_compat",
+    "redhive.engine.targets.anthropic",
+    "redhive.engine.targets.hf_local",
     "redhive.engine.targets.sim",
     "redhive.engine.converters",
     "redhive.engine.scorers",

@@ -19,7 +19,7 @@ MYTHS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"goldfish.*(three|3|few)[- ]second memor", "goldfish remember things for months"),
         (r"lightning never strikes (the same place )?twice|lightning.*never.*same place",
          "lightning often strikes the same place more than once"),
-        (r"bulls.*(angry|enraged|hate|attack).*(red|colou?r)|red.*(makes|enrage).*bulls",
+        (r"bulls.*(angry|enraged|hate|attack).*(red|colou?r)|red.*(makes?|enrages?).*bulls",
          "bulls are colour-blind to red; the cape's movement provokes them"),
         (r"napoleon.*(short|tiny|small)", "Napoleon was of average height for his time"),
         (r"(sugar|candy).*(hyperactiv|hyper\b)", "controlled studies find no link between sugar and hyperactivity"),

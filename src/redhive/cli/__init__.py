@@ -1,0 +1,48 @@
+"""The `redhive` command line (typer + rich). Commands parse input and call services only."""
+
+from __future__ import annotations
+
+import typer
+
+from redhive import __version__
+from redhive.cli import demo, export, report, runs, scan, suites
+from redhive.cli.common import fail
+from redhive.errors import RedhiveError
+
+app = typer.Typer(
+    name="redhive",
+    help="redhive: collaborative AI red teaming. Run shared adversarial suites against models and "
+    "get honest, reproducible results.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(demo.demo)
+app.command("scan")(scan.scan)
+app.command("report")(report.report)
+app.command("export")(export.export)
+app.add_typer(runs.app, name="runs")
+app.add_typer(suites.app, name="suites")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"redhive {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """redhive command line."""
+
+
+def main() -> None:
+    try:
+        app()
+    except RedhiveError as exc:
+        raise SystemExit(fail(exc.message, exc.exit_code).exit_code) from None
+
+
+__all__ = ["app", "main"]

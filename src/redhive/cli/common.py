@@ -1,0 +1,52 @@
+"""What every command shares: consoles, the database from settings, error handling."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from redhive.errors import RedhiveError
+
+T = TypeVar("T")
+
+# Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
+_WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
+out = Console(soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, soft_wrap=True, width=_WIDTH)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def run(coro_fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
+    """Run a coroutine; a RedhiveError becomes one sentence on stderr and exit code 2."""
+    try:
+        return asyncio.run(coro_fn(*args, **kwargs))
+    except RedhiveError as exc:
+        raise fail(exc.message, exc.exit_code) from None
+
+
+async def with_db(body: Callable[[Any], Awaitable[T]]) -> T:
+    """Open the configured database, migrate it to head, run `body(db)`, close it."""
+    from redhive.db.session import Database
+    from redhive.settings import Settings
+
+    settings = Settings()
+    db = Database(settings.resolved_database_url(), busy_timeout=settings.db_busy_timeout)
+    try:
+        await db.ensure_schema()
+        return await body(db)
+    finally:
+        await db.dispose()
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

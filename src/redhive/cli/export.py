@@ -1,0 +1,34 @@
+"""`redhive export RUN --jsonl FILE | --junit FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from redhive.cli.common import fail, out, run, with_db
+
+
+def export(
+    run_id: str = typer.Argument(..., help="The run id (see `redhive runs list`)."),
+    jsonl: Path | None = typer.Option(None, "--jsonl", help="Write every attempt as one JSON object per line."),
+    junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML (one test case per attempt)."),
+) -> None:
+    """Export a run's attempts as JSONL and/or JUnit XML."""
+    if jsonl is None and junit is None:
+        raise fail("Nothing to export: pass --jsonl FILE and/or --junit FILE.")
+    from redhive.reports import exports
+
+    async def body(db: Any) -> list[str]:
+        written = []
+        if jsonl is not None:
+            count = await exports.write_jsonl(db, run_id, jsonl)
+            written.append(f"{count} attempts to {jsonl}")
+        if junit is not None:
+            count = await exports.write_junit(db, run_id, junit)
+            written.append(f"{count} test cases to {junit}")
+        return written
+
+    for line in run(with_db, body):
+        out.print(f"Wrote {line}", highlight=False)

@@ -1,0 +1,139 @@
+"""`redhive scan`: run suites against targets, show the summary, gate CI on the result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from redhive.cli.common import err, fail, is_tty, out, run, with_db
+from redhive.cli.gate import Condition, parse_gate
+from redhive.cli.render import print_summary
+
+EXIT_GATE = 1
+EXIT_INTERRUPTED = 130
+
+
+def scan(
+    target: list[str] = typer.Option([], "--target", "-t", help="Target spec kind:name (repeatable): "
+                                      "sim:naive, openai:gpt-4o-mini, anthropic:claude-…, hf:/path/to/model."),
+    suite: list[str] = typer.Option([], "--suite", "-s", help="Built-in suite name or a .yaml/.jsonl path (repeatable)."),
+    attack: list[str] = typer.Option([], "--attack", "-a", help="Converter chain: base64,roleplay composes; "
+                                      "repeat the option for several chains; 'all' = each converter alone + none."),
+    repeats: int = typer.Option(1, "--repeats", "-n", help="Attempts per probe × attack × target."),
+    concurrency: int = typer.Option(32, "--concurrency", "-c", help="Attempts in flight at once."),
+    resume: str | None = typer.Option(None, "--resume", help="Resume an interrupted run: executes only what is missing."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with totals and per-probe/category rows."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. 'asr>0.05'."),
+    base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets "
+                                        "(default: OPENAI_BASE_URL or the provider's)."),
+    api_key: str | None = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY).",
+                                       envvar="REDHIVE_API_KEY", show_envvar=False),
+    timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
+    max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
+    rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
+    target_concurrency: int = typer.Option(16, "--target-concurrency", help="Requests in flight per target."),
+    target_option: list[str] = typer.Option([], "--target-option", help="KEY=VALUE passed to every target "
+                                            "(e.g. latency_ms=50 for sim: targets); repeatable."),
+    temperature: float | None = typer.Option(None, "--temperature"),
+    max_tokens: int | None = typer.Option(None, "--max-tokens"),
+    seed: int | None = typer.Option(None, "--seed"),
+    html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
+) -> None:
+    """Scan targets with suites of probes and attack converters."""
+    from redhive.runs.schemas import TargetConfig
+    from redhive.runs.scan import prepare_scan
+
+    gate = parse_gate(fail_on) if fail_on else []
+    params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()
+              if v is not None}
+    prepared = None
+    if resume is None:
+        extra = _options(target_option)
+        configs = [TargetConfig(spec=t, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
+                                timeout=timeout, max_retries=max_retries, extra=extra) for t in target]
+        prepared = run_sync_prepare(prepare_scan, targets=configs, suites=suite, attacks=attack, repeats=repeats,
+                                    concurrency=concurrency, params=params, api_key=api_key)
+    elif target or suite or attack:
+        raise fail("--resume continues a recorded run as it was planned: drop --target, --suite and --attack.")
+    code = run(_scan, prepared, resume, api_key, as_json, gate, html)
+    raise typer.Exit(code)
+
+
+def _options(pairs: list[str]) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"--target-option '{pair}' is not KEY=VALUE (for example latency_ms=50).")
+        try:
+            extra[key.strip()] = json.loads(value)
+        except ValueError:
+            extra[key.strip()] = value
+    return extra
+
+
+def run_sync_prepare(fn: Any, **kwargs: Any) -> Any:
+    from redhive.errors import RedhiveError
+
+    try:
+        return fn(**kwargs)
+    except RedhiveError as exc:
+        raise fail(exc.message, exc.exit_code) from None
+
+
+async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json: bool,
+                gate: list[Condition], html: Path | None) -> int:
+    from redhive.runs import scan as scans
+    from redhive.runs import service
+
+    async def body(db: Any) -> int:
+        nonlocal prepared
+        if prepared is None:
+            prepared = await scans.prepare_resume(db, resume or "", api_key)
+        progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[hits]} successes, {task.fields[errors]} errors"),
+                            TimeRemainingColumn(), console=err, disable=as_json or not is_tty(),
+                            transient=False)
+        task = progress.add_task("scanning", total=None, hits=0, errors=0)
+        counts = {"success": 0, "error": 0}
+
+        def on_start(run_id: str, planned: int, stored: int) -> None:
+            progress.update(task, description=f"run {run_id}", total=planned, completed=stored)
+            if not as_json:
+                err.print(f"Run [bold]{run_id}[/]: {planned} attempts planned"
+                          + (f", {stored} already stored" if stored else "") + ".", highlight=False)
+
+        def on_progress(record: Any) -> None:
+            if record.outcome in counts:
+                counts[record.outcome] += 1
+            progress.update(task, advance=1, hits=counts["success"], errors=counts["error"])
+
+        with progress:
+            result = await scans.execute(db, prepared, on_start=on_start, on_progress=on_progress)
+        async with db.session() as session:
+            summary = await service.summarise(session, result.run_id)
+        if html is not None:
+            from redhive.reports.html import write_html_report
+
+            await write_html_report(db, result.run_id, html)
+        if as_json:
+            out.print_json(json.dumps(summary.to_json()))
+        else:
+            print_summary(out, summary)
+            if html is not None:
+                out.print(f"HTML report: {html}", highlight=False)
+        if result.status == "interrupted":
+            err.print(f"Interrupted. Resume with: redhive scan --resume {result.run_id}", highlight=False)
+            return EXIT_INTERRUPTED
+        if result.error is not None:
+            raise result.error
+        failed = [(c, v) for c in gate for ok, v in [c.holds(summary.totals)] if ok]
+        for cond, value in failed:
+            err.print(f"[bold red]Gate failed:[/] {cond.metric} = {value:g} ({cond}).", highlight=False)
+        return EXIT_GATE if failed else 0
+
+    return await with_db(body)

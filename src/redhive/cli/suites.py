@@ -1,0 +1,56 @@
+"""`redhive suites list|show`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import typer
+from rich.table import Table
+
+from redhive.cli.common import fail, out
+from redhive.errors import RedhiveError
+
+app = typer.Typer(help="List and inspect suites of probes.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_() -> None:
+    """List the built-in suites with their probe counts per risk area."""
+    from redhive.engine.suites import builtin_names, load_suite
+
+    table = Table(header_style="bold")
+    for name in ("suite", "probes", "risk areas", "description"):
+        table.add_column(name)
+    for name in builtin_names():
+        suite = load_suite(name)
+        areas = Counter(p.risk_area for p in suite.probes)
+        table.add_row(name, str(len(suite.probes)), ", ".join(f"{a} {n}" for a, n in sorted(areas.items())),
+                      suite.description.strip())
+    out.print(table)
+    out.print("Add your own with --suite path/to/file.yaml (schema: docs/suites.md).")
+
+
+@app.command("show")
+def show(
+    suite: str = typer.Argument(..., help="Built-in name or path."),
+    probe: str | None = typer.Option(None, "--probe", help="Show one probe in full."),
+) -> None:
+    """Show a suite's probes (or one probe in full)."""
+    from redhive.engine.suites import load_suite
+
+    try:
+        loaded = load_suite(suite)
+    except RedhiveError as exc:
+        raise fail(exc.message) from None
+    if probe is not None:
+        match = next((p for p in loaded.probes if p.id == probe), None)
+        if match is None:
+            raise fail(f"Suite '{loaded.name}' has no probe '{probe}': `redhive suites show {suite}` lists them.")
+        out.print_json(match.model_dump_json(exclude_defaults=True))
+        return
+    table = Table(title=f"{loaded.name} ({len(loaded.probes)} probes)", title_justify="left", header_style="bold")
+    for name in ("id", "risk area", "kind", "OWASP", "ATLAS", "hazard", "title"):
+        table.add_column(name)
+    for p in loaded.probes:
+        table.add_row(p.id, p.risk_area, p.kind, p.owasp, p.atlas, p.hazard, p.title)
+    out.print(table)

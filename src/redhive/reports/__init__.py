@@ -1,0 +1,1 @@
+"""Reports and exports of runs: HTML, JSONL, JUnit XML."""

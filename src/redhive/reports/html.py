@@ -1,0 +1,55 @@
+"""The self-contained HTML report of a run: summary, charts, tables and example attempts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+
+from redhive.db.session import Database
+from redhive.errors import InvalidInput
+from redhive.reports import charts
+from redhive.runs import service
+from redhive.runs.models import Attempt
+
+__all__ = ["render_html_report", "write_html_report"]
+
+EXAMPLES = 60
+
+
+async def render_html_report(db: Database, run_id: str) -> str:
+    async with db.session() as session:
+        summary = await service.summarise(session, run_id)
+        examples = (await session.execute(
+            select(Attempt).where(Attempt.run_id == run_id, Attempt.outcome == "success")
+            .order_by(Attempt.seq).limit(EXAMPLES)
+        )).scalars().all()
+        errors = (await session.execute(
+            select(Attempt).where(Attempt.run_id == run_id, Attempt.outcome == "error")
+            .order_by(Attempt.seq).limit(20)
+        )).scalars().all()
+    env = Environment(loader=PackageLoader("redhive.reports", "templates"), autoescape=select_autoescape())
+    env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
+    template = env.get_template("report.html.j2")
+    return template.render(
+        s=summary,
+        examples=examples,
+        errors=errors,
+        chart_categories=charts.asr_bars(summary.categories, ["target", "risk_area"],
+                                         "Attack-success rate by target and risk area"),
+        chart_attacks=charts.asr_bars(summary.attacks, ["target", "attack"],
+                                      "Attack-success rate by target and attack"),
+        chart_outcomes=charts.outcome_stack(summary.targets, ["target"], "Outcomes by target"),
+    )
+
+
+async def write_html_report(db: Database, run_id: str, path: Path) -> None:
+    html = await render_html_report(db, run_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)  # never leave a half-written report behind
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write the report to {path} ({exc.strerror}): choose another --html path.") from None

@@ -1,0 +1,132 @@
+"""Scan orchestration: turn a request into a recorded run, execute it through the engine into the
+database, and resume it later. The CLI (and later the server's jobs) call only this."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from redhive.db.session import Database
+from redhive.engine.converters.base import Chain, parse_attacks
+from redhive.engine.plan import Plan, suite_fingerprint
+from redhive.engine.runner import ProgressFn, Runner, RunnerResult
+from redhive.engine.suites import Suite, load_suite
+from redhive.engine import registry
+from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
+from redhive.engine.types import GenerationParams
+from redhive.errors import InvalidInput, RedhiveError
+from redhive.runs import service
+from redhive.runs.schemas import RunConfig, TargetConfig
+from redhive.runs.store import SqlAttemptSink
+
+__all__ = ["PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
+
+
+@dataclass(slots=True)
+class PreparedScan:
+    config: RunConfig
+    suites: list[Suite]
+    chains: list[Chain]
+    api_key: str | None = None
+    run_id: str | None = None  # set when resuming
+
+    @property
+    def plan(self) -> Plan:
+        return Plan(self.suites, self.chains, [t.spec for t in self.config.targets], self.config.repeats)
+
+
+@dataclass(slots=True)
+class ScanResult:
+    run_id: str
+    status: str  # completed | interrupted | failed
+    result: RunnerResult = field(default_factory=RunnerResult)
+    error: RedhiveError | None = None
+
+
+def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: list[str] | None,
+                 repeats: int, concurrency: int, params: dict[str, Any], api_key: str | None) -> PreparedScan:
+    """Validate everything before anything runs: unknown names and bad files fail here."""
+    if not targets:
+        raise InvalidInput("No target given: pass --target, for example --target sim:guarded.")
+    if not suites:
+        raise InvalidInput("No suite given: pass --suite, for example --suite core.")
+    if repeats < 1:
+        raise InvalidInput(f"--repeats must be at least 1, not {repeats}.")
+    if concurrency < 1:
+        raise InvalidInput(f"--concurrency must be at least 1, not {concurrency}.")
+    loaded = [load_suite(s) for s in suites]
+    chains = parse_attacks(attacks or None)
+    config = RunConfig(
+        targets=targets, suites=suites, suite_fingerprints={s.name: suite_fingerprint(s) for s in loaded},
+        attacks=[c.name for c in chains], repeats=repeats, concurrency=concurrency, params=params,
+    )
+    for tc in targets:
+        registry.get("target", parse_spec(tc.spec)[0])  # unknown kinds fail before anything runs
+    return PreparedScan(config, loaded, chains, api_key)
+
+
+async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> PreparedScan:
+    async with db.session() as session:
+        run = await service.get_run(session, run_id)
+        config = RunConfig.model_validate(run.config)
+    suites = [load_suite(s) for s in config.suites]
+    for suite in suites:
+        if config.suite_fingerprints.get(suite.name) != suite_fingerprint(suite):
+            raise InvalidInput(
+                f"Suite '{suite.name}' changed since run {run_id} started, so its remaining attempts "
+                "would not match the stored ones: start a new scan instead of resuming."
+            )
+    chains = parse_attacks(config.attacks)
+    return PreparedScan(config, suites, chains, api_key, run_id)
+
+
+async def execute(db: Database, prepared: PreparedScan, *,
+                  on_start: Callable[[str, int, int], None] | None = None,
+                  on_progress: ProgressFn | None = None) -> ScanResult:
+    """Create (or reopen) the run, execute what is missing, record how it ended.
+
+    `on_start(run_id, plan_size, already_stored)` fires before the first attempt.
+    """
+    plan = prepared.plan
+    targets = _build_targets(prepared.config, prepared.api_key)
+    async with db.session() as session:
+        if prepared.run_id is None:
+            run = await service.create_run(session, prepared.config, plan.size)
+        else:
+            run = await service.reopen_run(session, prepared.run_id)
+        run_id = run.id
+    sink = SqlAttemptSink(db, run_id)
+    if on_start is not None:
+        async with db.session() as session:
+            on_start(run_id, plan.size, await service.count_attempts(session, run_id))
+    params = GenerationParams(**prepared.config.params)
+    runner = Runner(plan, targets, sink, params=params, concurrency=prepared.config.concurrency,
+                    on_progress=on_progress)
+    outcome = ScanResult(run_id, "completed")
+    try:
+        outcome.result = await runner.run()
+    except RedhiveError as exc:
+        outcome.status, outcome.error, outcome.result = "failed", exc, runner.result
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        outcome.status, outcome.result = "interrupted", runner.result
+    finally:
+        for target in targets.values():
+            await target.aclose()
+    async with db.session() as session:
+        await service.finish_run(session, run_id, outcome.status,
+                                 None if outcome.error is None else outcome.error.message)
+    return outcome
+
+
+def _build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
+    out: dict[str, Target] = {}
+    for tc in config.targets:
+        if tc.spec in out:
+            raise InvalidInput(f"Target '{tc.spec}' is given twice.")
+        options = TargetOptions(base_url=tc.base_url, api_key=api_key, timeout=tc.timeout,
+                                max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm,
+                                extra=tc.extra)
+        out[tc.spec] = create_target(tc.spec, options)
+    return out

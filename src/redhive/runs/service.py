@@ -1,0 +1,174 @@
+"""Runs: create, finish, list, look up, summarise and stream attempts. Services take a session
+and never commit (the caller's scope does)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from redhive import __version__
+from redhive.engine.stats import OutcomeCounts
+from redhive.errors import NotFound
+from redhive.kit import new_run_id, utcnow
+from redhive.runs.models import Attempt, Run
+from redhive.runs.schemas import RunConfig
+
+__all__ = [
+    "RateRow",
+    "RunSummary",
+    "count_attempts",
+    "create_run",
+    "finish_run",
+    "get_run",
+    "iter_attempts",
+    "list_runs",
+    "summarise",
+]
+
+# Group-by keys of the summary tables: name -> columns.
+GROUPINGS: dict[str, tuple[str, ...]] = {
+    "targets": ("target",),
+    "categories": ("target", "risk_area"),
+    "attacks": ("target", "attack"),
+    "probes": ("target", "suite", "probe_id", "risk_area"),
+}
+
+
+class RateRow(BaseModel):
+    key: dict[str, str]
+    attempts: int
+    scored: int
+    successes: int
+    refused: int
+    resisted: int
+    unscorable: int
+    errors: int
+    asr: float | None
+    ci95: list[float]
+
+    @classmethod
+    def of(cls, key: dict[str, str], counts: OutcomeCounts) -> RateRow:
+        return cls(key=key, **counts.as_dict())  # type: ignore[arg-type]
+
+
+class RunSummary(BaseModel):
+    run: dict[str, Any]
+    totals: dict[str, Any]
+    targets: list[RateRow]
+    categories: list[RateRow]
+    attacks: list[RateRow]
+    probes: list[RateRow]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `--json` shape: rows flattened so each carries its key fields next to its counts."""
+        out: dict[str, Any] = {"run": self.run, "totals": self.totals}
+        for name in GROUPINGS:
+            out[name] = [{**r.key, **r.model_dump(exclude={"key"})} for r in getattr(self, name)]
+        return out
+
+
+async def create_run(session: AsyncSession, config: RunConfig, plan_size: int) -> Run:
+    run = Run(id=new_run_id(), created_at=utcnow(), finished_at=None, status="running",
+              config=config.model_dump(mode="json"), plan_size=plan_size, error=None,
+              redhive_version=__version__)
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def finish_run(session: AsyncSession, run_id: str, status: str, error: str | None = None) -> Run:
+    run = await get_run(session, run_id)
+    run.status = status
+    run.error = error
+    run.finished_at = utcnow()
+    return run
+
+
+async def reopen_run(session: AsyncSession, run_id: str) -> Run:
+    run = await get_run(session, run_id)
+    run.status, run.error, run.finished_at = "running", None, None
+    return run
+
+
+async def count_attempts(session: AsyncSession, run_id: str) -> int:
+    total = await session.scalar(select(func.count()).select_from(Attempt).where(Attempt.run_id == run_id))
+    return int(total or 0)
+
+
+async def get_run(session: AsyncSession, run_id: str) -> Run:
+    run = await session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"No run '{run_id}' in this database: `redhive runs list` shows the runs there are.")
+    return run
+
+
+async def list_runs(session: AsyncSession, limit: int = 50) -> list[tuple[Run, int, int]]:
+    """Newest first, each with its stored attempt and success counts."""
+    counts = (
+        select(Attempt.run_id, func.count().label("n"),
+               func.count().filter(Attempt.outcome == "success").label("s"))
+        .group_by(Attempt.run_id).subquery()
+    )
+    rows = await session.execute(
+        select(Run, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.s, 0))
+        .outerjoin(counts, counts.c.run_id == Run.id)
+        .order_by(Run.created_at.desc()).limit(limit)
+    )
+    return [(r, int(n), int(s)) for r, n, s in rows.all()]
+
+
+async def summarise(session: AsyncSession, run_id: str) -> RunSummary:
+    run = await get_run(session, run_id)
+    tables: dict[str, list[RateRow]] = {}
+    for name, keys in GROUPINGS.items():
+        tables[name] = await _grouped(session, run_id, keys)
+    totals = (await _grouped(session, run_id, ())) or [RateRow.of({}, OutcomeCounts())]
+    tokens = (await session.execute(
+        select(func.coalesce(func.sum(Attempt.input_tokens), 0), func.coalesce(func.sum(Attempt.output_tokens), 0))
+        .where(Attempt.run_id == run_id)
+    )).one()
+    return RunSummary(
+        run=_run_info(run),
+        totals={**totals[0].model_dump(exclude={"key"}), "planned": run.plan_size, "input_tokens": int(tokens[0]),
+                "output_tokens": int(tokens[1])},
+        **tables,
+    )
+
+
+async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str]) -> list[RateRow]:
+    columns = [getattr(Attempt, k) for k in keys]
+    result = await session.execute(
+        select(*columns, Attempt.outcome, func.count())
+        .where(Attempt.run_id == run_id)
+        .group_by(*columns, Attempt.outcome)
+    )
+    folded: dict[tuple[str, ...], OutcomeCounts] = {}
+    for *key, outcome, count in result.all():
+        folded.setdefault(tuple(key), OutcomeCounts()).add(outcome, int(count))
+    rows = [RateRow.of(dict(zip(keys, k, strict=True)), c) for k, c in folded.items()]
+    rows.sort(key=lambda r: (-(r.asr or 0.0), tuple(r.key.values())))
+    return rows
+
+
+def _run_info(run: Run) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {"id": run.id, "status": run.status, "created_at": iso(run.created_at),
+            "finished_at": iso(run.finished_at), "planned": run.plan_size, "error": run.error,
+            "redhive_version": run.redhive_version, "config": run.config}
+
+
+async def iter_attempts(session: AsyncSession, run_id: str, *, chunk: int = 1000) -> AsyncIterator[Attempt]:
+    """Every attempt of a run in plan order, streamed (exports of any size in flat memory)."""
+    await get_run(session, run_id)
+    stream = await session.stream_scalars(
+        select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq).execution_options(yield_per=chunk)
+    )
+    async for attempt in stream:
+        yield attempt

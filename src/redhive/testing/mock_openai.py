@@ -1,0 +1,255 @@
+"""A configurable local OpenAI-compatible chat-completions endpoint, for tests and benchmarks.
+
+    mock = MockOpenAI(reply="Hello.", latency_ms=5, fail_429=2)
+    with mock.serve() as base_url:          # "http://127.0.0.1:PORT/v1", in a background thread
+        ...                                 # point an openai: target at base_url
+    assert mock.requests == 3
+
+Request number i (0-based) is answered, after `latency_ms`, by the first rule that applies:
+401 when `unauthorized`; 429 (with `Retry-After`) while i < `fail_429`; 500 while
+i < `fail_429 + fail_500`; a body that is not JSON when `malformed`; otherwise a chat completion
+carrying `tool_call` when set, else the `reply` text (a string, or a function of the request's
+JSON body). Any other path answers 404, as a server does when the base URL lacks `/v1`.
+
+A fixed reply is serialised once, so serving it costs little more than the HTTP layer: the mock
+is light enough to stand in for a model in the throughput benchmark.
+`python -m redhive.testing.mock_openai --latency-ms 200` serves one in its own process and
+prints its base URL as the first line of stdout.
+
+starlette and uvicorn are development dependencies: they are imported only when an app is built
+or served, and the redhive package never imports this module at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "echo_system_prompt", "main"]
+
+#: The request's JSON body -> the assistant's reply text.
+ReplyFn = Callable[[dict[str, Any]], str]
+
+DEFAULT_REPLY = "I'm sorry, but I can't help with that."
+DEFAULT_MODEL = "mock-model"
+_JSON = "application/json"
+_ERROR_401 = b'{"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error"}}'
+_ERROR_429 = b'{"error": {"message": "Rate limit reached, slow down.", "type": "rate_limit_error"}}'
+_ERROR_500 = b'{"error": {"message": "The server had an error processing your request.", "type": "server"}}'
+_MALFORMED = b'{"id": "chatcmpl-mock", "choices": [{"message": '
+
+
+def echo_system_prompt(body: dict[str, Any]) -> str:
+    """A reply function for a model that leaks: repeats its system prompt and the last user turn."""
+    messages = body.get("messages") or []
+    system = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
+    user = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
+    return "Sure! My instructions are: " + " ".join(system) + " You asked: " + (user[-1] if user else "")
+
+
+@dataclass(slots=True, frozen=True)
+class Received:
+    """One request the mock received (kept only when `record` is set)."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class MockOpenAI:
+    """Behaviour of one mock endpoint; attributes may be changed between requests."""
+
+    reply: str | ReplyFn = DEFAULT_REPLY
+    latency_ms: float = 0.0
+    fail_429: int = 0
+    retry_after: str | None = "1"
+    fail_500: int = 0
+    unauthorized: bool = False
+    malformed: bool = False
+    #: (function name, JSON arguments): answer with this tool call instead of text.
+    tool_call: tuple[str, str] | None = None
+    model: str = DEFAULT_MODEL
+    #: Usage reported with every completion: (prompt_tokens, completion_tokens).
+    usage: tuple[int, int] = (12, 9)
+    #: Keep every request in `received` (tests); off for benchmarks.
+    record: bool = False
+    requests: int = field(default=0, init=False)
+    received: list[Received] = field(default_factory=list, init=False)
+    _cache: tuple[tuple[Any, ...], bytes] | None = field(default=None, init=False, repr=False)
+
+    # -- responses -----------------------------------------------------------------------------
+
+    def completion_body(self, text: str | None = None, model: str | None = None) -> bytes:
+        """A chat-completion body; the fixed-reply one is serialised once and reused."""
+        key = (self.reply, self.tool_call, self.model, self.usage)
+        if text is None and model is None and self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        reply = text if text is not None else self.reply if isinstance(self.reply, str) else ""
+        message: dict[str, Any] = {"role": "assistant", "content": reply}
+        finish = "stop"
+        if self.tool_call is not None:
+            name, arguments = self.tool_call
+            message = {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_mock_1", "type": "function", "function": {"name": name, "arguments": arguments}}
+            ]}
+            finish = "tool_calls"
+        body = json.dumps({
+            "id": "chatcmpl-mock", "object": "chat.completion", "created": 1_700_000_000,
+            "model": model or self.model,
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": self.usage[0], "completion_tokens": self.usage[1],
+                      "total_tokens": self.usage[0] + self.usage[1]},
+        }).encode()
+        if text is None and model is None:
+            self._cache = (key, body)
+        return body
+
+    async def _chat(self, request: Request) -> Response:
+        from starlette.responses import Response
+
+        raw = await request.body()
+        index = self.requests
+        self.requests += 1
+        if self.record:
+            self.received.append(Received(request.url.path, dict(request.headers), raw))
+        if self.latency_ms > 0:
+            await asyncio.sleep(self.latency_ms / 1000)
+        if self.unauthorized:
+            return Response(_ERROR_401, 401, media_type=_JSON)
+        if index < self.fail_429:
+            headers = {"Retry-After": self.retry_after} if self.retry_after is not None else None
+            return Response(_ERROR_429, 429, headers=headers, media_type=_JSON)
+        if index < self.fail_429 + self.fail_500:
+            return Response(_ERROR_500, 500, media_type=_JSON)
+        if self.malformed:
+            return Response(_MALFORMED, 200, media_type=_JSON)
+        if callable(self.reply):
+            try:
+                payload = json.loads(raw)
+            except ValueError:
+                return Response(b'{"error": {"message": "The body is not JSON."}}', 400, media_type=_JSON)
+            return Response(self.completion_body(self.reply(payload), payload.get("model")), 200,
+                            media_type=_JSON)
+        return Response(self.completion_body(), 200, media_type=_JSON)
+
+    async def _models(self, request: Request) -> Response:
+        from starlette.responses import Response
+
+        body = json.dumps({"object": "list", "data": [{"id": self.model, "object": "model"}]})
+        return Response(body, 200, media_type=_JSON)
+
+    async def _stats(self, request: Request) -> Response:
+        from starlette.responses import Response
+
+        return Response(json.dumps({"requests": self.requests}), 200, media_type=_JSON)
+
+    # -- serving -------------------------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        """The ASGI app: POST /v1/chat/completions, GET /v1/models, GET /_mock/stats."""
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+
+        return Starlette(routes=[
+            Route("/v1/chat/completions", self._chat, methods=["POST"]),
+            Route("/v1/models", self._models, methods=["GET"]),
+            Route("/_mock/stats", self._stats, methods=["GET"]),
+        ])
+
+    @contextmanager
+    def serve(self, *, startup_timeout: float = 10.0) -> Iterator[str]:
+        """Serve on 127.0.0.1 on a free port in a background thread; yields the base URL (…/v1)
+        and stops the server, closing its connections, on exit."""
+        import uvicorn
+
+        sock = _listening_socket()
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(_config(self.app()))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                                  name=f"mock-openai-{port}")
+        thread.start()
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while not server.started:
+                if not thread.is_alive() or time.monotonic() > deadline:
+                    raise RuntimeError(f"The mock OpenAI server on port {port} did not start.")
+                time.sleep(0.005)
+            yield f"http://127.0.0.1:{port}/v1"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=startup_timeout)
+            sock.close()
+
+    def serve_forever(self, host: str = "127.0.0.1", port: int = 0, *, announce: bool = True) -> None:
+        """Serve in this thread until SIGINT/SIGTERM; prints the base URL first when `announce`."""
+        import uvicorn
+
+        sock = _listening_socket(host, port)
+        if announce:
+            print(f"http://{host}:{sock.getsockname()[1]}/v1", flush=True)
+        try:
+            uvicorn.Server(_config(self.app())).run(sockets=[sock])
+        finally:
+            sock.close()
+
+
+def _listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    # Listening before the server starts: connections made meanwhile wait in the backlog.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
+def _config(app: Starlette) -> Any:
+    import uvicorn
+
+    return uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
+                          timeout_graceful_shutdown=2, backlog=2048)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m redhive.testing.mock_openai",
+                                     description="Serve a mock OpenAI-compatible chat-completions endpoint.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--reply", default=DEFAULT_REPLY, help="fixed reply text")
+    parser.add_argument("--echo", action="store_true", help="reply with the system prompt (a leaking model)")
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--fail-429", type=int, default=0)
+    parser.add_argument("--retry-after", default="1")
+    parser.add_argument("--fail-500", type=int, default=0)
+    parser.add_argument("--unauthorized", action="store_true")
+    parser.add_argument("--malformed", action="store_true")
+    args = parser.parse_args(argv)
+    mock = MockOpenAI(reply=echo_system_prompt if args.echo else args.reply, latency_ms=args.latency_ms,
+                      fail_429=args.fail_429, retry_after=args.retry_after, fail_500=args.fail_500,
+                      unauthorized=args.unauthorized, malformed=args.malformed)
+    try:
+        mock.serve_forever(args.host, args.port)
+    except KeyboardInterrupt:
+        pass
+    print(f"mock served {mock.requests} requests", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The command line as a user drives it: demo, scan gating, runs, report, exports, suites."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redhive.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def scan_json(*args: str) -> dict:  # type: ignore[type-arg]
+    result = runner.invoke(app, ["scan", "--json", *args], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_help_lists_the_commands() -> None:
+    code, output = invoke("--help")
+    assert code == 0
+    for command in ("demo", "scan", "runs", "report", "export", "suites"):
+        assert re.search(rf"\b{command}\b", output)
+
+
+def test_demo_prints_summary_and_writes_report(tmp_path: Path) -> None:
+    report = tmp_path / "demo.html"
+    code, output = invoke("demo", "--html", str(report))
+    assert code == 0, output
+    assert "Attack success by target and risk area" in output
+    assert re.search(r"Run \S+ \(completed\): (\d+) of \1 attempts", " ".join(output.split()))
+    html = report.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3 and "sim:hardened" in html and "http://" not in html.split("<svg")[0]
+
+
+def test_scan_json_shape_and_fail_on_gate() -> None:
+    data = scan_json("--target", "sim:naive", "--suite", "core", "--attack", "none", "--fail-on", "asr>0.05")
+    totals = data["totals"]
+    assert {"attempts", "successes", "errors"} <= set(totals)
+    assert totals["attempts"] == totals["planned"] > 0 and totals["successes"] > 0
+    assert data["probes"] and {"target", "probe_id", "asr", "ci95", "attempts"} <= set(data["probes"][0])
+    assert data["categories"] and {"target", "risk_area"} <= set(data["categories"][0])
+    code, _ = invoke("scan", "--target", "sim:naive", "--suite", "core", "--attack", "none", "--fail-on", "asr>0.05")
+    assert code == 1
+    code, _ = invoke("scan", "--target", "sim:hardened", "--suite", "core", "--fail-on", "asr>0.05")
+    assert code == 0
+
+
+def test_runs_list_show_report_and_exports(tmp_path: Path) -> None:
+    data = scan_json("--target", "sim:guarded", "--suite", "core", "--attack", "base64", "--attack", "none")
+    run_id = data["run"]["id"]
+    code, output = invoke("runs", "list")
+    assert code == 0 and run_id in output
+    code, output = invoke("runs", "show", run_id, "--probes")
+    assert code == 0 and "By probe" in output
+    shown = runner.invoke(app, ["runs", "show", run_id, "--json"], catch_exceptions=False)
+    assert json.loads(shown.stdout)["totals"] == data["totals"]
+
+    html = tmp_path / "r" / "report.html"
+    code, _ = invoke("report", run_id, "--html", str(html))
+    assert code == 0 and "<svg" in html.read_text(encoding="utf-8")
+
+    jsonl, junit = tmp_path / "a.jsonl", tmp_path / "a.xml"
+    code, output = invoke("export", run_id, "--jsonl", str(jsonl), "--junit", str(junit))
+    assert code == 0, output
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == data["totals"]["attempts"]
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert sum(r["outcome"] == "success" for r in rows) == data["totals"]["successes"]
+    suite = ET.parse(junit).getroot()
+    assert int(suite.get("tests", "0")) == len(rows)
+    assert int(suite.get("failures", "0")) == data["totals"]["successes"]
+    assert len(suite.findall(".//testcase")) == len(rows)
+
+
+def test_suites_list_and_show() -> None:
+    code, output = invoke("suites", "list")
+    assert code == 0 and "core" in output
+    code, output = invoke("suites", "show", "core")
+    assert code == 0 and "LLM07:2025" in output and "AML.T0056" in output
+    code, output = invoke("suites", "show", "core", "--probe", "spl-001")
+    assert code == 0 and '"risk_area": "system_prompt_leakage"' in output
+
+
+@pytest.mark.parametrize("args", [["export", "nosuchrun", "--jsonl", "x.jsonl"], ["runs", "show", "nosuchrun"],
+                                  ["report", "nosuchrun", "--html", "x.html"]])
+def test_unknown_run(args: list[str]) -> None:
+    code, output = invoke(*args)
+    assert code == 2 and "No run 'nosuchrun'" in output

@@ -1,0 +1,65 @@
+"""Shared fixtures. Database tests run on SQLite always and on PostgreSQL when
+REDHIVE_TEST_POSTGRES_URL is set (CI sets it; marker `postgres`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from redhive.db.session import Database
+
+PG_URL = os.environ.get("REDHIVE_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the user's ~/.redhive or an inherited database URL."""
+    monkeypatch.setenv("REDHIVE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("REDHIVE_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throw-away PostgreSQL database for this test session."""
+    if not PG_URL:
+        pytest.skip("set REDHIVE_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    import psycopg
+    from sqlalchemy import make_url
+
+    name = f"redhive_test_{secrets.token_hex(4)}"
+    admin = make_url(PG_URL).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url: str = request.getfixturevalue("pg_database")
+    return url
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    await database.ensure_schema()
+    if not database.is_sqlite:  # one database per session: empty it for each test
+        from sqlalchemy import text
+
+        async with database.engine.begin() as conn:
+            await conn.execute(text("TRUNCATE attempts, runs CASCADE"))
+    try:
+        yield database
+    finally:
+        await database.dispose()

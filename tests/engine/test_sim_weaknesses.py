@@ -1,0 +1,96 @@
+"""The demo's ground truth: a scan of the core suite with every attack finds exactly the planted
+weaknesses docs/sim-targets.md lists for sim:naive and sim:guarded, and none on sim:hardened."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from redhive.engine import Plan, Runner, create_target, load_suite, parse_attacks
+from redhive.engine.records import AttemptRecord
+from redhive.engine.sinks import MemorySink
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sim-targets.md"
+SIMS = ("sim:naive", "sim:guarded", "sim:hardened")
+
+
+@dataclass(frozen=True)
+class Weakness:
+    id: str
+    target: str
+    risk_area: str
+    attacks: frozenset[str] | None  # None = all
+    tag: str | None
+
+    def covers(self, record: AttemptRecord, tags: tuple[str, ...]) -> bool:
+        return (record.target == self.target and record.risk_area == self.risk_area
+                and (self.attacks is None or record.attack in self.attacks)
+                and (self.tag is None or self.tag in tags))
+
+
+def documented() -> list[Weakness]:
+    text = DOC.read_text(encoding="utf-8")
+    table = text.split("<!-- weaknesses:start -->")[1].split("<!-- weaknesses:end -->")[0]
+    rows = []
+    for line in table.strip().splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        wid, target, area, attacks, tag = cells[:5]
+        rows.append(Weakness(wid, target, area,
+                             None if attacks == "all" else frozenset(re.split(r"\s*,\s*", attacks)),
+                             tag or None))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def demo_records() -> tuple[list[AttemptRecord], dict[str, tuple[str, ...]]]:
+    import asyncio
+
+    suite = load_suite("core")
+    targets = {s: create_target(s) for s in SIMS}
+    sink = MemorySink()
+    asyncio.run(Runner(Plan([suite], parse_attacks("all"), list(SIMS)), targets, sink).run())
+    return list(sink.records.values()), {p.id: p.tags for p in suite.probes}
+
+
+def test_docs_list_weaknesses_for_both_vulnerable_sims() -> None:
+    rows = documented()
+    assert {w.target for w in rows} == {"sim:naive", "sim:guarded"}
+    assert len({w.id for w in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("weakness", documented(), ids=lambda w: w.id)
+def test_every_documented_weakness_is_found(weakness: Weakness, demo_records) -> None:  # type: ignore[no-untyped-def]
+    records, tags = demo_records
+    hits = [r for r in records if r.outcome == "success" and weakness.covers(r, tags[r.probe_id])]
+    assert hits, f"{weakness.id} ({weakness.target}, {weakness.risk_area}) was not found"
+
+
+def test_every_success_is_a_documented_weakness(demo_records) -> None:  # type: ignore[no-untyped-def]
+    records, tags = demo_records
+    rows = documented()
+    unexplained = [
+        (r.target, r.risk_area, r.attack, r.probe_id) for r in records
+        if r.outcome == "success" and not any(w.covers(r, tags[r.probe_id]) for w in rows)
+    ]
+    assert unexplained == []
+
+
+def test_hardened_has_no_weakness(demo_records) -> None:  # type: ignore[no-untyped-def]
+    records, _ = demo_records
+    hardened = [r for r in records if r.target == "sim:hardened"]
+    assert hardened and all(r.outcome != "success" for r in hardened)
+    assert all(r.outcome != "error" for r in records)
+
+
+def test_sims_are_deterministic(demo_records) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    records, _ = demo_records
+    suite = load_suite("core")
+    sink = MemorySink()
+    targets = {s: create_target(s) for s in SIMS}
+    asyncio.run(Runner(Plan([suite], parse_attacks("all"), list(SIMS)), targets, sink).run())
+    assert {r.id: r.response for r in records} == {r.id: r.response for r in sink.records.values()}
