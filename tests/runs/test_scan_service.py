@@ -49,7 +49,9 @@ async def test_resume_executes_only_what_is_missing(db: Database) -> None:
     assert resumed.result.counts.attempts == 5
     async with db.session() as session:
         total = await session.scalar(select(func.count()).where(Attempt.run_id == first.run_id))
-        distinct = await session.scalar(select(func.count(func.distinct(Attempt.id))).where(Attempt.run_id == first.run_id))
+        distinct = await session.scalar(
+            select(func.count(func.distinct(Attempt.id))).where(Attempt.run_id == first.run_id)
+        )
     assert total == distinct == prepared.plan.size
 
 

@@ -20,13 +20,16 @@ EXIT_INTERRUPTED = 130
 def scan(
     target: list[str] = typer.Option([], "--target", "-t", help="Target spec kind:name (repeatable): "
                                       "sim:naive, openai:gpt-4o-mini, anthropic:claude-…, hf:/path/to/model."),
-    suite: list[str] = typer.Option([], "--suite", "-s", help="Built-in suite name or a .yaml/.jsonl path (repeatable)."),
+    suite: list[str] = typer.Option([], "--suite", "-s",
+                                    help="Built-in suite name or a .yaml/.jsonl path (repeatable)."),
     attack: list[str] = typer.Option([], "--attack", "-a", help="Converter chain: base64,roleplay composes; "
                                       "repeat the option for several chains; 'all' = each converter alone + none."),
     repeats: int = typer.Option(1, "--repeats", "-n", help="Attempts per probe × attack × target."),
     concurrency: int = typer.Option(32, "--concurrency", "-c", help="Attempts in flight at once."),
-    resume: str | None = typer.Option(None, "--resume", help="Resume an interrupted run: executes only what is missing."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with totals and per-probe/category rows."),
+    resume: str | None = typer.Option(None, "--resume",
+                                      help="Resume an interrupted run: executes only what is missing."),
+    as_json: bool = typer.Option(False, "--json",
+                                 help="Print one JSON object with totals and per-probe/category rows."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. 'asr>0.05'."),
     base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets "
                                         "(default: OPENAI_BASE_URL or the provider's)."),
@@ -44,8 +47,8 @@ def scan(
     html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
 ) -> None:
     """Scan targets with suites of probes and attack converters."""
-    from redhive.runs.schemas import TargetConfig
     from redhive.runs.scan import prepare_scan
+    from redhive.runs.schemas import TargetConfig
 
     gate = parse_gate(fail_on) if fail_on else []
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()

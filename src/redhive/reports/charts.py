@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from redhive.runs.service import RateRow  # noqa: E402
 
@@ -58,7 +59,7 @@ def outcome_stack(rows: list[RateRow], label_keys: list[str], title: str) -> str
     return _svg(fig)
 
 
-def _svg(fig: plt.Figure) -> str:
+def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")
     plt.close(fig)

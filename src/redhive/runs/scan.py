@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redhive.db.session import Database
+from redhive.engine import registry
 from redhive.engine.converters.base import Chain, parse_attacks
 from redhive.engine.plan import Plan, suite_fingerprint
 from redhive.engine.runner import ProgressFn, Runner, RunnerResult
 from redhive.engine.suites import Suite, load_suite
-from redhive.engine import registry
 from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
 from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, RedhiveError

@@ -53,7 +53,7 @@ class RateRow(BaseModel):
 
     @classmethod
     def of(cls, key: dict[str, str], counts: OutcomeCounts) -> RateRow:
-        return cls(key=key, **counts.as_dict())  # type: ignore[arg-type]
+        return cls(key=key, **counts.as_dict())
 
 
 class RunSummary(BaseModel):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -16,7 +16,7 @@ from redhive.runs.models import Attempt
 
 __all__ = ["SqlAttemptSink"]
 
-_table = Attempt.__table__
+_table: Table = Attempt.__table__  # type: ignore[assignment]
 
 
 class SqlAttemptSink:

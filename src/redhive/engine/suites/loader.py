@@ -55,7 +55,7 @@ def _load_dir(folder: Path) -> Suite:
         if not isinstance(data, list):
             raise SuiteFileError(str(file), 1, "expected a list of probes.")
         for index, item in enumerate(data):
-            probes.append(_probe(item, file, lambda loc, i=index: _line_of(root, (i, *loc))))
+            probes.append(_probe(item, file, lambda loc, i=index, r=root: _line_of(r, (i, *loc))))
     return _suite({**header, "probes": probes}, folder / "suite.yaml", lambda loc: None)
 
 
