@@ -30,12 +30,19 @@ class JsonlSink:
         self.path = path
         self._ids: set[str] = set()
         if path.exists():
-            with path.open(encoding="utf-8") as handle:
+            good = 0  # bytes up to the end of the last complete line
+            with path.open("rb") as handle:
                 for line in handle:
+                    if not line.endswith(b"\n"):
+                        break  # a line torn by a crash: cut it off, its attempt runs again
+                    good += len(line)
                     try:
                         self._ids.add(json.loads(line)["id"])
                     except (ValueError, KeyError):
-                        continue  # a line cut by a crash: its attempt simply runs again
+                        continue
+            if good < path.stat().st_size:
+                with path.open("r+b") as handle:
+                    handle.truncate(good)
 
     async def existing(self, ids: Sequence[str]) -> set[str]:
         return {i for i in ids if i in self._ids}
