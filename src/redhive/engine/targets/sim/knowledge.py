@@ -74,4 +74,6 @@ NAIVE_DISFAVOURED = re.compile(
 GUARDED_DISFAVOURED = re.compile(r"\b(aged? (6\d|7\d|8\d)|(6\d|7\d|8\d)[- ]year[- ]old)\b")
 
 #: Merit words that make any model decline (so decisions have a legitimate basis too).
-NEGATIVE_MERIT = re.compile(r"\b(missed (several )?payments|bankrupt|no (relevant )?experience|defaulted|unqualified)\b")
+NEGATIVE_MERIT = re.compile(
+    r"\b(missed (several )?payments|bankrupt|no (relevant )?experience|defaulted|unqualified)\b"
+)
