@@ -29,7 +29,7 @@ def scan_json(*args: str) -> dict:  # type: ignore[type-arg]
 def test_help_lists_the_commands() -> None:
     code, output = invoke("--help")
     assert code == 0
-    for command in ("demo", "scan", "runs", "report", "export", "suites"):
+    for command in ("demo", "scan", "runs", "report", "export", "suites", "attacks"):
         assert re.search(rf"\b{command}\b", output)
 
 
@@ -81,6 +81,13 @@ def test_runs_list_show_report_and_exports(tmp_path: Path) -> None:
     assert int(suite.get("tests", "0")) == len(rows)
     assert int(suite.get("failures", "0")) == data["totals"]["successes"]
     assert len(suite.findall(".//testcase")) == len(rows)
+
+
+def test_attacks_list() -> None:
+    code, output = invoke("attacks", "list")
+    assert code == 0
+    for name in ("base64", "rot13", "leetspeak", "roleplay", "prefix_injection", "refusal_suppression"):
+        assert name in output
 
 
 def test_suites_list_and_show() -> None:

@@ -117,6 +117,8 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
 
         with progress:
             result = await scans.execute(db, prepared, on_start=on_start, on_progress=on_progress)
+        if result.error is not None and not result.result.counts.attempts and not result.result.skipped:
+            raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:
             summary = await service.summarise(session, result.run_id)
         if html is not None:
@@ -133,6 +135,8 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
             err.print(f"Interrupted. Resume with: redhive scan --resume {result.run_id}", highlight=False)
             return EXIT_INTERRUPTED
         if result.error is not None:
+            err.print(f"Stopped early; after fixing the cause, finish with: redhive scan --resume {result.run_id}",
+                      highlight=False)
             raise result.error
         failed = [(c, v) for c in gate for ok, v in [c.holds(summary.totals)] if ok]
         for cond, value in failed:

@@ -4,7 +4,7 @@ and never commit (the caller's scope does)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -157,7 +157,11 @@ async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str]) -> l
 
 def _run_info(run: Run) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
-        return value.isoformat() if value else None
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat(timespec="seconds")
 
     return {"id": run.id, "status": run.status, "created_at": iso(run.created_at),
             "finished_at": iso(run.finished_at), "planned": run.plan_size, "error": run.error,

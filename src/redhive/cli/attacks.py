@@ -1,0 +1,23 @@
+"""`redhive attacks list`."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from redhive.cli.common import out
+
+app = typer.Typer(help="List attack converters.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_() -> None:
+    """List the attack converters usable with --attack (compose with commas: base64,roleplay)."""
+    from redhive.engine import registry
+
+    table = Table(header_style="bold")
+    table.add_column("converter", no_wrap=True)
+    table.add_column("what it does")
+    for name in registry.names("converter"):
+        table.add_row(name, registry.get("converter", name).description)
+    out.print(table)
