@@ -83,6 +83,13 @@ def test_runs_list_show_report_and_exports(tmp_path: Path) -> None:
     assert len(suite.findall(".//testcase")) == len(rows)
 
 
+def test_suites_coverage_matrix() -> None:
+    code, output = invoke("suites", "coverage")
+    assert code == 0
+    assert "system_prompt_leakage" in output and "LLM07:2025 ×" in output and "AML.T0056 ×" in output
+    assert "S0301 ×" in output and "LLM03:2025" in output
+
+
 def test_attacks_list() -> None:
     code, output = invoke("attacks", "list")
     assert code == 0

@@ -54,3 +54,35 @@ def show(
     for p in loaded.probes:
         table.add_row(p.id, p.risk_area, p.kind, p.owasp, p.atlas, p.hazard, p.title)
     out.print(table)
+
+
+@app.command("coverage")
+def coverage_(
+    suite: list[str] = typer.Argument(None, help="Suites to count (default: every built-in suite)."),
+) -> None:
+    """Print the matrix of risk areas × frameworks (OWASP LLM 2025, MITRE ATLAS, AVID SEP) with counts."""
+    from redhive.engine.suites import builtin_names, load_suite
+    from redhive.engine.suites.coverage import coverage
+    from redhive.taxonomy import OWASP_LLM_2025
+
+    try:
+        loaded = [load_suite(s) for s in (suite or builtin_names())]
+    except RedhiveError as exc:
+        raise fail(exc.message) from None
+    cov = coverage(loaded)
+    table = Table(title=f"Coverage of {', '.join(s.name for s in loaded)}", title_justify="left",
+                  header_style="bold", show_lines=True)
+    for name in ("risk area", "probes", "OWASP LLM 2025", "MITRE ATLAS", "AVID SEP"):
+        table.add_column(name)
+    for area in sorted(cov.cells):
+        cells = cov.cells[area]
+        listed = ["\n".join(f"{code} ×{n}" for code, n in sorted(cells[f].items())) for f in ("owasp", "atlas", "avid")]
+        table.add_row(area, str(cov.probes[area]), *listed)
+    out.print(table)
+    owasp = Table(title="OWASP Top 10 for LLM Applications 2025", title_justify="left", header_style="bold")
+    for name in ("id", "name", "probes"):
+        owasp.add_column(name)
+    totals = cov.framework_totals("owasp")
+    for code, name in OWASP_LLM_2025.items():
+        owasp.add_row(code, name, str(totals[code]) if totals[code] else "[yellow]0 — not covered[/]")
+    out.print(owasp)

@@ -2,6 +2,7 @@
 
 from redhive.taxonomy.ids import (
     ATLAS_TECHNIQUES,
+    AVID_SEP,
     HAZARD_CLASSES,
     OWASP_LLM_2025,
     RISK_AREAS,
@@ -11,6 +12,7 @@ from redhive.taxonomy.ids import (
 
 __all__ = [
     "ATLAS_TECHNIQUES",
+    "AVID_SEP",
     "HAZARD_CLASSES",
     "OWASP_LLM_2025",
     "RISK_AREAS",

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from redhive.taxonomy import HAZARD_CLASSES, OWASP_LLM_2025, is_atlas_id, is_owasp_id
+from redhive.taxonomy import AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025, is_atlas_id, is_owasp_id
 
 __all__ = ["DetectorSpec", "Probe", "ProbeMessage", "Suite", "Variant"]
 
@@ -53,6 +53,7 @@ class Probe(_Strict):
     risk_area: str = Field(pattern=_ID)
     owasp: str
     atlas: str
+    avid: tuple[str, ...] = ()
     hazard: str = "HZ0"
     kind: Literal["attack", "control"] = "attack"
     tags: tuple[str, ...] = ()
@@ -76,6 +77,14 @@ class Probe(_Strict):
     def _atlas(cls, value: str) -> str:
         if not is_atlas_id(value):
             raise ValueError(f"'{value}' is not a MITRE ATLAS technique id such as AML.T0051.000")
+        return value
+
+    @field_validator("avid")
+    @classmethod
+    def _avid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if v not in AVID_SEP]
+        if unknown:
+            raise ValueError(f"'{unknown[0]}' is not an AVID SEP code such as S0403, E0101 or P0204")
         return value
 
     @field_validator("hazard")
