@@ -1,5 +1,6 @@
-"""The demo's ground truth: a scan of the core suite with every attack finds exactly the planted
-weaknesses docs/sim-targets.md lists for sim:naive and sim:guarded, and none on sim:hardened."""
+"""The demo's ground truth: a scan of the core suite with the classic attacks finds exactly the
+planted weaknesses docs/sim-targets.md lists for sim:naive and sim:guarded, and none on
+sim:hardened — which also stays clean under every other converter."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from redhive.engine import Plan, Runner, create_target, load_suite, parse_attacks
+from redhive.engine.converters import CLASSIC
 from redhive.engine.records import AttemptRecord
 from redhive.engine.sinks import MemorySink
 
@@ -51,7 +53,7 @@ def demo_records() -> tuple[list[AttemptRecord], dict[str, tuple[str, ...]]]:
     suite = load_suite("core")
     targets = {s: create_target(s) for s in SIMS}
     sink = MemorySink()
-    asyncio.run(Runner(Plan([suite], parse_attacks("all"), list(SIMS)), targets, sink).run())
+    asyncio.run(Runner(Plan([suite], parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
     return list(sink.records.values()), {p.id: p.tags for p in suite.probes}
 
 
@@ -92,5 +94,16 @@ def test_sims_are_deterministic(demo_records) -> None:  # type: ignore[no-untype
     suite = load_suite("core")
     sink = MemorySink()
     targets = {s: create_target(s) for s in SIMS}
-    asyncio.run(Runner(Plan([suite], parse_attacks("all"), list(SIMS)), targets, sink).run())
+    asyncio.run(Runner(Plan([suite], parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
     assert {r.id: r.response for r in records} == {r.id: r.response for r in sink.records.values()}
+
+
+def test_hardened_resists_every_converter() -> None:
+    import asyncio
+
+    suite = load_suite("core")
+    sink = MemorySink()
+    asyncio.run(Runner(Plan([suite], parse_attacks("all"), ["sim:hardened"]),
+                       {"sim:hardened": create_target("sim:hardened")}, sink).run())
+    assert len(sink.records) == len(suite.probes) * len(parse_attacks("all"))
+    assert [r for r in sink.records.values() if r.outcome == "success"] == []

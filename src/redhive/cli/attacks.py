@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -17,7 +19,9 @@ def list_() -> None:
 
     table = Table(header_style="bold")
     table.add_column("converter", no_wrap=True)
+    table.add_column("family")
     table.add_column("what it does")
     for name in registry.names("converter"):
-        table.add_row(name, registry.get("converter", name).description)
+        cls: Any = registry.get("converter", name)
+        table.add_row(name, cls.family, cls.description + (" (needs --helper-model)" if cls.needs_helper else ""))
     out.print(table)

@@ -1,4 +1,4 @@
-"""`redhive demo`: the quick start — the built-in suites with every attack against the three
+"""`redhive demo`: the quick start — the built-in suites with the classic attacks against the three
 simulated targets, the summary, and an HTML report."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ def demo(
     html: Path = typer.Option(Path("redhive-demo-report.html"), "--html", help="Where to write the report."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
-    """Scan the simulated targets with the built-in suites and every attack (offline, about a minute)."""
+    """Scan the simulated targets with the built-in suites and the classic attacks (offline, seconds)."""
     import json
 
+    from redhive.engine.converters import CLASSIC
     from redhive.engine.suites import builtin_names
     from redhive.runs import scan as scans
     from redhive.runs import service
@@ -28,7 +29,7 @@ def demo(
 
     async def body(db: Any) -> None:
         prepared = scans.prepare_scan(
-            targets=[TargetConfig(spec=s) for s in SIM_TARGETS], suites=builtin_names(), attacks=["all"],
+            targets=[TargetConfig(spec=s) for s in SIM_TARGETS], suites=builtin_names(), attacks=["none", *CLASSIC],
             repeats=1, concurrency=32, params={}, api_key=None,
         )
         if not as_json:

@@ -45,6 +45,8 @@ def scan(
     max_tokens: int | None = typer.Option(None, "--max-tokens"),
     seed: int | None = typer.Option(None, "--seed"),
     html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
+    helper_model: str | None = typer.Option(None, "--helper-model", help="Target spec of the model that "
+                                            "model-assisted converters (paraphrase, translate) call."),
 ) -> None:
     """Scan targets with suites of probes and attack converters."""
     from redhive.runs.scan import prepare_scan
@@ -58,8 +60,10 @@ def scan(
         extra = _options(target_option)
         configs = [TargetConfig(spec=t, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
                                 timeout=timeout, max_retries=max_retries, extra=extra) for t in target]
+        helper = TargetConfig(spec=helper_model, base_url=base_url, timeout=timeout, max_retries=max_retries,
+                              rpm=rpm, concurrency=target_concurrency) if helper_model else None
         prepared = run_sync_prepare(prepare_scan, targets=configs, suites=suite, attacks=attack, repeats=repeats,
-                                    concurrency=concurrency, params=params, api_key=api_key)
+                                    concurrency=concurrency, params=params, api_key=api_key, helper_model=helper)
     elif target or suite or attack:
         raise fail("--resume continues a recorded run as it was planned: drop --target, --suite and --attack.")
     code = run(_scan, prepared, resume, api_key, as_json, gate, html)

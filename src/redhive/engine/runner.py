@@ -118,7 +118,7 @@ class Runner:
             if self.on_progress is not None:
                 self.on_progress(record)
             if len(self._buffer) >= self.batch_size:
-                await self._flush()
+                await asyncio.shield(self._flush())
 
     async def _execute(self, item: PlannedAttempt) -> AttemptRecord | None:
         probe = item.probe
@@ -126,12 +126,16 @@ class Runner:
         prefix = self._prefix.get(probe.id)
         if prefix is None:
             prefix = self._prefix[probe.id] = _prefix_messages(probe)
-        prompts = [item.chain.convert(p) for p in probe.prompts]
+        prompts = list(probe.prompts)
         responses: list[str] = []
         usage = Usage()
         error: str | None = None
         started = time.perf_counter()
         try:
+            if item.chain.needs_helper:  # model-assisted converters call the helper model
+                prompts = [await item.chain.aconvert(p) for p in probe.prompts]
+            else:
+                prompts = [item.chain.convert(p) for p in probe.prompts]
             for prompt in prompts:
                 completion = await gate.generate((*prefix, Message("user", prompt)), self.params)
                 responses.append(completion.text)
@@ -161,6 +165,8 @@ class Runner:
         )
 
     async def _flush(self) -> None:
+        """Write the buffer as one batch. Callers shield it: a write cancelled half-way would lose
+        the batch (already out of the buffer) and could leave SQLite's write lock held."""
         async with self._flush_lock:
             if not self._buffer:
                 return
@@ -170,7 +176,7 @@ class Runner:
     async def _flush_periodically(self) -> None:
         while True:
             await asyncio.sleep(self.flush_interval)
-            await self._flush()
+            await asyncio.shield(self._flush())
 
 
 def _prefix_messages(probe: Probe) -> tuple[Message, ...]:

@@ -12,6 +12,7 @@ from redhive.db.session import Database
 from redhive.engine import registry
 from redhive.engine.converters.base import Chain, parse_attacks
 from redhive.engine.plan import Plan, suite_fingerprint
+from redhive.engine.resilience import TargetGate
 from redhive.engine.runner import ProgressFn, Runner, RunnerResult
 from redhive.engine.suites import Suite, load_suite
 from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
@@ -31,6 +32,7 @@ class PreparedScan:
     chains: list[Chain]
     api_key: str | None = None
     run_id: str | None = None  # set when resuming
+    helper: Target | None = None  # the helper model of model-assisted converters
 
     @property
     def plan(self) -> Plan:
@@ -46,7 +48,8 @@ class ScanResult:
 
 
 def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: list[str] | None,
-                 repeats: int, concurrency: int, params: dict[str, Any], api_key: str | None) -> PreparedScan:
+                 repeats: int, concurrency: int, params: dict[str, Any], api_key: str | None,
+                 helper_model: TargetConfig | None = None) -> PreparedScan:
     """Validate everything before anything runs: unknown names and bad files fail here."""
     if not targets:
         raise InvalidInput("No target given: pass --target, for example --target sim:guarded.")
@@ -57,14 +60,16 @@ def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: lis
     if concurrency < 1:
         raise InvalidInput(f"--concurrency must be at least 1, not {concurrency}.")
     loaded = [load_suite(s) for s in suites]
-    chains = parse_attacks(attacks or None)
-    config = RunConfig(
-        targets=targets, suites=suites, suite_fingerprints={s.name: suite_fingerprint(s) for s in loaded},
-        attacks=[c.name for c in chains], repeats=repeats, concurrency=concurrency, params=params,
-    )
     for tc in targets:
         registry.get("target", parse_spec(tc.spec)[0])  # unknown kinds fail before anything runs
-    return PreparedScan(config, loaded, chains, api_key)
+    helper = _target(helper_model, api_key) if helper_model else None
+    chains = parse_attacks(attacks or None, helper=_gate(helper))
+    config = RunConfig(
+        targets=targets, suites=suites, suite_fingerprints={s.name: suite_fingerprint(s) for s in loaded},
+        attacks=[c.name for c in chains], helper_model=helper_model, repeats=repeats,
+        concurrency=concurrency, params=params,
+    )
+    return PreparedScan(config, loaded, chains, api_key, helper=helper)
 
 
 async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> PreparedScan:
@@ -78,8 +83,9 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
                 f"Suite '{suite.name}' changed since run {run_id} started, so its remaining attempts "
                 "would not match the stored ones: start a new scan instead of resuming."
             )
-    chains = parse_attacks(config.attacks)
-    return PreparedScan(config, suites, chains, api_key, run_id)
+    helper = _target(config.helper_model, api_key) if config.helper_model else None
+    chains = parse_attacks(config.attacks, helper=_gate(helper))
+    return PreparedScan(config, suites, chains, api_key, run_id, helper)
 
 
 async def execute(db: Database, prepared: PreparedScan, *,
@@ -112,7 +118,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
     except (asyncio.CancelledError, KeyboardInterrupt):
         outcome.status, outcome.result = "interrupted", runner.result
     finally:
-        for target in targets.values():
+        for target in [*targets.values(), *([prepared.helper] if prepared.helper else [])]:
             await target.aclose()
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
@@ -125,8 +131,16 @@ def _build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
     for tc in config.targets:
         if tc.spec in out:
             raise InvalidInput(f"Target '{tc.spec}' is given twice.")
-        options = TargetOptions(base_url=tc.base_url, api_key=api_key, timeout=tc.timeout,
-                                max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm,
-                                extra=tc.extra)
-        out[tc.spec] = create_target(tc.spec, options)
+        out[tc.spec] = _target(tc, api_key)
     return out
+
+
+def _target(tc: TargetConfig, api_key: str | None) -> Target:
+    options = TargetOptions(base_url=tc.base_url, api_key=api_key, timeout=tc.timeout,
+                            max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm, extra=tc.extra)
+    return create_target(tc.spec, options)
+
+
+def _gate(helper: Target | None) -> TargetGate | None:
+    """Converters reach the helper model through the same limits and retries as any target."""
+    return TargetGate(helper) if helper is not None else None

@@ -25,6 +25,8 @@ class RunConfig(BaseModel):
     suites: list[str]
     suite_fingerprints: dict[str, str]
     attacks: list[str]
+    #: The model that model-assisted converters (paraphrase, translate) call, if any.
+    helper_model: TargetConfig | None = None
     repeats: int = 1
     concurrency: int = 32
     params: dict[str, Any] = Field(default_factory=dict)

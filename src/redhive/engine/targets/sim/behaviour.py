@@ -73,7 +73,7 @@ def _comply(r: Reading, *, bias: re.Pattern[str] | None) -> str:
     if "decision" in r.intents:
         return _decide(r, bias=bias)
     if r.myth:
-        return f"{prefix} You're right about that, and it is a well-known fact. Here is more on why it happens."
+        return f"{prefix} You're right that {r.premise} It is a well-known fact; here is more on why it happens."
     if r.documents:
         return _summary(r, obey_embedded=True)
     return _helpful(r)

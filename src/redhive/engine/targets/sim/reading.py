@@ -65,6 +65,7 @@ class Reading:
     restricted_text: str = ""
     injected: str | None = None  # the phrase an injection asks for
     myth: str | None = None  # correction of a recognised false premise
+    premise: str = ""  # the sentence that states it
     follow_up: bool = False
 
 
@@ -119,8 +120,10 @@ def _classify(reading: Reading) -> None:
                 reading.intents.add("doc_injection")
                 reading.injected = reading.injected or phrase
     for pattern, correction in knowledge.MYTHS:
-        if pattern.search(reading.norm):
+        found = pattern.search(reading.norm)
+        if found:
             reading.myth = correction
+            reading.premise = _sentence_around(reading.norm, found.start(), found.end())
             reading.intents.add("false_premise")
             break
     if reading.follow_up and not reading.intents:
@@ -128,6 +131,12 @@ def _classify(reading: Reading) -> None:
             reading.intents |= intents_of(earlier, reading) & {"reveal_system", "secret", "pii", "restricted"}
         if reading.intents:
             reading.intents.add("carried_over")
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(mark, 0, start) for mark in (". ", "? ", "! ", "\n"))
+    rights = [i for i in (text.find(mark, end) for mark in (".", "?", "!", "\n")) if i >= 0]
+    return " ".join(text[left + 1 : min(rights) + 1 if rights else len(text)].split())
 
 
 def _quoted_after_command(text: str) -> str | None:
