@@ -27,6 +27,7 @@ _BUILTIN_MODULES = (
     "redhive.engine.targets.anthropic",
     "redhive.engine.targets.hf_local",
     "redhive.engine.targets.sim",
+    "redhive.engine.agentic.sim",  # extends `sim` with the simulated agents sim:agent-*
     "redhive.engine.converters",
     "redhive.engine.scorers",
 )

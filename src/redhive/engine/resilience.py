@@ -75,9 +75,9 @@ class TargetGate:
                     if self.limiter is not None:
                         await self.limiter.acquire()
                     try:
-                        return await asyncio.wait_for(
-                            self.target.generate(messages, params=params, tools=tools), self.timeout
-                        )
+                        # asyncio.timeout, not wait_for: no extra task per request.
+                        async with asyncio.timeout(self.timeout):
+                            return await self.target.generate(messages, params=params, tools=tools)
                     except TimeoutError:
                         raise TransientTargetError(
                             f"{self.target.spec} did not answer within {self.timeout:g} s."

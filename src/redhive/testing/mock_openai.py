@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -213,7 +212,9 @@ class MockOpenAI:
 
 def _listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     # Listening before the server starts: connections made meanwhile wait in the backlog.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
+    # without it Nagle's algorithm meets delayed ACKs and a kept-alive request waits 40 ms.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)
@@ -224,7 +225,7 @@ def _config(app: Starlette) -> Any:
     import uvicorn
 
     return uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
-                          timeout_graceful_shutdown=2, backlog=2048)
+                          timeout_graceful_shutdown=2, timeout_keep_alive=120, backlog=2048)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -246,9 +247,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                       unauthorized=args.unauthorized, malformed=args.malformed)
     try:
         mock.serve_forever(args.host, args.port)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # SIGINT: uvicorn re-raises it after a clean shutdown
         pass
-    print(f"mock served {mock.requests} requests", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Scorers; importing this package registers the built-in detectors."""
 
-from redhive.engine.scorers import canary, counterfactual, refusal, regex
+from redhive.engine.scorers import canary, counterfactual, evaluation, judge, refusal, regex
 from redhive.engine.scorers.base import (
     Detection,
     Detector,
@@ -21,7 +21,9 @@ __all__ = [
     "canary",
     "counterfactual",
     "decide_outcome",
+    "evaluation",
     "is_refusal",
+    "judge",
     "leaks",
     "refusal",
     "regex",

@@ -1,5 +1,6 @@
 """Simulated targets `sim:naive`, `sim:guarded`, `sim:hardened`: deterministic models with planted
-weaknesses (DESIGN §7, docs/sim-targets.md), so scans work offline and tests have ground truth."""
+weaknesses (DESIGN §7, docs/sim-targets.md), so scans work offline and tests have ground truth;
+and `sim:judge`, a simulated judge model for the judge scorer (see `sim/judge.py`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from redhive.engine.registry import target
 from redhive.engine.targets.base import Target, TargetOptions
 from redhive.engine.targets.sim.behaviour import BEHAVIOURS, respond
+from redhive.engine.targets.sim.judge import SimJudge
 from redhive.engine.targets.sim.reading import read
 from redhive.engine.types import Completion, GenerationParams, Message, Usage
 from redhive.errors import NotFound
@@ -38,8 +40,9 @@ class SimTarget(Target):
 
 @target("sim")
 def create(model: str, options: TargetOptions) -> Target:
+    if model == "judge":
+        return SimJudge(options)
     if model not in BEHAVIOURS:
-        raise NotFound(
-            f"Unknown simulated target 'sim:{model}'. Known: {', '.join('sim:' + m for m in BEHAVIOURS)}."
-        )
+        known = ", ".join("sim:" + m for m in [*BEHAVIOURS, "judge"])
+        raise NotFound(f"Unknown simulated target 'sim:{model}'. Known: {known}.")
     return SimTarget(model, options)

@@ -1,0 +1,182 @@
+"""`run_agent_scan`: environments × user tasks × (no injection + injection tasks × attacks) ×
+targets × repeats, run with bounded concurrency, returning episodes and metrics. No database:
+`on_episode` receives each finished episode (persist it there) and `skip` takes the ids already
+stored, so a caller can resume an interrupted scan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from redhive.engine.agentic.attacks import ATTACKS, attack_names, render_attack
+from redhive.engine.agentic.environment import Environment
+from redhive.engine.agentic.loader import load_environment
+from redhive.engine.agentic.loop import EpisodePlan, LoopLimits, run_episode
+from redhive.engine.agentic.metrics import AgentMetrics, group_metrics
+from redhive.engine.agentic.monitors import Monitor, MonitorMode
+from redhive.engine.agentic.spec import InjectionTaskSpec
+from redhive.engine.agentic.trace import Episode
+from redhive.engine.resilience import TargetGate
+from redhive.engine.targets.base import Target, TargetOptions, create_target
+from redhive.engine.types import GenerationParams
+from redhive.errors import InvalidInput, NotFound, TargetError
+
+__all__ = ["AgentScanResult", "episode_seed", "plan_episodes", "run_agent_scan"]
+
+
+@dataclass(slots=True)
+class AgentScanResult:
+    episodes: list[Episode]
+    metrics: dict[str, AgentMetrics]  # per target
+    skipped: int = 0
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def metrics_by(self, key: Callable[[Episode], str]) -> dict[str, AgentMetrics]:
+        return group_metrics(self.episodes, key)
+
+    def to_dict(self, *, traces: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "config": self.config,
+            "skipped": self.skipped,
+            "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
+        }
+        if traces:
+            out["episodes"] = [e.to_dict() for e in self.episodes]
+        return out
+
+
+def episode_seed(base: int, env: str, user_task: str, injection_task: str | None, attack: str | None,
+                 repeat: int) -> int:
+    """The environment seed of a cell: independent of the target and the monitor mode, so runs of
+    different targets or modes are paired on the same seeds."""
+    key = "\x1f".join((str(base), env, user_task, injection_task or "-", attack or "-", str(repeat)))
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:6], "big")
+
+
+def plan_episodes(
+    envs: Sequence[Environment],
+    targets: Sequence[str],
+    attacks: Sequence[str],
+    *,
+    repeats: int = 1,
+    benign: bool = True,
+    user_tasks: Collection[str] | None = None,
+    injection_tasks: Collection[str] | None = None,
+    seed: int = 0,
+) -> Iterator[EpisodePlan]:
+    """Every cell, in a stable order (repeats outermost)."""
+    for repeat in range(repeats):
+        for env in envs:
+            for task in env.user_tasks.values():
+                if user_tasks is not None and task.id not in user_tasks:
+                    continue
+                cells: list[tuple[InjectionTaskSpec | None, str | None, dict[str, str]]] = []
+                if benign:
+                    cells.append((None, None, {}))
+                for injection in env.injection_tasks.values():
+                    if injection_tasks is not None and injection.id not in injection_tasks:
+                        continue
+                    for name in attacks:
+                        text = render_attack(name, injection.goal, env, task)
+                        cells.append((injection, name, dict.fromkeys(env.slots, text)))
+                for inj, attack, injections in cells:
+                    s = episode_seed(seed, env.name, task.id, inj.id if inj else None, attack, repeat)
+                    for target in targets:
+                        yield EpisodePlan(env, task, inj, attack, target, repeat, s, injections)
+
+
+async def run_agent_scan(
+    target_specs: Sequence[str | Target],
+    envs: Sequence[str | Environment],
+    attacks: Sequence[str] = ("important_instructions",),
+    monitor_mode: MonitorMode = "flag",
+    *,
+    repeats: int = 1,
+    benign: bool = True,
+    user_tasks: Collection[str] | None = None,
+    injection_tasks: Collection[str] | None = None,
+    max_steps: int = 15,
+    episode_timeout: float = 120.0,
+    concurrency: int = 16,
+    seed: int = 0,
+    params: GenerationParams | None = None,
+    target_options: TargetOptions | None = None,
+    monitors: Sequence[Monitor] | None = None,
+    skip: Collection[str] = (),
+    on_episode: Callable[[Episode], None] | None = None,
+) -> AgentScanResult:
+    """Run the scan; a fatal target failure (bad credentials, unreachable endpoint) stops it after
+    the episodes in flight and is raised."""
+    if monitor_mode not in ("flag", "halt"):
+        raise InvalidInput(f"Monitor mode '{monitor_mode}' is not one of flag, halt.")
+    if not target_specs:
+        raise InvalidInput("Give at least one target.")
+    for name in attacks:
+        if name not in ATTACKS:
+            raise NotFound(f"Unknown agentic attack '{name}'. Known: {', '.join(attack_names())}.")
+    environments = [e if isinstance(e, Environment) else load_environment(e) for e in envs]
+    for name, wanted in (("user task", user_tasks), ("injection task", injection_tasks)):
+        known = {t for e in environments
+                 for t in (e.user_tasks if name == "user task" else e.injection_tasks)}
+        missing = sorted(set(wanted or ()) - known)
+        if missing:
+            raise NotFound(f"No {name} {', '.join(missing)} in {', '.join(e.name for e in environments)}.")
+    targets: dict[str, Target] = {}
+    owned: list[Target] = []
+    for spec in target_specs:
+        if isinstance(spec, Target):
+            targets[spec.spec] = spec
+        else:
+            targets[spec] = create_target(spec, target_options)
+            owned.append(targets[spec])
+    gates = {spec: TargetGate(t) for spec, t in targets.items()}
+    plans = plan_episodes(environments, list(targets), attacks, repeats=repeats, benign=benign,
+                          user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed)
+    limits = LoopLimits(max_steps=max_steps, timeout=episode_timeout)
+    episodes: list[Episode] = []
+    skipped = 0
+    fatal: list[TargetError] = []
+    skip_ids = set(skip)
+
+    async def worker() -> None:
+        nonlocal skipped
+        for plan in plans:  # one shared iterator: each plan goes to exactly one worker
+            if fatal:
+                return
+            if plan.id in skip_ids:
+                skipped += 1
+                continue
+            try:
+                ep = await run_episode(gates[plan.target], plan, monitor_mode=monitor_mode, monitors=monitors,
+                                       limits=limits, params=params)
+            except TargetError as exc:
+                fatal.append(exc)
+                return
+            episodes.append(ep)
+            if on_episode is not None:
+                on_episode(ep)
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, concurrency))]
+    try:
+        await asyncio.gather(*workers)
+    except BaseException:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
+    finally:
+        for target in owned:
+            await target.aclose()
+    if fatal:
+        raise fatal[0]
+    episodes.sort(key=lambda e: (e.repeat, e.env, e.user_task, e.injection_task or "", e.attack or "", e.target))
+    config = {
+        "targets": list(targets), "envs": [e.name for e in environments], "attacks": list(attacks),
+        "monitor_mode": monitor_mode, "repeats": repeats, "benign": benign, "max_steps": max_steps,
+        "episode_timeout": episode_timeout, "seed": seed,
+    }
+    return AgentScanResult(episodes, group_metrics(episodes, lambda e: e.target), skipped, config)

@@ -1,0 +1,69 @@
+"""Simulated tool-using agents `sim:agent-naive` and `sim:agent-hardened` (DESIGN §7).
+
+Deterministic stand-ins for a model behind the OpenAI tool-calling protocol: they read the
+conversation (the user's task, the tool results so far) and the offered tools, and answer with one
+tool call per turn or a final answer. The rules are in `sim/core.py`; the sentences they understand
+per environment in `sim/<environment>.py`. `sim:agent-naive` follows instructions injected in tool
+results; `sim:agent-hardened` never does and completes the user's task.
+
+Registration: the `sim` target kind is extended (not replaced): `sim:agent-*` specs are served
+here, every other `sim:` spec by the chat simulators of `redhive.engine.targets.sim`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from redhive.engine import registry
+from redhive.engine.agentic.sim import workspace as _workspace  # noqa: F401 - registers its skills
+from redhive.engine.agentic.sim.core import Policy, decide
+from redhive.engine.targets import sim as _chat_sim
+from redhive.engine.targets.base import Target, TargetOptions
+from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
+from redhive.errors import NotFound
+
+__all__ = ["AGENTS", "SimAgent"]
+
+AGENTS: dict[str, Policy] = {"agent-naive": "naive", "agent-hardened": "hardened"}
+
+
+class SimAgent(Target):
+    """A simulated tool-using agent. `extra={"latency_ms": N}` adds a fixed delay per request."""
+
+    def __init__(self, model: str, options: TargetOptions) -> None:
+        super().__init__(f"sim:{model}", options)
+        self.model = model
+        self.policy = AGENTS[model]
+        self.latency = float(options.extra.get("latency_ms", 0)) / 1000
+
+    async def generate(self, messages: Sequence[Message], *, params: GenerationParams,
+                       tools: Sequence[dict[str, Any]] | None = None) -> Completion:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        offered = frozenset(t.get("function", {}).get("name", "") for t in tools or ())
+        plan = decide(messages, offered, self.policy)
+        prompt_chars = sum(len(m.content or "") for m in messages)
+        if plan.request is None:
+            usage = Usage(prompt_chars // 4 + 1, len(plan.answer) // 4 + 1)
+            return Completion(text=plan.answer, usage=usage, finish_reason="stop", model=self.spec)
+        arguments = json.dumps(plan.request.args, ensure_ascii=False)
+        call = ToolCall(f"call_{plan.call_number}", plan.request.tool, arguments)
+        usage = Usage(prompt_chars // 4 + 1, (len(arguments) + len(call.name)) // 4 + 1)
+        return Completion(text="", tool_calls=(call,), usage=usage, finish_reason="tool_calls", model=self.spec)
+
+
+_chat_factory = cast(Callable[[str, TargetOptions], Target], _chat_sim.create)
+
+
+@registry.target("sim")
+def create(model: str, options: TargetOptions) -> Target:
+    if model in AGENTS:
+        return SimAgent(model, options)
+    try:
+        return _chat_factory(model, options)
+    except NotFound as exc:
+        agents = ", ".join(f"sim:{m}" for m in AGENTS)
+        raise NotFound(f"{exc.message.rstrip('.')}, {agents}.") from None

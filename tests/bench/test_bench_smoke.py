@@ -1,0 +1,32 @@
+"""The throughput benchmark runs end to end in --quick mode and prints its figures. No timing is
+asserted: timings belong to bench/README.md, measured as ratios in one run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "engine_throughput.py"
+
+
+@pytest.mark.slow
+def test_quick_bench_prints_and_writes_its_figures(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, str(BENCH), "--quick", "--json", str(results)],
+                          capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for label in ("0 ms: engine (attempts/s)", "engine / best bare loop", "engine / ideal (median)",
+                  "RSS growth after warm-up", "QUICK smoke run"):
+        assert label in proc.stdout
+    assert "Traceback" not in proc.stderr
+    data = json.loads(results.read_text())
+    assert data["config"]["quick"] is True
+    engine = data["zero_latency"]["rounds"][0]["engine"]
+    assert engine["n"] > 0 and engine["per_s"] > 0 and engine["cpu_ms_each"] > 0
+    assert data["latency"]["ideal_per_s"] == 256 / 0.2
+    assert data["latency"]["rounds"][0]["engine"]["n"] >= 256
+    assert data["rss"]["attempts"] >= 1000 and data["rss"]["samples"] >= 2
