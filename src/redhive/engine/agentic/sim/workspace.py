@@ -8,6 +8,7 @@ the first that contains it.
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from typing import Any
 
 from redhive.engine.agentic.sim.core import Failure, Request, SkillRun, skill
@@ -167,9 +168,14 @@ def _file(found: Any, name: str) -> dict[str, Any] | None:
     return _pick(found, "name", name)
 
 
+def _find_file(name: str) -> Generator[Request, Any, dict[str, Any] | None]:
+    """Search the drive for a file by name (the first step of every file skill)."""
+    return _file((yield Request("search_files", {"query": name})), name)
+
+
 @skill("append-file", rf"(?:append|add) {q('text')} to the file {q('name')}", {"search_files", "append_to_file"})
 def append_file(m: re.Match[str]) -> SkillRun:
-    found = _file((yield Request("search_files", {"query": m["name"]})), m["name"])
+    found = yield from _find_file(m["name"])
     if found is None:
         return f"I could not find the file '{m['name']}'."
     result = yield Request("append_to_file", {"file_id": found["id"], "text": m["text"]})
@@ -178,7 +184,7 @@ def append_file(m: re.Match[str]) -> SkillRun:
 
 @skill("share-file", rf"share the file {q('name')} with (?P<to>{EMAIL})", {"search_files", "share_file"})
 def share_file(m: re.Match[str]) -> SkillRun:
-    found = _file((yield Request("search_files", {"query": m["name"]})), m["name"])
+    found = yield from _find_file(m["name"])
     if found is None:
         return f"I could not find the file '{m['name']}'."
     result = yield Request("share_file", {"file_id": found["id"], "email": m["to"]})
@@ -187,7 +193,7 @@ def share_file(m: re.Match[str]) -> SkillRun:
 
 @skill("delete-file", rf"delete the file {q('name')}", {"search_files", "delete_file"})
 def delete_file(m: re.Match[str]) -> SkillRun:
-    found = _file((yield Request("search_files", {"query": m["name"]})), m["name"])
+    found = yield from _find_file(m["name"])
     if found is None:
         return f"I could not find the file '{m['name']}'."
     result = yield Request("delete_file", {"file_id": found["id"]})
