@@ -57,8 +57,12 @@ async def db(db_url: str) -> AsyncIterator[Database]:
     if not database.is_sqlite:  # one database per session: empty it for each test
         from sqlalchemy import text
 
+        import redhive.models  # noqa: F401 - every table on Base.metadata
+        from redhive.db.base import Base
+
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         async with database.engine.begin() as conn:
-            await conn.execute(text("TRUNCATE attempts, runs CASCADE"))
+            await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
     try:
         yield database
     finally:
