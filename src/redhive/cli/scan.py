@@ -22,6 +22,8 @@ def scan(
                                       "sim:naive, openai:gpt-4o-mini, anthropic:claude-…, hf:/path/to/model."),
     suite: list[str] = typer.Option([], "--suite", "-s",
                                     help="Built-in suite name or a .yaml/.jsonl path (repeatable)."),
+    policy: list[Path] = typer.Option([], "--policy", help="Policy file of the system under test: adds the "
+                                      "probes generated against exactly its rules (repeatable)."),
     attack: list[str] = typer.Option([], "--attack", "-a", help="Converter chain: base64,roleplay composes; "
                                       "repeat the option for several chains; 'all' = each converter alone + none."),
     repeats: int = typer.Option(1, "--repeats", "-n", help="Attempts per probe × attack × target."),
@@ -56,6 +58,7 @@ def scan(
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()
               if v is not None}
     prepared = None
+    suite = [*suite, *(f"policy:{p.resolve()}" for p in policy)]
     if resume is None:
         extra = _options(target_option)
         configs = [TargetConfig(spec=t, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
