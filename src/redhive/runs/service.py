@@ -168,11 +168,14 @@ def _run_info(run: Run) -> dict[str, Any]:
             "redhive_version": run.redhive_version, "config": run.config}
 
 
-async def iter_attempts(session: AsyncSession, run_id: str, *, chunk: int = 1000) -> AsyncIterator[Attempt]:
-    """Every attempt of a run in plan order, streamed (exports of any size in flat memory)."""
+async def iter_attempts(session: AsyncSession, run_id: str, *, chunk: int = 1000,
+                        target: str | None = None) -> AsyncIterator[Attempt]:
+    """Every attempt of a run (of one target, if given) in plan order, streamed (exports of any size
+    in flat memory)."""
     await get_run(session, run_id)
-    stream = await session.stream_scalars(
-        select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq).execution_options(yield_per=chunk)
-    )
+    query = select(Attempt).where(Attempt.run_id == run_id)
+    if target is not None:
+        query = query.where(Attempt.target == target)
+    stream = await session.stream_scalars(query.order_by(Attempt.seq).execution_options(yield_per=chunk))
     async for attempt in stream:
         yield attempt
