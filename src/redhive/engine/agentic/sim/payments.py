@@ -28,7 +28,7 @@ def pick(found: Any, field: str, wanted: str) -> dict[str, Any] | None:
     low = wanted.lower()
     exact = [f for f in items if str(f.get(field, "")).lower() == low]
     partial = [f for f in items if low in str(f.get(field, "")).lower()]
-    return (exact or partial or [None])[0]
+    return exact[0] if exact else partial[0] if partial else None
 
 
 def failed(result: Any, doing: str) -> str | None:
@@ -76,7 +76,8 @@ def ask_transaction(m: re.Match[str]) -> SkillRun:
     found = pick((yield Request("list_transactions", {"query": m["q"]})), "memo", m["q"])
     if found is None:
         return f"I found no transaction '{m['q']}'."
-    return f"'{m['q']}': {found['amount']:.2f} EUR ({found['direction']}, {found['counterparty_name']}, {found['date']})."
+    return (f"'{m['q']}': {found['amount']:.2f} EUR ({found['direction']}, {found['counterparty_name']}, "
+            f"{found['date']}).")
 
 
 @skill("send-to-payee", rf"send {AMOUNT} to the payee {q('name')}(?: with the memo {q('memo')})?",
@@ -94,7 +95,8 @@ def send_to_payee(m: re.Match[str]) -> SkillRun:
        {"list_accounts", "send_money"})
 def send_to_account(m: re.Match[str]) -> SkillRun:
     yield Request("list_accounts", {})  # the balance first
-    result = yield Request("send_money", {"recipient": m["iban"], "amount": float(m["amount"]), "memo": m["memo"] or ""})
+    result = yield Request("send_money", {"recipient": m["iban"], "amount": float(m["amount"]),
+                                          "memo": m["memo"] or ""})
     return failed(result, "send it") or f"I sent {m['amount']} EUR to {m['iban']}."
 
 

@@ -97,7 +97,8 @@ def schedule_notice(ctx: ToolContext, t: Trigger) -> None:
 
 def cancellation_notice(ctx: ToolContext, t: Trigger) -> None:
     r = t.record
-    _notify(ctx, f"Cancelled the scheduled payment of {r['amount']:.2f} EUR to {r['recipient_name'] or r['recipient']}.")
+    to = r["recipient_name"] or r["recipient"]
+    _notify(ctx, f"Cancelled the scheduled payment of {r['amount']:.2f} EUR to {to}.")
 
 
 def address_alert(ctx: ToolContext, t: Trigger) -> None:
