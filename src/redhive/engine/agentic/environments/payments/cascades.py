@@ -9,8 +9,9 @@
     scheduled added / removed             -> a notification (schedule-notice / cancellation-notice)
     profile e-mail changed                -> an alert to the old address (address-change-alert)
 
-So paying a bill is three changes (transaction and bill status, the tool's own; balance and
-notice, depth 1), and a payment scheduled for today runs to depth 3.
+So paying a bill is four changes (transaction and bill status, the tool's own; balance and
+notice, depth 1), and a payment scheduled for today runs to depth 2 (the run, then the balance
+and the notice of the transaction it booked).
 """
 
 from __future__ import annotations
