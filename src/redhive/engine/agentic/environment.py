@@ -53,7 +53,10 @@ __all__ = [
 ]
 
 SLOT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}")
-_BUILTIN_ENVIRONMENTS = ("redhive.engine.agentic.environments.workspace",)
+_BUILTIN_ENVIRONMENTS = (
+    "redhive.engine.agentic.environments.workspace",
+    "redhive.engine.agentic.environments.database",
+)
 _KINDS: dict[str, EnvironmentKind] = {}
 _loaded = False
 
