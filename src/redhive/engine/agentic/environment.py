@@ -56,6 +56,7 @@ SLOT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}")
 _BUILTIN_ENVIRONMENTS = (
     "redhive.engine.agentic.environments.workspace",
     "redhive.engine.agentic.environments.database",
+    "redhive.engine.agentic.environments.devices",
 )
 _KINDS: dict[str, EnvironmentKind] = {}
 _loaded = False
