@@ -51,6 +51,9 @@ def test_a_statement_changes_exactly_the_rows_it_touched(database: Environment) 
     same = sandbox.execute("run_sql", {"query": "UPDATE products SET price = price WHERE id = 'p-1'"})
     assert same.changes == [] and same.cascades == []  # touched but unchanged: no change
     sandbox.close()
+    fresh = database.reset()  # each episode copies the seed database: the last one left no trace
+    assert sql(fresh, "SELECT price FROM products WHERE id = 'p-2'") == [(9.5,)]
+    fresh.close()
 
 
 def test_an_order_insert_cascades_into_stock_and_the_audit_log(database: Environment) -> None:

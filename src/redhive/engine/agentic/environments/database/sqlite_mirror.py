@@ -6,7 +6,7 @@ episode's sandbox gets an in-memory SQLite database built from them (`setup`). T
 * state -> database: `State.subscribe` calls `Mirror.write` after every write, roll-back step and
   load, so a roll-back (a tool error, a halting monitor, `sandbox.restore`) reaches the database;
   removing a `tables` record drops the SQL table, restoring it re-creates it;
-* database -> state: temporary triggers on every table call `rh_log(table, key)` for each row a
+* database -> state: triggers on every table call `rh_log(table, key)` for each row a
   statement inserts, updates or deletes; after the statement `Database.sync` copies only those rows
   back into the state (O(changed)), so the diff is what the statement really did.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from redhive.engine.agentic.environments.database.records import SQL_TABLES
@@ -56,23 +56,54 @@ def create_table_sql(table: str, cls: type) -> str:
 
 def _trigger_sql(table: str) -> list[str]:
     return [
-        f"CREATE TEMP TRIGGER {table}_ins AFTER INSERT ON main.{table} BEGIN SELECT rh_log('{table}', NEW.id); END",
-        f"CREATE TEMP TRIGGER {table}_upd AFTER UPDATE ON main.{table} BEGIN "
+        f"CREATE TRIGGER {table}_ins AFTER INSERT ON {table} BEGIN SELECT rh_log('{table}', NEW.id); END",
+        f"CREATE TRIGGER {table}_upd AFTER UPDATE ON {table} BEGIN "
         f"SELECT rh_log('{table}', OLD.id); SELECT rh_log('{table}', NEW.id); END",
-        f"CREATE TEMP TRIGGER {table}_del AFTER DELETE ON main.{table} BEGIN SELECT rh_log('{table}', OLD.id); END",
+        f"CREATE TRIGGER {table}_del AFTER DELETE ON {table} BEGIN SELECT rh_log('{table}', OLD.id); END",
     ]
+
+
+def _create(conn: sqlite3.Connection, table: str, cls: type, rows: Iterable[Any]) -> None:
+    """A table with its rows, then its change-log triggers."""
+    columns = [f.name for f in dataclasses.fields(cls)]
+    conn.execute(create_table_sql(table, cls))
+    conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(columns))})",
+                     [tuple(getattr(r, c) for c in columns) for r in rows])
+    for sql in _trigger_sql(table):
+        conn.execute(sql)
+
+
+_TEMPLATES: dict[int, tuple[Any, sqlite3.Connection]] = {}
+_TEMPLATE_LIMIT = 16
+
+
+def _template(env: Any) -> sqlite3.Connection:
+    """The database of an environment's seed state (slot defaults), built once per loaded
+    environment; each episode copies it with the backup API (much cheaper than building)."""
+    entry = _TEMPLATES.get(id(env))
+    if entry is not None and entry[0] is env:
+        return entry[1]
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    for table in env.base.get("tables", {}):
+        _create(conn, table, SQL_TABLES[table], env.base[table].values())
+    while len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+        _TEMPLATES.pop(next(iter(_TEMPLATES)))[1].close()
+    _TEMPLATES[id(env)] = (env, conn)
+    return conn
 
 
 class Database:
     """One episode's SQLite database (`sandbox.ctx.resources["db"]`)."""
 
-    def __init__(self, state: State, tables: Mapping[str, type] = SQL_TABLES) -> None:
+    def __init__(self, state: State, template: sqlite3.Connection | None = None,
+                 patch: Iterable[tuple[str, str]] = (), tables: Mapping[str, type] = SQL_TABLES) -> None:
+        """A copy of `template` with the records `patch` names re-written from the state (the
+        rows an injection filled), or else a database built from the state."""
         self.state = state
         self.types = dict(tables)
         self.columns = {t: [f.name for f in dataclasses.fields(c)] for t, c in self.types.items()}
         self.conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self.conn.create_function("rh_log", 2, self._log)
-        self.live: set[str] = set()
         self._logging = False
         self._syncing = False
         self._touched: dict[tuple[str, str], None] = {}
@@ -80,19 +111,17 @@ class Database:
         self._writable = False
         self.read_tables: set[str] = set()
         self.dropped: list[str] = []
-        for table in state.view("tables"):
-            self._create(table)
-            rows = [tuple(getattr(r, c) for c in self.columns[table]) for r in state.view(table).values()]
-            self._insert_many(table, rows)
+        self.live: set[str] = set(state.view("tables"))
+        if template is not None:
+            template.backup(self.conn)
+            for table, key in patch:
+                self.write(table, key, state.view(table).get(key))
+        else:
+            for table in self.live:
+                _create(self.conn, table, self.types[table], state.view(table).values())
         state.subscribe(self.write)
 
     # state -> database -------------------------------------------------------------------------
-
-    def _create(self, table: str) -> None:
-        self.conn.execute(create_table_sql(table, self.types[table]))
-        for sql in _trigger_sql(table):
-            self.conn.execute(sql)
-        self.live.add(table)
 
     def _insert_many(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         marks = ", ".join("?" * len(self.columns[table]))
@@ -105,7 +134,8 @@ class Database:
                 self.conn.execute(f"DROP TABLE {key}")
                 self.live.discard(key)
             elif record is not None and key not in self.live:
-                self._create(key)
+                _create(self.conn, key, self.types[key], ())
+                self.live.add(key)
             return
         if table not in self.live or self._syncing:  # gone with its table, or already there
             return
@@ -138,7 +168,7 @@ class Database:
             return sqlite3.SQLITE_OK
         if arg1 in _INTERNAL:  # SQLite's own bookkeeping of a DROP (it never lets a statement edit these)
             return sqlite3.SQLITE_OK
-        if action == sqlite3.SQLITE_DROP_TEMP_TRIGGER and self.dropped:  # a dropped table's change log
+        if action == sqlite3.SQLITE_DROP_TRIGGER and self.dropped:  # a dropped table's change log
             return sqlite3.SQLITE_OK
         return sqlite3.SQLITE_DENY
 
@@ -203,5 +233,7 @@ class Database:
 
 
 def setup(sandbox: Any) -> None:
-    """The kind's `setup`: attach a fresh database built from this episode's seed state."""
-    sandbox.ctx.resources["db"] = Database(sandbox.state)
+    """The kind's `setup`: attach this episode's database (the seed's, with its injections)."""
+    env = sandbox.env
+    filled = sorted({(t, k) for slot in sandbox.injections for t, k, _ in env.slot_locations.get(slot, ())})
+    sandbox.ctx.resources["db"] = Database(sandbox.state, _template(env), filled)
