@@ -57,6 +57,8 @@ _BUILTIN_ENVIRONMENTS = (
     "redhive.engine.agentic.environments.workspace",
     "redhive.engine.agentic.environments.payments",
     "redhive.engine.agentic.environments.web",
+    "redhive.engine.agentic.environments.database",
+    "redhive.engine.agentic.environments.devices",
 )
 _KINDS: dict[str, EnvironmentKind] = {}
 _loaded = False
