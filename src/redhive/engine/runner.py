@@ -94,7 +94,8 @@ class Runner:
             for detector in self._detectors.values():
                 await detector.aclose()
             for evaluator in self._evaluators.values():
-                await evaluator.objective.aclose()
+                if evaluator.owns_objective:
+                    await evaluator.objective.aclose()
             self.result.retries = sum(g.retries for g in self.gates.values())
         if self._fatal is not None:
             raise self._fatal
@@ -188,7 +189,7 @@ class Runner:
         key = (strategy.name, probe.id)
         evaluator = self._evaluators.get(key)
         if evaluator is None:
-            evaluator = self._evaluators[key] = Evaluator(probe, strategy.judge)
+            evaluator = self._evaluators[key] = Evaluator(probe, strategy.judges)
         started = time.perf_counter()
         run = StrategyRun(item.id, probe, self.gates[item.target], self.params, evaluator)
         try:

@@ -175,3 +175,24 @@ def test_controls_and_counterfactual_probes_are_not_planned() -> None:
     assert len(planned) == plan.size
     kinds = {p.probe.kind for p in planned}
     assert kinds == {"attack"} and all(not p.probe.variants for p in planned)
+
+
+async def test_judge_type_probe_is_judged_by_the_strategys_judge() -> None:
+    probe = PROBE.model_copy(update={
+        "id": "mt-judged", "detector": PROBE.detector.model_validate(
+            {"type": "judge", "judge": "openai:never-called", "rubric": "policy_violation"})})
+    sink = MemorySink()
+    plan = Plan([Suite(name="mt", probes=(probe,))], [], ["sim:guarded"], strategies=strategies("pair"))
+    await Runner(plan, {"sim:guarded": create_target("sim:guarded")}, sink).run()
+    (record,) = sink.records.values()
+    assert record.outcome == "success" and "judge: success" in record.evidence
+
+
+async def test_an_attacker_that_gives_no_prompt_makes_the_attempt_an_error() -> None:
+    broken = parse_strategies(["crescendo"], attacker=create_target("sim:judge"))  # answers verdicts, not prompts
+    sink = MemorySink()
+    await Runner(Plan([SUITE], [], ["sim:guarded"], strategies=broken),
+                 {"sim:guarded": create_target("sim:guarded")}, sink).run()
+    (record,) = sink.records.values()
+    assert record.outcome == "error" and record.turns == []
+    assert record.error is not None and "gave no usable prompt after 3 tries" in record.error

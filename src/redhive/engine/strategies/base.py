@@ -17,7 +17,7 @@ from redhive.engine.records import TurnRecord
 from redhive.engine.resilience import TargetGate
 from redhive.engine.scorers.base import Outcome
 from redhive.engine.strategies.attacker import Attacker
-from redhive.engine.strategies.evaluator import Evaluator, Rating
+from redhive.engine.strategies.evaluator import Evaluator, JudgePool, Rating
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
@@ -94,6 +94,7 @@ class Strategy(abc.ABC):
                                "(for example --judge sim:judge offline, or --judge openai:gpt-4o-mini).")
         self.attacker = Attacker(attacker)
         self.judge = judge
+        self.judges = JudgePool(judge) if judge is not None else None
         self.settings: dict[str, int] = dict(self.limits)
         for key, value in limits.items():
             if key not in self.limits:
