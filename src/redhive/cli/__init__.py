@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import attacks, demo, export, report, runs, scan, suites
+from redhive.cli import agent_runs, agent_scan, attacks, demo, export, report, runs, scan, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -24,6 +24,9 @@ app.command("export")(export.export)
 app.add_typer(runs.app, name="runs")
 app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")
+app.command("agent-scan")(agent_scan.agent_scan)
+app.add_typer(agent_runs.app, name="agent-runs")
+app.add_typer(agent_runs.traces, name="traces")
 
 
 def _version(value: bool) -> None:
