@@ -144,6 +144,7 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
             from redhive.reports.agent_html import write_agent_html_report
 
             await write_agent_html_report(db, result.run_id, html)
+        summary["run"]["this_invocation"] = {"ran": result.ran, "skipped": result.skipped}
         if as_json:
             out.print_json(json.dumps(summary))
         else:
