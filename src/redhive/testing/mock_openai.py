@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt", "main"]
+__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt", "main", "scripted_agent"]
 
 #: The request's JSON body -> the assistant's reply text.
 ReplyFn = Callable[[dict[str, Any]], str]
@@ -60,6 +60,17 @@ def echo_system_prompt(body: dict[str, Any]) -> str:
     system = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
     user = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
     return "Sure! My instructions are: " + " ".join(system) + " You asked: " + (user[-1] if user else "")
+
+
+def scripted_agent(steps: int, tool: str = "list_files", arguments: str = "{}") -> ToolCallFn:
+    """A tool-calling agent: calls `tool` until the conversation holds `steps` tool results, then
+    answers with the reply text (for agent-loop benchmarks and tests)."""
+
+    def call(body: dict[str, Any]) -> tuple[str, str] | None:
+        done = sum(1 for m in body.get("messages") or () if m.get("role") == "tool")
+        return (tool, arguments) if done < steps else None
+
+    return call
 
 
 @dataclass(slots=True, frozen=True)
@@ -248,10 +259,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--fail-500", type=int, default=0)
     parser.add_argument("--unauthorized", action="store_true")
     parser.add_argument("--malformed", action="store_true")
+    parser.add_argument("--agent-steps", type=int, default=None,
+                        help="act as a tool-calling agent: call list_files this many times, then answer")
     args = parser.parse_args(argv)
     mock = MockOpenAI(reply=echo_system_prompt if args.echo else args.reply, latency_ms=args.latency_ms,
                       fail_429=args.fail_429, retry_after=args.retry_after, fail_500=args.fail_500,
-                      unauthorized=args.unauthorized, malformed=args.malformed)
+                      unauthorized=args.unauthorized, malformed=args.malformed,
+                      tool_call=None if args.agent_steps is None else scripted_agent(args.agent_steps))
     try:
         mock.serve_forever(args.host, args.port)
     except KeyboardInterrupt:  # SIGINT: uvicorn re-raises it after a clean shutdown
