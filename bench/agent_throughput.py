@@ -217,8 +217,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rounds = [scripted(args.repeats) for _ in range(args.rounds)]
     best = min(rounds, key=lambda r: r["cpu_ms_per_episode"])
     results: dict[str, Any] = {
-        "config": {"quick": args.quick, "repeats": args.repeats, "rounds": args.rounds, "python": platform.python_version(),
-                   "cpus": multiprocessing.cpu_count()},
+        "config": {"quick": args.quick, "repeats": args.repeats, "rounds": args.rounds,
+                   "python": platform.python_version(), "cpus": multiprocessing.cpu_count()},
         "scripted": {"rounds": rounds, "median_cpu_ms_per_episode": statistics.median(
             r["cpu_ms_per_episode"] for r in rounds), "best": best},
         "scripted_two_processes": scripted_two_processes(args.repeats),

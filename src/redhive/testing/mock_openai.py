@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt", "main", "scripted_agent"]
+__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt", "main",
+           "scripted_agent"]
 
 #: The request's JSON body -> the assistant's reply text.
 ReplyFn = Callable[[dict[str, Any]], str]
