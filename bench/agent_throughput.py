@@ -12,7 +12,8 @@ overhead per step against a mock OpenAI endpoint that calls tools.
    own process and answers as an agent that calls `list_files` three times, then answers (4 model
    turns per episode). The engine runs benign workspace episodes against it through the openai:
    target; the ceiling is a bare httpx loop posting a request of the same size (system prompt,
-   task, the 15 tool specs) and parsing each answer. Engine overhead per step = engine CPU per
+   task, the tool specs; serialised once, one single-connection client per slot) and parsing
+   each answer. Engine overhead per step = engine CPU per
    model turn minus bare-loop CPU per request (both client side, same concurrency).
 
 Targets (shared/reference/agentic-bio.md D6): <= 5 ms per workspace-sized episode; >= 200
@@ -185,22 +186,29 @@ def request_body() -> dict[str, Any]:
 
 
 def bare_against_mock(url: str, n: int, concurrency: int) -> dict[str, Any]:
-    body = request_body()
+    """One single-connection client per in-flight slot: the faster of the two bare loops of
+    engine_throughput.py (httpcore's pool scans every connection on each request)."""
+    payload = json.dumps(request_body()).encode()
+    headers = {"content-type": "application/json", "authorization": "Bearer bench"}
 
     async def go() -> None:
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-            remaining = n
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        clients = [httpx.AsyncClient(limits=limits, timeout=60) for _ in range(concurrency)]
+        remaining = n
 
-            async def worker() -> None:
-                nonlocal remaining
-                while remaining > 0:
-                    remaining -= 1
-                    response = await client.post(url + "/chat/completions", json=body)
-                    response.raise_for_status()
-                    response.json()
+        async def worker(client: httpx.AsyncClient) -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                response = await client.post(url + "/chat/completions", content=payload, headers=headers)
+                response.raise_for_status()
+                response.json()
 
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        try:
+            await asyncio.gather(*(worker(c) for c in clients))
+        finally:
+            for client in clients:
+                await client.aclose()
 
     asyncio.run(go())
     t0, c0 = time.perf_counter(), time.process_time()

@@ -70,7 +70,7 @@ def to_plain(value: Any) -> Any:
     if cls is list or cls is tuple:
         return [to_plain(v) for v in value]
     names = _FIELDS.get(cls)
-    if names is None and dataclasses.is_dataclass(cls) and cls is not type:
+    if names is None and cls is not type and dataclasses.is_dataclass(cls):
         names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
     if names is not None:
         return {name: to_plain(getattr(value, name)) for name in names}
