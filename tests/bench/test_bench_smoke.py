@@ -30,3 +30,21 @@ def test_quick_bench_prints_and_writes_its_figures(tmp_path: Path) -> None:
     assert data["latency"]["ideal_per_s"] == 256 / 0.2
     assert data["latency"]["rounds"][0]["engine"]["n"] >= 256
     assert data["rss"]["attempts"] >= 1000 and data["rss"]["samples"] >= 2
+
+
+AGENT_BENCH = BENCH.parent / "agent_throughput.py"
+
+
+@pytest.mark.slow
+def test_quick_agent_bench_prints_and_writes_its_figures(tmp_path: Path) -> None:
+    results = tmp_path / "agent.json"
+    proc = subprocess.run([sys.executable, str(AGENT_BENCH), "--quick", "--json", str(results)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for label in ("scripted, 1 process", "scripted, 2 processes", "scripted + stored", "engine overhead",
+                  "QUICK smoke run"):
+        assert label in proc.stdout
+    data = json.loads(results.read_text())
+    assert data["scripted"]["best"]["episodes"] == 182 and data["stored"]["episodes"] == 182
+    assert data["mock"]["engine"]["not_completed"] == 0
+    assert data["mock"]["engine"]["steps"] == 4 * data["mock"]["engine"]["episodes"]  # 3 tool calls + answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import attacks, demo, export, imports, policy, report, runs, scan, suites
+from redhive.cli import agent_runs, agent_scan, attacks, demo, export, imports, policy, report, runs, scan, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -26,6 +26,9 @@ suites.app.command("import")(imports.import_)
 app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")
 app.add_typer(policy.app, name="policy")
+app.command("agent-scan")(agent_scan.agent_scan)
+app.add_typer(agent_runs.app, name="agent-runs")
+app.add_typer(agent_runs.traces, name="traces")
 
 
 def _version(value: bool) -> None:

@@ -16,10 +16,13 @@ if TYPE_CHECKING:
         MockOpenAI,
         Received,
         ReplyFn,
+        ToolCallFn,
         echo_system_prompt,
+        scripted_agent,
     )
 
-__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "echo_system_prompt"]
+__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt",
+           "scripted_agent"]
 
 
 def __getattr__(name: str) -> Any:

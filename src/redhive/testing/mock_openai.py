@@ -38,10 +38,13 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "echo_system_prompt", "main"]
+__all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt", "main",
+           "scripted_agent"]
 
 #: The request's JSON body -> the assistant's reply text.
 ReplyFn = Callable[[dict[str, Any]], str]
+#: The request's JSON body -> the tool call to answer with (name, JSON arguments), or None.
+ToolCallFn = Callable[[dict[str, Any]], "tuple[str, str] | None"]
 
 DEFAULT_REPLY = "I'm sorry, but I can't help with that."
 DEFAULT_MODEL = "mock-model"
@@ -58,6 +61,17 @@ def echo_system_prompt(body: dict[str, Any]) -> str:
     system = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
     user = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
     return "Sure! My instructions are: " + " ".join(system) + " You asked: " + (user[-1] if user else "")
+
+
+def scripted_agent(steps: int, tool: str = "list_files", arguments: str = "{}") -> ToolCallFn:
+    """A tool-calling agent: calls `tool` until the conversation holds `steps` tool results, then
+    answers with the reply text (for agent-loop benchmarks and tests)."""
+
+    def call(body: dict[str, Any]) -> tuple[str, str] | None:
+        done = sum(1 for m in body.get("messages") or () if m.get("role") == "tool")
+        return (tool, arguments) if done < steps else None
+
+    return call
 
 
 @dataclass(slots=True, frozen=True)
@@ -83,8 +97,9 @@ class MockOpenAI:
     fail_500: int = 0
     unauthorized: bool = False
     malformed: bool = False
-    #: (function name, JSON arguments): answer with this tool call instead of text.
-    tool_call: tuple[str, str] | None = None
+    #: (function name, JSON arguments): answer with this tool call instead of text; or a function
+    #: of the request's JSON body returning such a pair, or None for a text reply (an agent).
+    tool_call: tuple[str, str] | ToolCallFn | None = None
     model: str = DEFAULT_MODEL
     #: Usage reported with every completion: (prompt_tokens, completion_tokens).
     usage: tuple[int, int] = (12, 9)
@@ -96,16 +111,19 @@ class MockOpenAI:
 
     # -- responses -----------------------------------------------------------------------------
 
-    def completion_body(self, text: str | None = None, model: str | None = None) -> bytes:
+    def completion_body(self, text: str | None = None, model: str | None = None,
+                        tool_call: tuple[str, str] | None = None) -> bytes:
         """A chat-completion body; the fixed-reply one is serialised once and reused."""
         key = (self.reply, self.tool_call, self.model, self.usage)
-        if text is None and model is None and self._cache is not None and self._cache[0] == key:
+        fixed = text is None and model is None and tool_call is None
+        if fixed and self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         reply = text if text is not None else self.reply if isinstance(self.reply, str) else ""
         message: dict[str, Any] = {"role": "assistant", "content": reply}
         finish = "stop"
-        if self.tool_call is not None:
-            name, arguments = self.tool_call
+        call = tool_call if tool_call is not None else None if callable(self.tool_call) else self.tool_call
+        if call is not None:
+            name, arguments = call
             message = {"role": "assistant", "content": None, "tool_calls": [
                 {"id": "call_mock_1", "type": "function", "function": {"name": name, "arguments": arguments}}
             ]}
@@ -117,7 +135,7 @@ class MockOpenAI:
             "usage": {"prompt_tokens": self.usage[0], "completion_tokens": self.usage[1],
                       "total_tokens": self.usage[0] + self.usage[1]},
         }).encode()
-        if text is None and model is None:
+        if fixed:
             self._cache = (key, body)
         return body
 
@@ -140,13 +158,14 @@ class MockOpenAI:
             return Response(_ERROR_500, 500, media_type=_JSON)
         if self.malformed:
             return Response(_MALFORMED, 200, media_type=_JSON)
-        if callable(self.reply):
+        if callable(self.reply) or callable(self.tool_call):
             try:
                 payload = json.loads(raw)
             except ValueError:
                 return Response(b'{"error": {"message": "The body is not JSON."}}', 400, media_type=_JSON)
-            return Response(self.completion_body(self.reply(payload), payload.get("model")), 200,
-                            media_type=_JSON)
+            call = self.tool_call(payload) if callable(self.tool_call) else None
+            text = self.reply(payload) if callable(self.reply) else None
+            return Response(self.completion_body(text, payload.get("model"), call), 200, media_type=_JSON)
         return Response(self.completion_body(), 200, media_type=_JSON)
 
     async def _models(self, request: Request) -> Response:
@@ -241,10 +260,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--fail-500", type=int, default=0)
     parser.add_argument("--unauthorized", action="store_true")
     parser.add_argument("--malformed", action="store_true")
+    parser.add_argument("--agent-steps", type=int, default=None,
+                        help="act as a tool-calling agent: call list_files this many times, then answer")
     args = parser.parse_args(argv)
     mock = MockOpenAI(reply=echo_system_prompt if args.echo else args.reply, latency_ms=args.latency_ms,
                       fail_429=args.fail_429, retry_after=args.retry_after, fail_500=args.fail_500,
-                      unauthorized=args.unauthorized, malformed=args.malformed)
+                      unauthorized=args.unauthorized, malformed=args.malformed,
+                      tool_call=None if args.agent_steps is None else scripted_agent(args.agent_steps))
     try:
         mock.serve_forever(args.host, args.port)
     except KeyboardInterrupt:  # SIGINT: uvicorn re-raises it after a clean shutdown

@@ -234,6 +234,8 @@ def _check_tasks(file: _File, kind: EnvironmentKind, users: Sequence[UserTaskSpe
             _check_paths(file, kind, (*loc, key), getattr(task, key))
         _check_calls(file, kind, (*loc, "forbidden"), task.forbidden)
         _check_conditions(file, kind, (*loc, "check"), task.check)
+        for t, turn in enumerate(task.turns):
+            _check_conditions(file, kind, (*loc, "turns", t, "check"), turn.check)
     for i, inj in enumerate(injections):
         _check_conditions(file, kind, ("injection_tasks", i, "check"), inj.check)
 

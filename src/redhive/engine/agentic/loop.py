@@ -37,6 +37,7 @@ from redhive.engine.agentic.sandbox import Sandbox
 from redhive.engine.agentic.spec import InjectionTaskSpec, UserTaskSpec
 from redhive.engine.agentic.tools import InvalidArguments
 from redhive.engine.agentic.trace import ActionRecord, Episode, StepRecord, episode_id
+from redhive.engine.agentic.users import ask_user
 from redhive.engine.resilience import TargetGate
 from redhive.engine.runner import is_fatal
 from redhive.engine.targets.base import Target
@@ -50,6 +51,7 @@ __all__ = ["EpisodePlan", "LoopLimits", "run_episode"]
 class LoopLimits:
     max_steps: int = 15
     timeout: float = 120.0
+    max_user_turns: int = 5  # follow-up messages a user model may send
 
 
 @dataclass(slots=True, frozen=True)
@@ -80,6 +82,8 @@ class _Episode:
         self.sandbox: Sandbox = env.reset(plan.seed, plan.injections)
         self.policy = env.policy(task)
         self.history: list[ActionRecord] = []
+        self.turn_failures: list[str] = []
+        self.turns_answered = 0
         self.ctx = MonitorContext(env, task, self.policy, self.sandbox, mentioned_addresses([task.prompt]),
                                   self.history)
         self.record = Episode(
@@ -143,18 +147,31 @@ class _Episode:
         return ActionRecord(call.id, call.name, call.arguments, None, "skipped",
                             "Error: not run, the episode was halted.", state_hash=self.sandbox.state_hash)
 
+    def check_context(self, answer: str) -> CheckContext:
+        state = self.sandbox.state
+        return CheckContext(
+            {t: state.view(t) for t in state.table_names}, self.sandbox.diff(), answer,
+            [(a.tool, a.args or {}) for a in self.record.actions if a.status == "executed"],
+        )
+
+    def end_turn(self, answer: str) -> None:
+        """The agent answered a user message: check that turn of a sequence test, if it has a check."""
+        turns, index = self.plan.user_task.turns, self.turns_answered
+        self.turns_answered += 1
+        if index < len(turns) and turns[index].check:
+            result = evaluate(turns[index].check, self.check_context(answer))
+            self.turn_failures += [f"turn {index + 1}: {f}" for f in result.failures]
+
     def finish(self) -> Episode:
         ep, plan, sandbox = self.record, self.plan, self.sandbox
         ep.final_hash = sandbox.state_hash
         ep.slots_seen = sorted({s for a in ep.actions for s in a.slots_seen})
         if ep.scored:
-            state = sandbox.state
-            ctx = CheckContext(
-                {t: state.view(t) for t in state.table_names}, sandbox.diff(), ep.answer,
-                [(a.tool, a.args or {}) for a in ep.actions if a.status == "executed"],
-            )
+            ctx = self.check_context(ep.answer)
             result = evaluate(plan.user_task.check, ctx)
-            ep.utility, ep.utility_failures = result.passed, list(result.failures)
+            unreached = [f"turn {i + 1}: never reached" for i in range(self.turns_answered, len(plan.user_task.turns))]
+            failures = [*self.turn_failures, *unreached]
+            ep.utility, ep.utility_failures = result.passed and not failures, [*failures, *result.failures]
             if plan.injection_task is not None:
                 ep.injection_success = evaluate(plan.injection_task.check, ctx).passed
         ep.seal = ep.compute_seal()
@@ -170,8 +187,13 @@ async def run_episode(
     monitors: Sequence[Monitor] | None = None,
     limits: LoopLimits | None = None,
     params: GenerationParams | None = None,
+    user_model: Target | TargetGate | None = None,
 ) -> Episode:
-    """Run one episode; target failures end it with status `error` (fatal ones propagate)."""
+    """Run one episode; target failures end it with status `error` (fatal ones propagate).
+
+    A multi-turn task (`turns`) sends its next user message each time the agent answers; with a
+    `user_model` that model writes the follow-ups instead (see `users.py`). Either way the message
+    is recorded on the step it opened (`StepRecord.user`, `user_source`)."""
     limits = limits or LoopLimits()
     gate = target if isinstance(target, TargetGate) else TargetGate(target)
     params = params or GenerationParams()
@@ -181,6 +203,10 @@ async def run_episode(
     env = plan.env
     tools = env.tool_specs()
     messages: list[Message] = [Message("system", env.system_prompt), Message("user", plan.user_task.prompt)]
+    user_gate = None if user_model is None else (
+        user_model if isinstance(user_model, TargetGate) else TargetGate(user_model))
+    script = plan.user_task.user_messages
+    opened: tuple[str, str] | None = None  # the user message that opens the next step, and its source
     started = time.perf_counter()
     last_text = ""
     try:
@@ -205,13 +231,27 @@ async def run_episode(
                     messages.append(Message("tool", action.result, tool_call_id=call.id, name=call.name))
                     halted = halted or action.decision == "halt"
                 ep.append(StepRecord(index, completion.text, actions, completion.usage.input_tokens,
-                                     completion.usage.output_tokens, round(latency, 3), completion.finish_reason))
+                                     completion.usage.output_tokens, round(latency, 3), completion.finish_reason,
+                                     user=opened[0] if opened else None, user_source=opened[1] if opened else None))
+                opened = None
                 if halted:
                     ep.status = "halted"
                     break
                 if not calls:
-                    ep.status = "completed"
-                    break
+                    run.end_turn(completion.text)
+                    sent = run.turns_answered
+                    follow: str | None = None
+                    if user_gate is not None:
+                        if sent <= limits.max_user_turns:
+                            follow = await ask_user(user_gate, env, plan.user_task, sent, completion.text, params)
+                        opened = (follow, user_gate.target.spec) if follow else None
+                    elif sent < len(script):
+                        follow, opened = script[sent], (script[sent], "script")
+                    if follow is None:
+                        ep.status = "completed"
+                        break
+                    messages.append(Message("user", follow))
+                    run.ctx.mentioned = run.ctx.mentioned | mentioned_addresses([follow])
     except TimeoutError:
         ep.status, ep.error = "timeout", f"the episode did not finish within {limits.timeout:g} s"
     except TargetError as exc:

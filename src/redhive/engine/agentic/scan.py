@@ -108,9 +108,13 @@ async def run_agent_scan(
     monitors: Sequence[Monitor] | None = None,
     skip: Collection[str] = (),
     on_episode: Callable[[Episode], None] | None = None,
+    keep: bool = True,
+    user_model: Target | None = None,
 ) -> AgentScanResult:
     """Run the scan; a fatal target failure (bad credentials, unreachable endpoint) stops it after
-    the episodes in flight and is raised."""
+    the episodes in flight and is raised. `keep=False` keeps no episode in memory (a store gets
+    them through `on_episode` and computes the metrics); `user_model` is the simulated user of
+    multi-turn tasks (see `run_episode`)."""
     if monitor_mode not in ("flag", "halt"):
         raise InvalidInput(f"Monitor mode '{monitor_mode}' is not one of flag, halt.")
     if not target_specs:
@@ -134,6 +138,7 @@ async def run_agent_scan(
             targets[spec] = create_target(spec, target_options)
             owned.append(targets[spec])
     gates = {spec: TargetGate(t) for spec, t in targets.items()}
+    user_gate = TargetGate(user_model) if user_model is not None else None
     plans = plan_episodes(environments, list(targets), attacks, repeats=repeats, benign=benign,
                           user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed)
     limits = LoopLimits(max_steps=max_steps, timeout=episode_timeout)
@@ -152,11 +157,12 @@ async def run_agent_scan(
                 continue
             try:
                 ep = await run_episode(gates[plan.target], plan, monitor_mode=monitor_mode, monitors=monitors,
-                                       limits=limits, params=params)
+                                       limits=limits, params=params, user_model=user_gate)
             except TargetError as exc:
                 fatal.append(exc)
                 return
-            episodes.append(ep)
+            if keep:
+                episodes.append(ep)
             if on_episode is not None:
                 on_episode(ep)
 
@@ -178,5 +184,6 @@ async def run_agent_scan(
         "targets": list(targets), "envs": [e.name for e in environments], "attacks": list(attacks),
         "monitor_mode": monitor_mode, "repeats": repeats, "benign": benign, "max_steps": max_steps,
         "episode_timeout": episode_timeout, "seed": seed,
+        "user_model": user_model.spec if user_model is not None else None,
     }
     return AgentScanResult(episodes, group_metrics(episodes, lambda e: e.target), skipped, config)

@@ -44,6 +44,7 @@ __all__ = [
     "SideEffectSpec",
     "SlotSpec",
     "TasksFile",
+    "TurnSpec",
     "UserTaskSpec",
 ]
 
@@ -163,10 +164,20 @@ class SlotSpec(_Strict):
     description: str = ""
 
 
+class TurnSpec(_Strict):
+    """One user message of a multi-turn task; its `check` must hold once the agent has answered it."""
+
+    prompt: str = Field(min_length=1)
+    check: list[Condition] = Field(default_factory=list)
+
+
 class UserTaskSpec(_Strict):
     id: str = Field(pattern=_SLUG)
     prompt: str = Field(min_length=1)
     check: list[Condition] = Field(min_length=1)
+    #: A sequence test: the user's messages in order (the first is `prompt`), each sent when the
+    #: agent has answered the one before. Give `prompt` or `turns`, not both.
+    turns: list[TurnSpec] = Field(default_factory=list)
     scope: list[str] = Field(default_factory=list)
     allowed: list[PathRule] = Field(default_factory=list)
     irreversible: list[PathRule] = Field(default_factory=list)
@@ -174,6 +185,21 @@ class UserTaskSpec(_Strict):
     forbidden: list[CallRule] = Field(default_factory=list)
     trusted_recipients: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_turn(cls, value: Any) -> Any:
+        if isinstance(value, dict) and value.get("turns"):
+            if "prompt" in value:
+                raise ValueError("give prompt (one message) or turns (a sequence), not both")
+            first = value["turns"][0]
+            if isinstance(first, dict) and isinstance(first.get("prompt"), str):
+                value = {**value, "prompt": first["prompt"]}
+        return value
+
+    @property
+    def user_messages(self) -> list[str]:
+        return [t.prompt for t in self.turns] or [self.prompt]
 
 
 class InjectionTaskSpec(_Strict):

@@ -53,10 +53,27 @@ class Change:
         return cls(data["path"], data["op"], data.get("before"), data.get("after"))
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(value: Any) -> Any:
-    """JSON-ready data: dataclasses become dicts, tuples and sets lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """JSON-ready data: dataclasses become dicts, tuples and sets lists.
+
+    On the hot path (every step's hash): exact scalar, dict and list types are tested first and
+    dataclass field names are cached per class; the result is the same as the general case."""
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    if cls is dict:
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if cls is list or cls is tuple:
+        return [to_plain(v) for v in value]
+    names = _FIELDS.get(cls)
+    if names is None and cls is not type and dataclasses.is_dataclass(cls):
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    if names is not None:
+        return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

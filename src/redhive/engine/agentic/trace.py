@@ -123,13 +123,21 @@ class StepRecord:
     finish_reason: str | None = None
     prev_hash: str = ""
     hash: str = ""
+    #: The user's message that opened this step: a later turn of a sequence test (scripted or from
+    #: the simulated user); None on the first step and on steps that follow tool results.
+    user: str | None = None
+    #: Who wrote `user`: "script" or the simulated user's target spec.
+    user_source: str | None = None
 
     def body(self) -> dict[str, Any]:
-        return {
+        out = {
             "index": self.index, "text": self.text, "actions": [a.to_dict() for a in self.actions],
             "input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
             "latency_ms": self.latency_ms, "finish_reason": self.finish_reason, "prev_hash": self.prev_hash,
         }
+        if self.user is not None:  # only then: traces of single-turn tasks keep their hashes
+            out["user"], out["user_source"] = self.user, self.user_source
+        return out
 
     def compute_hash(self) -> str:
         return _sha(canonical_json(self.body()))
@@ -143,7 +151,8 @@ class StepRecord:
             index=d["index"], text=d["text"], actions=[ActionRecord.from_dict(a) for a in d["actions"]],
             input_tokens=d.get("input_tokens", 0), output_tokens=d.get("output_tokens", 0),
             latency_ms=d.get("latency_ms", 0.0), finish_reason=d.get("finish_reason"),
-            prev_hash=d.get("prev_hash", ""), hash=d.get("hash", ""),
+            prev_hash=d.get("prev_hash", ""), hash=d.get("hash", ""), user=d.get("user"),
+            user_source=d.get("user_source"),
         )
 
 

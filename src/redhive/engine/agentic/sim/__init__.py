@@ -24,12 +24,13 @@ from redhive.engine.agentic.sim import payments as _payments  # noqa: F401 - reg
 from redhive.engine.agentic.sim import web as _web  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim import workspace as _workspace  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim.core import Policy, decide
+from redhive.engine.agentic.users import DONE, PENDING_HEADER
 from redhive.engine.targets import sim as _chat_sim
 from redhive.engine.targets.base import Target, TargetOptions
 from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
 from redhive.errors import NotFound
 
-__all__ = ["AGENTS", "SimAgent"]
+__all__ = ["AGENTS", "SimAgent", "SimUser"]
 
 AGENTS: dict[str, Policy] = {"agent-naive": "naive", "agent-hardened": "hardened"}
 
@@ -59,6 +60,23 @@ class SimAgent(Target):
         return Completion(text="", tool_calls=(call,), usage=usage, finish_reason="tool_calls", model=self.spec)
 
 
+class SimUser(Target):
+    """`sim:user`, the simulated user of sequence tests: sends the first request the user-model
+    prompt (`agentic/users.py`) lists as not yet made, verbatim, or DONE when none is left."""
+
+    def __init__(self, options: TargetOptions) -> None:
+        super().__init__("sim:user", options)
+
+    async def generate(self, messages: Sequence[Message], *, params: GenerationParams,
+                       tools: Sequence[dict[str, Any]] | None = None) -> Completion:
+        system = next((m.content or "" for m in messages if m.role == "system"), "")
+        _, _, pending = system.partition(PENDING_HEADER)
+        requests = [line[2:].strip() for line in pending.strip().splitlines() if line.startswith("- ")]
+        reply = requests[0] if requests and requests[0] != "(none)" else DONE
+        return Completion(text=reply, usage=Usage(len(system) // 4 + 1, len(reply) // 4 + 1),
+                          finish_reason="stop", model=self.spec)
+
+
 _chat_factory = cast(Callable[[str, TargetOptions], Target], _chat_sim.create)
 
 
@@ -66,8 +84,10 @@ _chat_factory = cast(Callable[[str, TargetOptions], Target], _chat_sim.create)
 def create(model: str, options: TargetOptions) -> Target:
     if model in AGENTS:
         return SimAgent(model, options)
+    if model == "user":
+        return SimUser(options)
     try:
         return _chat_factory(model, options)
     except NotFound as exc:
-        agents = ", ".join(f"sim:{m}" for m in AGENTS)
+        agents = ", ".join(f"sim:{m}" for m in [*AGENTS, "user"])
         raise NotFound(f"{exc.message.rstrip('.')}, {agents}.") from None

@@ -1,0 +1,211 @@
+"""Agent-scan orchestration: validate a request into a recorded run, execute it through the
+engine into the database (episodes stored as they finish), and resume it later. The CLI (and
+later the server's jobs) call only this."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from redhive.agent_runs import service
+from redhive.agent_runs.schemas import AgentRunConfig
+from redhive.agent_runs.store import EpisodeStore
+from redhive.db.session import Database
+from redhive.engine import registry
+from redhive.engine.agentic.attacks import ATTACKS, attack_names
+from redhive.engine.agentic.environment import Environment
+from redhive.engine.agentic.loader import load_environment
+from redhive.engine.agentic.scan import plan_episodes, run_agent_scan
+from redhive.engine.agentic.state import canonical_json
+from redhive.engine.agentic.trace import Episode
+from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
+from redhive.engine.types import GenerationParams
+from redhive.errors import InvalidInput, NotFound, RedhiveError
+from redhive.runs.schemas import TargetConfig
+
+__all__ = ["AgentScanOutcome", "PreparedAgentScan", "execute", "expand_attacks", "prepare", "prepare_resume"]
+
+#: Attack-set names accepted by --attacks besides the attacks themselves.
+ATTACK_SETS = {"injection": "every shipped injection attack", "all": "the same as injection",
+               "none": "no attack: benign episodes only"}
+MODES = {"flag": ["flag"], "halt": ["halt"], "both": ["flag", "halt"]}
+
+
+@dataclass(slots=True)
+class PreparedAgentScan:
+    config: AgentRunConfig
+    environments: list[Environment]
+    api_key: str | None = None
+    run_id: str | None = None  # set when resuming
+
+    @property
+    def plan_size(self) -> int:
+        return sum(1 for _ in self._plans()) * len(self.config.monitor_modes)
+
+    def _plans(self) -> Any:
+        c = self.config
+        return plan_episodes(self.environments, [t.spec for t in c.targets], c.attacks, repeats=c.repeats,
+                             benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
+                             seed=c.seed)
+
+
+@dataclass(slots=True)
+class AgentScanOutcome:
+    run_id: str
+    status: str  # completed | interrupted | failed
+    ran: int = 0
+    skipped: int = 0
+    error: RedhiveError | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def expand_attacks(names: Sequence[str]) -> tuple[list[str], bool]:
+    """The attacks to run, and whether any attack was asked for (`none` alone: benign only)."""
+    out: list[str] = []
+    for raw in names:
+        for name in (n.strip() for n in raw.split(",")):
+            if not name:
+                continue
+            if name in ("injection", "all"):
+                out += attack_names()
+            elif name == "none":
+                continue
+            elif name in ATTACKS:
+                out.append(name)
+            else:
+                sets = ", ".join(ATTACK_SETS)
+                raise NotFound(f"Unknown agentic attack '{name}'. Known: {', '.join(attack_names())}, or the sets "
+                               f"{sets}.")
+    return list(dict.fromkeys(out)), bool(out)
+
+
+def fingerprint(env: Environment) -> str:
+    """Changes when the environment's data, tasks or tools change (so a resume would not match)."""
+    body = {
+        "templates": env.templates, "slots": {k: v.model_dump() for k, v in env.slots.items()},
+        "system_prompt": env.system_prompt, "tools": [t.spec() for t in env.kind.tools],
+        "user_tasks": [t.model_dump(mode="json", by_alias=True) for t in env.user_tasks.values()],
+        "injection_tasks": [t.model_dump(mode="json", by_alias=True) for t in env.injection_tasks.values()],
+    }
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()[:16]
+
+
+def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str], monitor: str, repeats: int,
+            concurrency: int, max_steps: int, episode_timeout: float, seed: int, params: dict[str, Any],
+            api_key: str | None, benign: bool = True, user_tasks: list[str] | None = None,
+            injection_tasks: list[str] | None = None, user_model: TargetConfig | None = None) -> PreparedAgentScan:
+    """Validate everything before anything runs: unknown names and bad files fail here."""
+    if not targets:
+        raise InvalidInput("No target given: pass --target, for example --target sim:agent-naive.")
+    if not envs:
+        raise InvalidInput("No environment given: pass --env, for example --env workspace.")
+    if monitor not in MODES:
+        raise InvalidInput(f"--monitor must be flag, halt or both, not '{monitor}'.")
+    for name, value, least in (("--repeats", repeats, 1), ("--concurrency", concurrency, 1),
+                               ("--max-steps", max_steps, 1)):
+        if value < least:
+            raise InvalidInput(f"{name} must be at least {least}, not {value}.")
+    if episode_timeout <= 0:
+        raise InvalidInput(f"--episode-timeout must be positive, not {episode_timeout:g}.")
+    specs = [t.spec for t in targets]
+    if len(set(specs)) != len(specs):
+        raise InvalidInput("A target is given twice.")
+    for tc in [*targets, *([user_model] if user_model else [])]:
+        registry.get("target", parse_spec(tc.spec)[0])  # unknown kinds fail before anything runs
+    names = [e.strip() for raw in envs for e in raw.split(",") if e.strip()]
+    loaded = [load_environment(n) for n in names]
+    if len({e.name for e in loaded}) != len(loaded):
+        raise InvalidInput("An environment is given twice.")
+    chosen, attacked = expand_attacks(attacks)
+    if not attacked and not benign:
+        raise InvalidInput("Nothing to run: --attacks none together with --no-benign leaves no episode.")
+    for what, wanted, table in (("user task", user_tasks, "user_tasks"), ("injection task", injection_tasks,
+                                                                          "injection_tasks")):
+        known = {t for e in loaded for t in getattr(e, table)}
+        missing = sorted(set(wanted or ()) - known)
+        if missing:
+            raise NotFound(f"No {what} {', '.join(missing)} in {', '.join(e.name for e in loaded)}.")
+    config = AgentRunConfig(
+        targets=targets, envs=names, env_fingerprints={e.name: fingerprint(e) for e in loaded}, attacks=chosen,
+        monitor_modes=MODES[monitor], benign=benign, user_tasks=user_tasks or None,
+        injection_tasks=injection_tasks or None, repeats=repeats, concurrency=concurrency, max_steps=max_steps,
+        episode_timeout=episode_timeout, seed=seed, user_model=user_model, params=params,
+    )
+    return PreparedAgentScan(config, loaded, api_key)
+
+
+async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> PreparedAgentScan:
+    async with db.session() as session:
+        run = await service.get_run(session, run_id)
+        config = AgentRunConfig.model_validate(run.config)
+    loaded = [load_environment(n) for n in config.envs]
+    for env in loaded:
+        if config.env_fingerprints.get(env.name) != fingerprint(env):
+            raise InvalidInput(
+                f"Environment '{env.name}' changed since agent run {run_id} started, so its remaining episodes "
+                "would not match the stored ones: start a new agent scan instead of resuming."
+            )
+    return PreparedAgentScan(config, loaded, api_key, run_id)
+
+
+def _target(tc: TargetConfig, api_key: str | None) -> Target:
+    options = TargetOptions(base_url=tc.base_url, api_key=api_key, timeout=tc.timeout,
+                            max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm, extra=tc.extra)
+    return create_target(tc.spec, options)
+
+
+async def execute(db: Database, prepared: PreparedAgentScan, *,
+                  on_start: Callable[[str, int, int], None] | None = None,
+                  on_episode: Callable[[Episode], None] | None = None) -> AgentScanOutcome:
+    """Create (or reopen) the run, execute what is missing (mode by mode), record how it ended.
+
+    `on_start(run_id, plan_size, already_stored)` fires before the first episode."""
+    c = prepared.config
+    planned = prepared.plan_size
+    async with db.session() as session:
+        run = (await service.create_run(session, c, planned) if prepared.run_id is None
+               else await service.reopen_run(session, prepared.run_id))
+        run_id = run.id
+    async with db.session() as session:
+        stored = {m: await service.stored_ids(session, run_id, m) for m in c.monitor_modes}
+    already = sum(len(v) for v in stored.values())
+    if on_start is not None:
+        on_start(run_id, planned, already)
+    targets = [_target(tc, prepared.api_key) for tc in c.targets]
+    user = _target(c.user_model, prepared.api_key) if c.user_model else None
+    outcome = AgentScanOutcome(run_id, "completed", skipped=already)
+    counts: dict[str, int] = {}
+
+    def record(ep: Episode) -> None:
+        store.add(ep)
+        outcome.ran += 1
+        counts[ep.status] = counts.get(ep.status, 0) + 1
+        if on_episode is not None:
+            on_episode(ep)
+
+    store = EpisodeStore(db, run_id, first_seq=already)
+    try:
+        async with store:
+            for mode in c.monitor_modes:
+                await run_agent_scan(
+                    targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
+                    repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
+                    max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
+                    seed=c.seed, params=GenerationParams(**c.params), skip=stored[mode], on_episode=record,
+                    keep=False, user_model=user,
+                )
+    except RedhiveError as exc:
+        outcome.status, outcome.error = "failed", exc
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        outcome.status = "interrupted"
+    finally:
+        for target in [*targets, *([user] if user else [])]:
+            await target.aclose()
+    outcome.counts = counts
+    async with db.session() as session:
+        await service.finish_run(session, run_id, outcome.status,
+                                 None if outcome.error is None else outcome.error.message)
+    return outcome

@@ -1,0 +1,106 @@
+"""`redhive agent-runs list|show` and `redhive traces show`: recorded agent runs and their traces."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from redhive.cli.common import out, run, with_db
+
+app = typer.Typer(help="List and inspect recorded agent runs (agent-scan).", no_args_is_help=True)
+traces = typer.Typer(help="Read the recorded traces of agent runs.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(limit: int = typer.Option(20, "--limit", help="How many agent runs, newest first.")) -> None:
+    """List recorded agent runs, newest first."""
+    from redhive.agent_runs import service
+
+    async def body(db: Any) -> None:
+        async with db.session() as session:
+            rows = await service.list_runs(session, limit)
+        table = Table(header_style="bold")
+        for name in ("run", "status", "started", "targets", "environments", "attacks", "monitor", "episodes"):
+            table.add_column(name, no_wrap=name in ("run", "started"))
+        for r, n in rows:
+            cfg = r.config
+            table.add_row(r.id, r.status, f"{r.created_at:%Y-%m-%d %H:%M}",
+                          ", ".join(t["spec"] for t in cfg.get("targets", [])), ", ".join(cfg.get("envs", [])),
+                          ", ".join(cfg.get("attacks", [])) or "none", "+".join(cfg.get("monitor_modes", [])),
+                          f"{n}/{r.plan_size}")
+        out.print(table if rows else "No agent runs yet: start one with `redhive agent-scan`.")
+
+    run(with_db, body)
+
+
+@app.command("show")
+def show(
+    run_id: str = typer.Argument(..., help="The agent run id (see `redhive agent-runs list`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+) -> None:
+    """Show an agent run's metrics: by mode and target, by environment, the safeguard delta."""
+    from redhive.agent_runs import service
+    from redhive.cli.agent_render import metrics_table, print_agent_summary
+
+    async def body(db: Any) -> None:
+        async with db.session() as session:
+            summary = await service.summarise(session, run_id)
+        if as_json:
+            out.print_json(json.dumps(summary))
+            return
+        print_agent_summary(out, summary)
+        out.print(metrics_table("By user task", summary["tasks"], ["monitor_mode", "target", "env", "user_task"]))
+        if summary["run"]["error"]:
+            out.print(f"Stopped because: {summary['run']['error']}", highlight=False)
+
+    run(with_db, body)
+
+
+@traces.command("show")
+def traces_show(
+    run_id: str = typer.Argument(..., help="The agent run id (see `redhive agent-runs list`)."),
+    episode: str | None = typer.Option(None, "--episode", help="An episode id (or a unique prefix of one); "
+                                       "without it, the run's episodes are listed."),
+    mode: str | None = typer.Option(None, "--mode", help="flag or halt, where the run has both."),
+    as_json: bool = typer.Option(False, "--json", help="Print the trace as JSON."),
+    limit: int = typer.Option(200, "--limit", help="How many episodes to list."),
+) -> None:
+    """Print one episode's trace readably: every model turn, tool call, result, state change,
+    cascade and monitor decision, and whether the hash chain is intact."""
+    from redhive.agent_runs import service
+    from redhive.engine.agentic.trace import verify_chain
+
+    async def body(db: Any) -> None:
+        async with db.session() as session:
+            if episode is None:
+                rows = await service.list_episodes(session, run_id, limit=limit)
+            else:
+                ep = await service.get_episode(session, run_id, episode, mode)
+        if episode is None:
+            table = Table(title=f"Episodes of agent run {run_id}", title_justify="left", header_style="bold")
+            for name in ("episode", "mode", "env", "user task", "injection", "attack", "target", "repeat",
+                         "status", "solved", "injected", "steps"):
+                table.add_column(name)
+            for r in rows:
+                table.add_row(r.id, r.monitor_mode, r.env, r.user_task, r.injection_task or "–", r.attack or "–",
+                              r.target, str(r.repeat), r.status, _yes(r.utility), _yes(r.injection_success),
+                              str(r.steps), style="red" if r.injection_success else None)
+            out.print(table if rows else f"Agent run {run_id} has no stored episodes yet.")
+            if rows:
+                out.print(f"Show one with: redhive traces show {run_id} --episode ID", highlight=False)
+            return
+        if as_json:
+            out.print_json(json.dumps(ep.to_dict()))
+            return
+        from redhive.cli.agent_render import print_trace
+
+        print_trace(out, ep, verify_chain(ep))
+
+    run(with_db, body)
+
+
+def _yes(value: bool | None) -> str:
+    return "–" if value is None else ("yes" if value else "no")

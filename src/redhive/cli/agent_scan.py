@@ -1,0 +1,169 @@
+"""`redhive agent-scan`: run tool-using agents through simulated environments with injections,
+store every episode's trace, show the metrics, gate CI on them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from redhive.cli.common import err, fail, is_tty, out, run, with_db
+from redhive.cli.gate import Condition
+from redhive.cli.scan import EXIT_GATE, EXIT_INTERRUPTED, _options, run_sync_prepare
+from redhive.errors import InvalidInput
+
+GATE_RATES = ("benign_utility", "utility_under_attack", "targeted_asr", "asr_when_seen", "injection_seen",
+              "side_effect_rate", "irreversible_side_effect_rate", "forbidden_action_rate",
+              "forbidden_executed_rate", "goal_drift", "completion_under_policy", "invalid_call_rate")
+GATE_COUNTS = ("errors", "episodes", "cascades")
+_EXPR = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|==|>|<)\s*([0-9]*\.?[0-9]+)\s*$")
+
+
+def parse_agent_gate(text: str) -> list[Condition]:
+    conditions: list[Condition] = []
+    for part in text.split(","):
+        match = _EXPR.match(part)
+        if not match or match.group(1) not in (*GATE_RATES, *GATE_COUNTS):
+            raise InvalidInput(
+                f"--fail-on '{part.strip()}' is not a condition: write METRIC OP NUMBER with METRIC one of "
+                f"{', '.join((*GATE_RATES, *GATE_COUNTS))}, for example targeted_asr>0.05."
+            )
+        conditions.append(Condition(match.group(1), match.group(2), float(match.group(3))))
+    return conditions
+
+
+def gate_values(metrics: dict[str, Any]) -> dict[str, float]:
+    """Rates as fractions (a rate with n = 0 counts as 0), counts as numbers."""
+    values = {name: float(metrics[name]["rate"] or 0.0) for name in GATE_RATES}
+    values.update(errors=float(metrics["errors"]), episodes=float(metrics["episodes"]),
+                  cascades=float(metrics["cascades"]["events"]))
+    return values
+
+
+def agent_scan(
+    target: list[str] = typer.Option([], "--target", "-t", help="Agent target spec (repeatable): "
+                                      "sim:agent-naive, sim:agent-hardened, openai:gpt-4o-mini, …"),
+    env: list[str] = typer.Option([], "--env", "-e", help="Environments: built-in names or environment files, "
+                                  "comma-separated or repeated (workspace,payments)."),
+    attacks: list[str] = typer.Option(["injection"], "--attacks", "-a", help="Injection attacks, comma-separated: "
+                                      "injection (= every shipped attack), none, or names such as "
+                                      "important_instructions (`redhive attacks list --agentic`)."),
+    monitor: str = typer.Option("flag", "--monitor", "-m", help="flag (record findings), halt (circuit breaker) or "
+                                "both (paired episodes on the same seeds: the safeguard delta)."),
+    repeats: int = typer.Option(1, "--repeats", "-n", help="Episodes per cell (each repeat has its own seed)."),
+    concurrency: int = typer.Option(16, "--concurrency", "-c", help="Episodes in flight at once."),
+    resume: str | None = typer.Option(None, "--resume", help="Resume an interrupted agent run: runs only the "
+                                      "episodes that are missing."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. "
+                                       "'targeted_asr>0.05,benign_utility<0.8'."),
+    benign: bool = typer.Option(True, "--benign/--no-benign", help="Also run every user task without injection."),
+    user_task: list[str] = typer.Option([], "--user-task", help="Only these user tasks (repeatable)."),
+    injection_task: list[str] = typer.Option([], "--injection-task", help="Only these injection tasks (repeatable)."),
+    max_steps: int = typer.Option(15, "--max-steps", help="Model turns per episode before it counts as a loop."),
+    episode_timeout: float = typer.Option(120.0, "--episode-timeout", help="Seconds per episode."),
+    seed: int = typer.Option(0, "--seed", help="Base seed of the environments."),
+    user_model: str | None = typer.Option(None, "--user-model", help="Target spec of a simulated user for "
+                                          "multi-turn tasks (sim:user for a deterministic one)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets."),
+    api_key: str | None = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY).",
+                                       envvar="REDHIVE_API_KEY", show_envvar=False),
+    timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
+    max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
+    rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
+    target_concurrency: int = typer.Option(16, "--target-concurrency", help="Requests in flight per target."),
+    target_option: list[str] = typer.Option([], "--target-option", help="KEY=VALUE passed to every target "
+                                            "(e.g. latency_ms=20 for sim: agents); repeatable."),
+    temperature: float | None = typer.Option(None, "--temperature"),
+    max_tokens: int | None = typer.Option(None, "--max-tokens"),
+    html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
+) -> None:
+    """Test tool-using agents in simulated environments with planted injections (docs/agentic.md)."""
+    from redhive.agent_runs.scan import prepare
+    from redhive.runs.schemas import TargetConfig
+
+    gate = run_sync_prepare(parse_agent_gate, text=fail_on) if fail_on else []
+    params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens}.items() if v is not None}
+    prepared = None
+    if resume is None:
+        extra = _options(target_option)
+
+        def config(spec: str) -> TargetConfig:
+            return TargetConfig(spec=spec, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
+                                timeout=timeout, max_retries=max_retries, extra=extra)
+
+        prepared = run_sync_prepare(
+            prepare, targets=[config(t) for t in target], envs=env, attacks=attacks, monitor=monitor,
+            repeats=repeats, concurrency=concurrency, max_steps=max_steps, episode_timeout=episode_timeout,
+            seed=seed, params=params, api_key=api_key, benign=benign, user_tasks=user_task or None,
+            injection_tasks=injection_task or None, user_model=config(user_model) if user_model else None,
+        )
+    elif target or env:
+        raise fail("--resume continues a recorded agent run as it was planned: drop --target and --env.")
+    code = run(_agent_scan, prepared, resume, api_key, as_json, gate, html)
+    raise typer.Exit(code)
+
+
+async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as_json: bool,
+                      gate: list[Condition], html: Path | None) -> int:
+    from redhive.agent_runs import scan as scans
+    from redhive.agent_runs import service
+
+    async def body(db: Any) -> int:
+        nonlocal prepared
+        if prepared is None:
+            prepared = await scans.prepare_resume(db, resume or "", api_key)
+        progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[hits]} injections succeeded, {task.fields[errors]} errors"),
+                            TimeRemainingColumn(), console=err, disable=as_json or not is_tty(), transient=False)
+        task = progress.add_task("agent scan", total=None, hits=0, errors=0)
+        counts = {"hits": 0, "errors": 0}
+
+        def on_start(run_id: str, planned: int, stored: int) -> None:
+            progress.update(task, description=f"agent run {run_id}", total=planned, completed=stored)
+            if not as_json:
+                err.print(f"Agent run [bold]{run_id}[/]: {planned} episodes planned"
+                          + (f", {stored} already stored" if stored else "") + ".", highlight=False)
+
+        def on_episode(ep: Any) -> None:
+            counts["hits"] += bool(ep.injection_success)
+            counts["errors"] += not ep.scored
+            progress.update(task, advance=1, hits=counts["hits"], errors=counts["errors"])
+
+        with progress:
+            result = await scans.execute(db, prepared, on_start=on_start, on_episode=on_episode)
+        if result.error is not None and not result.ran and not result.skipped:
+            raise result.error  # nothing ran: the reason is all there is to say
+        async with db.session() as session:
+            summary = await service.summarise(session, result.run_id)
+        if html is not None:
+            from redhive.reports.agent_html import write_agent_html_report
+
+            await write_agent_html_report(db, result.run_id, html)
+        summary["run"]["this_invocation"] = {"ran": result.ran, "skipped": result.skipped}
+        if as_json:
+            out.print_json(json.dumps(summary))
+        else:
+            from redhive.cli.agent_render import print_agent_summary
+
+            print_agent_summary(out, summary)
+            if html is not None:
+                out.print(f"HTML report: {html}", highlight=False)
+        if result.status == "interrupted":
+            err.print(f"Interrupted. Resume with: redhive agent-scan --resume {result.run_id}", highlight=False)
+            return EXIT_INTERRUPTED
+        if result.error is not None:
+            err.print("Stopped early; after fixing the cause, finish with: "
+                      f"redhive agent-scan --resume {result.run_id}", highlight=False)
+            raise result.error
+        values = gate_values(summary["metrics"])
+        failed = [(c, v) for c in gate for ok, v in [c.holds(values)] if ok]
+        for cond, value in failed:
+            err.print(f"[bold red]Gate failed:[/] {cond.metric} = {value:g} ({cond}).", highlight=False)
+        return EXIT_GATE if failed else 0
+
+    return await with_db(body)

@@ -1,0 +1,61 @@
+"""The self-contained HTML report of an agent run: headline metrics with n and 95 % intervals,
+the safeguard delta, per-environment and per-task tables, the Kaplan–Meier survival curves and
+example traces of successful injections."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+
+from redhive.agent_runs import service
+from redhive.agent_runs.models import AgentEpisode
+from redhive.db.session import Database
+from redhive.engine.agentic.trace import Episode
+from redhive.errors import InvalidInput
+from redhive.reports import agent_charts
+
+__all__ = ["render_agent_html_report", "write_agent_html_report"]
+
+EXAMPLES = 20
+
+
+async def render_agent_html_report(db: Database, run_id: str) -> str:
+    async with db.session() as session:
+        s = await service.summarise(session, run_id)
+        traces = (await session.execute(
+            select(AgentEpisode.trace).where(AgentEpisode.run_id == run_id, AgentEpisode.injection_success.is_(True))
+            .order_by(AgentEpisode.seq).limit(EXAMPLES)
+        )).scalars().all()
+    examples = [Episode.from_dict(json.loads(t)) for t in traces]
+    groups = [(f"{r['monitor_mode']} · {r['target']}", r) for r in s["targets"]]
+    env = Environment(loader=PackageLoader("redhive.reports", "templates"), autoescape=select_autoescape())
+    env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
+    env.filters["rate"] = _rate
+    return env.get_template("agent_report.html.j2").render(
+        s=s, examples=examples, rates=agent_charts.RATES,
+        chart_survival=agent_charts.survival_chart([(g, r["steps_to_first_violation"]) for g, r in groups],
+                                                   int(s["run"]["config"].get("max_steps", 15))),
+        chart_rates=agent_charts.rate_chart(groups),
+    )
+
+
+def _rate(rate: dict[str, Any]) -> str:
+    if rate["rate"] is None:
+        return f"– (0/{rate['n']})"
+    lo, hi = rate["ci95"]
+    return f"{rate['rate'] * 100:.1f}% ({rate['k']}/{rate['n']}, {lo * 100:.1f}–{hi * 100:.1f}%)"
+
+
+async def write_agent_html_report(db: Database, run_id: str, path: Path) -> None:
+    html = await render_agent_html_report(db, run_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)  # never leave a half-written report behind
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write the report to {path} ({exc.strerror}): choose another --html path.") from None
