@@ -1,0 +1,65 @@
+"""The web application: `create_app(settings)` builds it; the lifespan opens the database,
+migrates it and keeps the session factory on `app.state`. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from redhive import __version__
+from redhive.db.session import Database
+from redhive.kit import SecretBox
+from redhive.settings import Settings
+from redhive.web.deps import csrf_protect
+from redhive.web.errors import install_error_handlers
+
+__all__ = ["create_app", "routers"]
+
+
+def routers() -> list[APIRouter]:
+    """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
+    from redhive.auth import pages as auth_pages
+    from redhive.auth import routes as auth_routes
+    from redhive.orgs import pages as orgs_pages
+    from redhive.orgs import routes as orgs_routes
+    from redhive.web import pages as web_pages
+
+    return [
+        auth_routes.router,
+        orgs_routes.router,
+        web_pages.router,
+        auth_pages.router,
+        orgs_pages.router,
+    ]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    secret_key = settings.resolved_secret_key()  # refuse a bad secret before serving anything
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.resolved_database_url(), busy_timeout=settings.db_busy_timeout)
+        await db.ensure_schema()
+        app.state.db = db
+        app.state.sessions = db.sessions
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    app = FastAPI(title="redhive", version=__version__, lifespan=lifespan, docs_url="/api/docs",
+                  redoc_url=None, openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)],
+                  description="Collaborative AI red teaming: organisations, AI systems, the expert network.")
+    app.state.settings = settings
+    app.state.secret_key = secret_key
+    app.state.secret_box = SecretBox(secret_key)
+    install_error_handlers(app)
+    for router in routers():
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+    return app

@@ -1,0 +1,70 @@
+"""One error handler: JSON `{"error": {...}}` under /api, HTML pages elsewhere, for RedhiveError,
+404, 405 and validation errors (field by field)."""
+
+from __future__ import annotations
+
+import httpx
+from tests.platform_fixtures import Platform
+
+
+async def test_api_errors_are_json_with_message_and_type(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/no-such-thing")
+    assert r.status_code == 404
+    assert r.json()["error"]["type"] == "NotFound"
+    assert r.json()["error"]["message"].endswith(".")
+
+    r = await client.put("/api/auth/me")
+    assert r.status_code == 405
+    assert r.json()["error"]["type"] == "MethodNotAllowed"
+
+    r = await client.get("/api/auth/me")
+    assert r.status_code == 401
+    assert r.json() == {"error": {"message": r.json()["error"]["message"], "type": "NotAuthenticated"}}
+    assert "log in" in r.json()["error"]["message"]
+
+
+async def test_validation_errors_name_each_field(platform: Platform) -> None:
+    admin = await platform.user(admin=True)
+    client = await platform.login(admin)
+    r = await client.post("/api/orgs", json={"name": "x" * 121, "kind": "bakery"})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["type"] == "ValidationFailed"
+    assert error["fields"] == {"name": "At most 120 characters.",
+                               "kind": "Choose one of 'developer', 'deployer', 'regulator' or 'coordinator'."}
+
+
+async def test_pages_render_errors_as_html(platform: Platform, client: httpx.AsyncClient) -> None:
+    r = await client.get("/dashboard")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/dashboard"
+
+    r = await client.get("/no/such/page")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "There is nothing at this address" in r.text and "<h1>Not found</h1>" in r.text
+
+    user = await platform.user()
+    logged_in = await platform.login(user)
+    r = await logged_in.get("/orgs/nope")
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.status_code in (403, 404)
+
+
+async def test_unexpected_exception_is_one_sentence_not_a_traceback(platform: Platform) -> None:
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/api/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    platform.app.include_router(router)
+    import httpx as _httpx
+
+    async with _httpx.AsyncClient(transport=_httpx.ASGITransport(app=platform.app, raise_app_exceptions=False),
+                                  base_url="http://testserver") as c:
+        r = await c.get("/api/boom")
+    assert r.status_code == 500
+    assert r.json()["error"]["type"] == "InternalError"
+    assert "secret internals" not in r.text
