@@ -24,6 +24,10 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.missions import pages as missions_pages
+    from redhive.missions import routes as missions_routes
+    from redhive.network import pages as network_pages
+    from redhive.network import routes as network_routes
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
     from redhive.web import pages as web_pages
@@ -34,6 +38,10 @@ def routers() -> list[APIRouter]:
         web_pages.router,
         auth_pages.router,
         orgs_pages.router,
+        network_routes.router,
+        missions_routes.router,
+        network_pages.router,
+        missions_pages.router,
     ]
 
 

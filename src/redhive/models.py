@@ -2,20 +2,40 @@
 
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, User, WebSession
+from redhive.missions.models import (
+    Mission,
+    MissionInvitation,
+    MissionOrganization,
+    MissionParticipant,
+    MissionTarget,
+    MissionTerms,
+    TermsAcknowledgement,
+)
+from redhive.network.models import Application, ApplicationReview, ExpertProfile
 from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant, SystemVersion
 from redhive.runs.models import Attempt, Run
 
 __all__ = [
     "AISystem",
     "ApiToken",
+    "Application",
+    "ApplicationReview",
     "Attempt",
     "AuditEvent",
+    "ExpertProfile",
     "Invitation",
     "Membership",
+    "Mission",
+    "MissionInvitation",
+    "MissionOrganization",
+    "MissionParticipant",
+    "MissionTarget",
+    "MissionTerms",
     "Organization",
     "Run",
     "SystemGrant",
     "SystemVersion",
+    "TermsAcknowledgement",
     "User",
     "WebSession",
 ]

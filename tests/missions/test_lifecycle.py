@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from redhive.errors import InvalidInput
-from redhive.missions.lifecycle import STATES, TRANSITIONS, InvalidTransition, MissionFacts, check_transition, guard
+from redhive.errors import InvalidInput, InvalidTransition
+from redhive.missions.lifecycle import STATES, TRANSITIONS, MissionFacts, check_transition, guard
 
 READY = MissionFacts(has_objective=True, target_versions=1, risk_areas=2, participants=3, participants_acknowledged=2)
 ALLOWED = {

@@ -31,6 +31,10 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     #: The upstream endpoint and whether a credential is set (never the credential itself).
     "systems.view_upstream": _STAFF,
     "audit.view": frozenset({ADMIN}),
+    "missions.view": _ALL,
+    "missions.manage": _STAFF,
+    "network.review": frozenset({ADMIN, COORDINATOR, TRIAGER}),
+    "network.decide": _STAFF,
 }
 
 #: role -> permissions, derived from the table above.

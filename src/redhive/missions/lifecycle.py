@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redhive.errors import InvalidInput
+from redhive.errors import InvalidInput, InvalidTransition
 
 STATES = ("draft", "recruiting", "briefing", "active", "paused", "closed", "reported")
 
@@ -31,12 +31,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 EDITABLE = frozenset({"draft", "recruiting", "briefing"})  # scope and rules change only before work starts
 INVITING = frozenset({"recruiting", "briefing"})
-
-
-class InvalidTransition(InvalidInput):
-    """A mission was asked to move to a state it cannot reach from where it is."""
-
-    http_status = 409
 
 
 @dataclass(frozen=True)
