@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 
 from redhive import __version__
 from redhive.db.session import Database
+from redhive.gateway.app import build_gateway_app
+from redhive.gateway.proxy import Gateway
 from redhive.kit import SecretBox
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
@@ -24,6 +26,7 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
     from redhive.network import pages as network_pages
@@ -40,6 +43,7 @@ def routers() -> list[APIRouter]:
         orgs_pages.router,
         network_routes.router,
         missions_routes.router,
+        gateway_routes.router,
         network_pages.router,
         missions_pages.router,
     ]
@@ -55,9 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.ensure_schema()
         app.state.db = db
         app.state.sessions = db.sessions
+        app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout)
         try:
             yield
         finally:
+            await app.state.gateway.aclose()
             await db.dispose()
 
     app = FastAPI(title="redhive", version=__version__, lifespan=lifespan, docs_url="/api/docs",
@@ -69,5 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in routers():
         app.include_router(router)
+    app.mount("/v1", build_gateway_app(lambda: app.state.gateway), name="gateway")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
