@@ -151,3 +151,9 @@ async def seed_demo(session: AsyncSession) -> DemoSeed:
     for step in SEED_STEPS:
         await step(session, seed)
     return seed
+
+
+# the network and missions (accepted experts, a pending application, an active mission)
+from redhive.missions.demo import seed_network_and_mission  # noqa: E402
+
+SEED_STEPS.append(seed_network_and_mission)
