@@ -68,3 +68,15 @@ async def test_unexpected_exception_is_one_sentence_not_a_traceback(platform: Pl
     assert r.status_code == 500
     assert r.json()["error"]["type"] == "InternalError"
     assert "secret internals" not in r.text
+
+
+async def test_api_docs_work_offline_and_pages_send_security_headers(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "https://" not in docs.text  # every asset from this server: no CDN
+    assert (await client.get("/api/docs/assets/swagger-ui-bundle.js")).status_code == 200
+    schema = (await client.get("/api/openapi.json")).json()
+    assert "/api/orgs/{org_id}/members" in schema["paths"] and "/login" not in schema["paths"]
+    page = await client.get("/login")
+    assert page.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in page.headers[
+        "content-security-policy"]

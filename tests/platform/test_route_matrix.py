@@ -146,7 +146,6 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     # documentation and the shell
     ("GET", "/api/openapi.json"): Case(everyone(200)),
     ("GET", "/api/docs"): Case(everyone(200)),
-    ("GET", "/docs/oauth2-redirect"): Case(everyone(200)),
     ("GET", "/"): Case(everyone(303)),
     ("GET", "/dashboard"): Case(users(200, anonymous=303)),
     # accounts, API
