@@ -67,7 +67,8 @@ def test_apply_review_accept_mission_cohort_invite_acknowledge(page: Any, live_s
     tick(page, "sectors", "academia")
     page.get_by_label("Your experience").fill(
         "Eight years of adversarial evaluation of speech and chat systems in Swahili and Yoruba; two public "
-        "reports on cross-lingual jailbreak transfer, disclosed to the vendors first.")
+        "reports on cross-lingual jailbreak transfer, disclosed to the vendors first."
+    )
     page.get_by_label("Links to your work").fill("https://example.org/ngozi-eze")
     page.get_by_label("Hours per week you can give").fill("10")
     page.check("#f-consent")
@@ -129,9 +130,11 @@ def test_apply_review_accept_mission_cohort_invite_acknowledge(page: Any, live_s
     page.get_by_label("Cohort size").fill("3")
     page.get_by_label("Rules of engagement").fill(
         "Test only 2026.11-rc through the gateway. Use the surrogate agents provided; stop and report at the "
-        "first sign of a real hazard. Every exchange is logged.")
+        "first sign of a real hazard. Every exchange is logged."
+    )
     page.get_by_label("Non-disclosure agreement").fill(
-        "Outputs and findings stay confidential to Northwind AI and the network for 90 days or until fixed.")
+        "Outputs and findings stay confidential to Northwind AI and the network for 90 days or until fixed."
+    )
     shoot("mission-form")
     page.get_by_role("button", name="Create draft").click()
     assert page.get_by_text("Mission created as a draft.").is_visible()
@@ -157,7 +160,10 @@ def test_apply_review_accept_mission_cohort_invite_acknowledge(page: Any, live_s
     page.get_by_role("link", name="Swahili and Yoruba jailbreak transfer").click()
     assert page.get_by_role("heading", name="Rules of engagement version 1").is_visible()
     page.get_by_role("button", name="Accept and join").click()
-    assert page.locator("#f-acknowledge").is_visible() and page.locator("p.error").filter(has_text="tick the box").is_visible()
+    assert (
+        page.locator("#f-acknowledge").is_visible()
+        and page.locator("p.error").filter(has_text="tick the box").is_visible()
+    )
     shoot("invitation-needs-acknowledgement")
     page.check("#f-acknowledge")
     page.get_by_role("button", name="Accept and join").click()
