@@ -35,7 +35,7 @@ AXES = {"risk_areas": RISK_AREAS, "languages": LANGUAGES, "regions": REGIONS, "d
 
 def _mission_form(values: dict[str, Any]) -> dict[str, Any]:
     """Checkbox lists -> weights: a ticked value weighs 1, a value also marked priority weighs 2."""
-    data = {k: v for k, v in values.items() if k not in AXES and not k.startswith("priority_")}
+    data = {k: v for k, v in values.items() if k not in AXES and not k.startswith("priority_") and v != ""}
     for axis in AXES:
         priority = set(values.get(f"priority_{axis}", []))
         data[axis] = {key: 2.0 if key in priority else 1.0 for key in values.get(axis, [])}
@@ -254,7 +254,7 @@ async def coverage_page(mission_id: str, request: Request, session: SessionDep, 
     )
 
 
-@router.get("/invitations")
+@router.get("/mission-invitations")
 async def invitations_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     return render(
         request,
@@ -277,12 +277,12 @@ async def _invitation_ctx(session: SessionDep, actor: Actor, invitation_id: str)
     }
 
 
-@router.get("/invitations/{invitation_id}")
+@router.get("/mission-invitations/{invitation_id}")
 async def invitation_page(invitation_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     return render(request, "missions/invitation.html", await _invitation_ctx(session, actor, invitation_id))
 
 
-@router.post("/invitations/{invitation_id}")
+@router.post("/mission-invitations/{invitation_id}")
 async def invitation_respond(invitation_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await form_values(request)
     accept = values.get("answer") == "accept"
@@ -297,7 +297,7 @@ async def invitation_respond(invitation_id: str, request: Request, session: Sess
     except (InvalidInput, Conflict) as exc:
         reject(request, "missions/invitation.html", values, exc, await _invitation_ctx(session, actor, invitation_id))
     if part is None:
-        return redirect(request, "/invitations", "Invitation declined.")
+        return redirect(request, "/mission-invitations", "Invitation declined.")
     return redirect(
         request,
         f"/missions/{part.mission_id}",
