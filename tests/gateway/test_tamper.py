@@ -8,12 +8,12 @@ import asyncio
 import httpx
 import pytest
 from sqlalchemy import delete, text, update
+from tests.gateway.conftest import World
+from tests.gateway.test_sdk import exchanges
 from typer.testing import CliRunner
 
 from redhive.cli import app as cli
 from redhive.gateway.models import Exchange
-from tests.gateway.conftest import World
-from tests.gateway.test_sdk import exchanges
 
 
 async def five_exchanges(world: World) -> list[Exchange]:
@@ -39,7 +39,8 @@ async def test_an_untouched_chain_verifies(world: World, db_url: str, monkeypatc
 async def test_one_changed_byte_is_caught(world: World, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     stored = await five_exchanges(world)
     async with world.db.sessions() as session, session.begin():
-        await session.execute(update(Exchange).where(Exchange.id == stored[2].id).values(latency_ms=stored[2].latency_ms + 0.001))
+        changed = update(Exchange).where(Exchange.id == stored[2].id).values(latency_ms=stored[2].latency_ms + 0.001)
+        await session.execute(changed)
     code, output = await asyncio.to_thread(verify, world, db_url, monkeypatch)
     assert code == 1 and "broken at record 3" in output and stored[2].id in output and "content was changed" in output
 
