@@ -92,6 +92,8 @@ class MockOpenAI:
     record: bool = False
     #: For `"stream": true` requests: stop after this many content chunks, without `[DONE]` (a cut stream).
     cut_stream_after: int | None = None
+    #: For streams: seconds between chunks (a slow model, so a client can hang up mid-answer).
+    chunk_delay_ms: float = 0.0
     requests: int = field(default=0, init=False)
     received: list[Received] = field(default_factory=list, init=False)
     _cache: tuple[tuple[Any, ...], bytes] | None = field(default=None, init=False, repr=False)
@@ -165,12 +167,14 @@ class MockOpenAI:
         for index, call in enumerate(message.get("tool_calls") or []):
             deltas.append({"tool_calls": [{"index": index, **call}]})
         chunks = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
-        cut = self.cut_stream_after
+        cut, delay = self.cut_stream_after, self.chunk_delay_ms / 1000
 
         async def events() -> Any:
             for number, chunk in enumerate(chunks):
                 if cut is not None and number > cut:
                     return  # the connection ends mid-answer: no finish_reason, no [DONE]
+                if delay and number:
+                    await asyncio.sleep(delay)
                 yield f"data: {json.dumps(chunk)}\n\n".encode()
             finish = full["choices"][0]["finish_reason"]
             last = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
