@@ -14,6 +14,9 @@ from redhive.db.session import Database
 
 PG_URL = os.environ.get("REDHIVE_TEST_POSTGRES_URL", "")
 
+# The platform's fixtures (app, client, platform builders): see tests/platform_fixtures.py.
+pytest_plugins = ["tests.platform_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

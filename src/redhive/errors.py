@@ -5,8 +5,13 @@ what to do), the CLI exit code and the HTTP status the web layer answers with. N
 reach a user; an unexpected exception is a bug.
 
     RedhiveError                      exit 2, HTTP 400
-    ├── InvalidInput                  bad flag, option or expression          400
+    ├── InvalidInput                  bad flag, option, expression or field   400
+    │   └── ValidationFailed          several fields of one form are wrong    422
+    ├── NotAuthenticated              no valid session, token or password     401
+    ├── PermissionDenied              the actor's role does not allow it      403
     ├── NotFound                      unknown target kind, suite, run, probe  404
+    ├── Conflict                      duplicate name or email, stale state    409
+    │   └── InvalidTransition         a lifecycle move its state forbids      409
     ├── SuiteFileError                malformed suite file, with file and line 422
     ├── OptionalDependencyMissing     an extra is not installed                500
     ├── DatabaseError                 unwritable, locked or outdated database  503
@@ -20,10 +25,14 @@ reach a user; an unexpected exception is a bug.
 from __future__ import annotations
 
 __all__ = [
+    "Conflict",
     "DatabaseError",
     "InvalidInput",
+    "InvalidTransition",
+    "NotAuthenticated",
     "NotFound",
     "OptionalDependencyMissing",
+    "PermissionDenied",
     "RedhiveError",
     "SuiteFileError",
     "TargetAuthError",
@@ -31,6 +40,7 @@ __all__ = [
     "TargetRejected",
     "TargetUnreachable",
     "TransientTargetError",
+    "ValidationFailed",
 ]
 
 
@@ -49,7 +59,49 @@ class RedhiveError(Exception):
 
 
 class InvalidInput(RedhiveError):
-    """A flag, option, expression or field the user gave is not valid."""
+    """A flag, option, expression or field the user gave is not valid. `field` names the form or
+    JSON field at fault, so pages can show the sentence next to it."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ValidationFailed(InvalidInput):
+    """Several fields are wrong at once: `fields` maps each field name to its sentence."""
+
+    http_status = 422
+
+    def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
+        super().__init__(message or "Some fields are not valid: " + "; ".join(
+            f"{name}: {problem}" for name, problem in fields.items()))
+        self.fields = dict(fields)
+
+
+class NotAuthenticated(RedhiveError):
+    """No valid session, API token or password: the user must log in (again)."""
+
+    http_status = 401
+
+
+class PermissionDenied(RedhiveError):
+    """The actor is logged in but their role (in that organisation) does not allow the action."""
+
+    http_status = 403
+
+
+class Conflict(RedhiveError):
+    """The request clashes with stored data (a duplicate email or name); `field` as for InvalidInput."""
+
+    http_status = 409
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidTransition(Conflict):
+    """A lifecycle move that the object's current state does not allow."""
 
 
 class NotFound(RedhiveError):

@@ -1,7 +1,52 @@
 """Imports every domain's tables so that Base.metadata is complete (for Alembic and tests)."""
 
 from redhive.agent_runs.models import AgentEpisode, AgentRun
+from redhive.audit.models import AuditEvent
+from redhive.auth.models import ApiToken, Invitation, User, WebSession
+from redhive.gateway.models import ChainHead, Exchange, ExchangeFlag, GatewayKey, GatewaySettings
+from redhive.missions.models import (
+    Mission,
+    MissionInvitation,
+    MissionOrganization,
+    MissionParticipant,
+    MissionTarget,
+    MissionTerms,
+    TermsAcknowledgement,
+)
+from redhive.network.models import Application, ApplicationReview, ExpertProfile
+from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant, SystemVersion
 from redhive.runs.models import Attempt, Run
 from redhive.runs.turns import Turn
 
-__all__ = ["AgentEpisode", "AgentRun", "Attempt", "Run", "Turn"]
+__all__ = [
+    "AISystem",
+    "AgentEpisode",
+    "AgentRun",
+    "ApiToken",
+    "Application",
+    "ApplicationReview",
+    "Attempt",
+    "AuditEvent",
+    "ChainHead",
+    "Exchange",
+    "ExchangeFlag",
+    "ExpertProfile",
+    "GatewayKey",
+    "GatewaySettings",
+    "Invitation",
+    "Membership",
+    "Mission",
+    "MissionInvitation",
+    "MissionOrganization",
+    "MissionParticipant",
+    "MissionTarget",
+    "MissionTerms",
+    "Organization",
+    "Run",
+    "SystemGrant",
+    "SystemVersion",
+    "TermsAcknowledgement",
+    "Turn",
+    "User",
+    "WebSession",
+]

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from redhive.errors import InvalidInput
+
 __all__ = ["Settings"]
+
+#: Values people paste from examples; refused as a secret key outside dev mode.
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "test",
+                                 "insecure", "please-change-me", "your-secret-key", "xxx"})
+MIN_SECRET_LENGTH = 32
 
 
 def _default_home() -> Path:
@@ -23,8 +33,66 @@ class Settings(BaseSettings):
     database_url: str = ""
     #: Seconds a SQLite writer waits for another process's lock before giving up.
     db_busy_timeout: float = 10.0
+    #: Seconds the gateway waits for a system version's upstream model before answering 504.
+    gateway_upstream_timeout: float = 60.0
+    #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
+    env: Literal["", "dev", "production"] = ""
+    #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it
+    #: must be set to a random string of at least 32 characters; in dev one is generated and kept
+    #: in `<home>/secret_key`.
+    secret_key: str = ""
+    session_cookie_name: str = "redhive_session"
+    #: Seconds a web session lives after login.
+    session_max_age: int = 14 * 24 * 3600
+    #: Send the session cookie only over HTTPS; empty means: yes outside dev mode.
+    session_cookie_secure: bool | None = None
 
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'redhive.db'}"
+
+    @property
+    def is_dev(self) -> bool:
+        if self.env:
+            return self.env == "dev"
+        return not self.database_url
+
+    @property
+    def cookie_secure(self) -> bool:
+        return (not self.is_dev) if self.session_cookie_secure is None else self.session_cookie_secure
+
+    def resolved_secret_key(self) -> str:
+        """The secret key; refuses an empty or placeholder one outside dev mode, and in dev mode
+        generates one on first use and keeps it in `<home>/secret_key`."""
+        key = self.secret_key.strip()
+        if key and (self.is_dev or (key.lower() not in PLACEHOLDER_SECRETS and len(key) >= MIN_SECRET_LENGTH)):
+            return key
+        if not self.is_dev:
+            what = "is not set" if not key else "is a placeholder or shorter than 32 characters"
+            raise InvalidInput(
+                f"REDHIVE_SECRET_KEY {what}, and redhive runs in production mode (a database other than "
+                "the embedded SQLite, or REDHIVE_ENV=production): set it to a random string, e.g. the "
+                "output of `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+                field="secret_key",
+            )
+        return self._dev_secret_key()
+
+    def _dev_secret_key(self) -> str:
+        path = self.home / "secret_key"
+        try:
+            if path.exists():
+                stored = path.read_text(encoding="utf-8").strip()
+                if stored:
+                    return stored
+            self.home.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_urlsafe(48)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(key + "\n")
+            return key
+        except OSError as exc:
+            raise InvalidInput(
+                f"Cannot keep the development secret key in {path} ({exc.strerror}): set REDHIVE_HOME to a "
+                "writable folder or REDHIVE_SECRET_KEY to a random string."
+            ) from None

@@ -5,7 +5,22 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import agent_runs, agent_scan, attacks, demo, export, imports, policy, report, runs, scan, suites
+from redhive.cli import (
+    admin,
+    agent_runs,
+    agent_scan,
+    attacks,
+    audit,
+    demo,
+    export,
+    imports,
+    policy,
+    report,
+    runs,
+    scan,
+    serve,
+    suites,
+)
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -21,6 +36,7 @@ app.command("demo")(demo.demo)
 app.command("scan")(scan.scan)
 app.command("report")(report.report)
 app.command("export")(export.export)
+app.command("serve")(serve.serve)
 app.add_typer(runs.app, name="runs")
 suites.app.command("import")(imports.import_)
 app.add_typer(suites.app, name="suites")
@@ -29,6 +45,8 @@ app.add_typer(policy.app, name="policy")
 app.command("agent-scan")(agent_scan.agent_scan)
 app.add_typer(agent_runs.app, name="agent-runs")
 app.add_typer(agent_runs.traces, name="traces")
+app.add_typer(audit.app, name="audit")
+app.add_typer(admin.app, name="admin")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,104 @@
+"""JSON API of accounts: login/logout, who am I, personal API tokens, invitations and sign-up, users."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from redhive.auth import service
+from redhive.auth.schemas import (
+    ApiTokenCreate,
+    ApiTokenCreated,
+    ApiTokenRead,
+    InvitationCreate,
+    InvitationCreated,
+    LoginRequest,
+    MembershipBrief,
+    MeRead,
+    SignupRequest,
+    UserCreate,
+    UserRead,
+    VettingUpdate,
+)
+from redhive.auth.sessions import clear_session_cookie, log_in
+from redhive.web.deps import ActorDep, SessionDep, SettingsDep, UserDep
+
+router = APIRouter(prefix="/api", tags=["accounts"])
+
+
+async def _me(session: SessionDep, actor: ActorDep, csrf_token: str | None) -> MeRead:
+    user = await service.get_user(session, actor.user_id or "")
+    rows = await service.memberships_of(session, actor)
+    return MeRead(user=UserRead.model_validate(user), csrf_token=csrf_token,
+                  memberships=[MembershipBrief(org_id=a, org_name=b, org_kind=c, role=d) for a, b, c, d in rows])
+
+
+@router.post("/auth/login", response_model=MeRead)
+async def login(data: LoginRequest, request: Request, response: Response, session: SessionDep,
+                settings: SettingsDep) -> MeRead:
+    """Log in with email and password; sets the session cookie and returns the CSRF token to send
+    as `X-CSRF-Token` on state-changing calls."""
+    user = await service.authenticate_password(session, email=data.email, password=data.password)
+    web = await log_in(session, response, user, settings)
+    actor = await service.load_actor(session, user, via="session")
+    return await _me(session, actor, web.csrf_token)
+
+
+@router.post("/auth/logout", status_code=204)
+async def logout(request: Request, session: SessionDep, settings: SettingsDep, actor: ActorDep) -> Response:
+    cookie = request.cookies.get(settings.session_cookie_name)
+    if cookie:
+        await service.end_session(session, cookie)
+    response = Response(status_code=204)
+    clear_session_cookie(response, settings)
+    return response
+
+
+@router.get("/auth/me", response_model=MeRead)
+async def me(request: Request, session: SessionDep, actor: UserDep) -> MeRead:
+    return await _me(session, actor, getattr(request.state, "csrf_token", None))
+
+
+@router.get("/auth/tokens", response_model=list[ApiTokenRead])
+async def list_tokens(session: SessionDep, actor: UserDep) -> list[ApiTokenRead]:
+    return [ApiTokenRead.model_validate(t) for t in await service.list_api_tokens(session, actor)]
+
+
+@router.post("/auth/tokens", response_model=ApiTokenCreated, status_code=201)
+async def create_token(data: ApiTokenCreate, session: SessionDep, actor: UserDep) -> ApiTokenCreated:
+    row, token = await service.create_api_token(session, actor, data=data)
+    return ApiTokenCreated(**ApiTokenRead.model_validate(row).model_dump(), token=token)
+
+
+@router.delete("/auth/tokens/{token_id}", response_model=ApiTokenRead)
+async def revoke_token(token_id: str, session: SessionDep, actor: UserDep) -> ApiTokenRead:
+    return ApiTokenRead.model_validate(await service.revoke_api_token(session, actor, token_id=token_id))
+
+
+@router.post("/invitations", response_model=InvitationCreated, status_code=201)
+async def create_invitation(data: InvitationCreate, session: SessionDep, actor: UserDep) -> InvitationCreated:
+    from redhive.auth.schemas import InvitationRead
+
+    invitation, token = await service.create_invitation(session, actor, data=data)
+    return InvitationCreated(**InvitationRead.model_validate(invitation).model_dump(), token=token)
+
+
+@router.post("/auth/signup", response_model=UserRead, status_code=201)
+async def signup(data: SignupRequest, session: SessionDep) -> UserRead:
+    """Create an account from an invitation token."""
+    return UserRead.model_validate(await service.accept_invitation(session, data=data))
+
+
+@router.get("/users", response_model=list[UserRead])
+async def list_users(session: SessionDep, actor: UserDep) -> list[UserRead]:
+    return [UserRead.model_validate(u) for u in await service.list_users(session, actor)]
+
+
+@router.post("/users", response_model=UserRead, status_code=201)
+async def create_user(data: UserCreate, session: SessionDep, actor: UserDep) -> UserRead:
+    return UserRead.model_validate(await service.create_user(session, actor, data=data))
+
+
+@router.put("/users/{user_id}/vetting", response_model=UserRead)
+async def set_vetting(user_id: str, data: VettingUpdate, session: SessionDep, actor: UserDep) -> UserRead:
+    return UserRead.model_validate(await service.set_vetting_level(session, actor, user_id=user_id,
+                                                                   level=data.vetting_level))

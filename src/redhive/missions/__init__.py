@@ -1,0 +1,1 @@
+"""Missions: time-boxed red-teaming campaigns over exact system versions, with a cohort."""

@@ -1,0 +1,1 @@
+"""The expert network: applications, reviews, decisions, expert profiles and cohort selection."""
