@@ -39,6 +39,8 @@ class DemoSeed:
     systems: dict[str, AISystem] = field(default_factory=dict)
     versions: dict[str, SystemVersion] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
+    #: Lines `serve --demo` prints after the logins (e.g. the gateway's demo key).
+    notes: list[str] = field(default_factory=list)
 
 
 SeedStep = Callable[[AsyncSession, DemoSeed], Awaitable[None]]
@@ -157,3 +159,8 @@ async def seed_demo(session: AsyncSession) -> DemoSeed:
 from redhive.missions.demo import seed_network_and_mission  # noqa: E402
 
 SEED_STEPS.append(seed_network_and_mission)
+
+# the gateway (a mission key for the demo mission's first participant)
+from redhive.gateway.demo import seed_gateway  # noqa: E402
+
+SEED_STEPS.append(seed_gateway)

@@ -48,6 +48,16 @@ def test_serve_demo_starts_a_server_and_prints_the_logins(tmp_path: Path) -> Non
             systems = client.get("/api/systems").json()
             assert [s["name"] for s in systems] == ["Northwind Assistant"]
             assert client.get("/api/docs").status_code == 200
+        # the printed demo key reaches the demo mission's models through the gateway
+        from redhive.gateway.demo import DEMO_KEY
+
+        assert f"mission key {DEMO_KEY}" in printed
+        with httpx.Client(base_url=f"{url}/v1", headers={"Authorization": f"Bearer {DEMO_KEY}"}) as gateway:
+            models = [m["id"] for m in gateway.get("/models").json()["data"]]
+            assert models == ["northwind-assistant/2026.10-beta", "northwind-assistant/2026.11-rc"]
+            r = gateway.post("/chat/completions", json={"model": models[0], "messages": [
+                {"role": "user", "content": "Hello, what can you do?"}]})
+            assert r.status_code == 200 and r.json()["choices"][0]["message"]["content"]
     # a second start on the same home finds the demo already there
     with running_server(tmp_path / "home", "--demo") as (url, _lines), httpx.Client(base_url=url) as client:
         r = client.post("/api/auth/login", json={"email": "admin@demo.redhive.test", "password": DEMO_PASSWORD})

@@ -45,16 +45,18 @@ def serve(
     if demo:
         from redhive.demo import DEMO_PASSWORD, seed_demo
 
-        async def body(db: Any) -> list[tuple[str, str]]:
+        async def body(db: Any) -> tuple[list[tuple[str, str]], list[str]]:
             async with db.session() as session:
                 seed = await seed_demo(session)
-            return [(login.email, login.who) for login in seed.logins]
+            return [(login.email, login.who) for login in seed.logins], seed.notes
 
-        logins = run(with_db, body)
+        logins, notes = run(with_db, body)
         out.print("Demo programme ready (simulated models, fictional people). Log in as any of these, "
                   f"password [bold]{DEMO_PASSWORD}[/]:", highlight=False)
         for email, who in logins:
             out.print(f"  {email:<28} {who}", highlight=False)
+        for note in notes:
+            out.print(note, highlight=False)
     elif run(with_db, _count_users) == 0:
         out.print("No accounts yet: create the first platform admin with "
                   "`redhive admin create-user EMAIL --name NAME --platform-admin`.", highlight=False)
