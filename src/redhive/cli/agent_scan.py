@@ -50,8 +50,8 @@ def agent_scan(
     env: list[str] = typer.Option([], "--env", "-e", help="Environments: built-in names or environment files, "
                                   "comma-separated or repeated (workspace,payments)."),
     attacks: list[str] = typer.Option(["injection"], "--attacks", "-a", help="Injection attacks, comma-separated: "
-                                      "injection (= every shipped attack), none, or names such as "
-                                      "important_instructions (`redhive attacks list --agentic`)."),
+                                      "injection (= every shipped attack), none (benign only), or names: "
+                                      "direct, ignore_previous, important_instructions, system_message."),
     monitor: str = typer.Option("flag", "--monitor", "-m", help="flag (record findings), halt (circuit breaker) or "
                                 "both (paired episodes on the same seeds: the safeguard delta)."),
     repeats: int = typer.Option(1, "--repeats", "-n", help="Episodes per cell (each repeat has its own seed)."),
