@@ -37,8 +37,10 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module: Playwright's sync API keeps an event loop running while it is
+    open, which would break `asyncio.run()` in the (in-process CLI) tests collected after it."""
     reason = _missing()
     if reason:
         pytest.skip(reason)
