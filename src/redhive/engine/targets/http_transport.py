@@ -104,7 +104,8 @@ class AiohttpTransport(Transport):
         if session is None:
             session = self._session = self._new_session()
         try:
-            async with session.post(self._url, json=body) as response:
+            # No redirects, as with httpx: a redirected POST would come back as a GET.
+            async with session.post(self._url, json=body, allow_redirects=False) as response:
                 data = await response.read()
                 return HttpReply(response.status, data, response.headers.get("Retry-After"))
         except aiohttp.ClientConnectorError as exc:  # refused, DNS, TLS handshake: nothing was sent

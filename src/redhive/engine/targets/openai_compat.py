@@ -3,7 +3,7 @@ TGI, LiteLLM, hosted APIs, redhive's own gateway), including tool calls.
 
 Base URL and key come from the options (CLI flags) or OPENAI_BASE_URL / OPENAI_API_KEY.
 Requests go out through `http_transport`: aiohttp by default, httpx behind a proxy or when the
-target option `http_client=httpx` asks for it (docs/decisions.md D1, D9).
+target option `http_client=httpx` asks for it (docs/decisions.md D1, D7).
 """
 
 from __future__ import annotations
