@@ -70,6 +70,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def _die_with_parent() -> None:
+    """In the mock's process: end it when the bench dies (a killed or timed-out run leaves no server)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Mock:
     """The mock endpoint in its own process, so it shares neither event loop nor GIL with what is measured."""
 
@@ -77,7 +88,7 @@ class Mock:
         self.latency_ms = latency_ms
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "redhive.testing.mock_openai", "--latency-ms", str(latency_ms)],
-            stdout=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, text=True, preexec_fn=_die_with_parent,
         )
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()
@@ -382,7 +393,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with mock_endpoint(0) as mock:
             log("warming up at 0 ms …")
             measure_bare(mock, min(500, n0), args.concurrency, "aiohttp")
-            measure_bare(mock, min(500, n0), args.concurrency, "httpx-per-slot")
+            if not args.quick:
+                measure_bare(mock, min(500, n0), args.concurrency, "httpx-per-slot")
             # The first engine run also pays one-off costs: imports, one detector per probe.
             results["cold_engine_0ms"] = measure_engine(mock, min(args.probes, n0), args.concurrency, folder,
                                                         args.probes)
