@@ -17,7 +17,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "engine_throughput.py"
 def test_quick_bench_prints_and_writes_its_figures(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
     proc = subprocess.run([sys.executable, str(BENCH), "--quick", "--json", str(results)],
-                          capture_output=True, text=True, timeout=180, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     for label in ("0 ms: engine (attempts/s)", "engine / best bare loop", "engine / ideal (median)",
                   "RSS growth after warm-up", "QUICK smoke run"):

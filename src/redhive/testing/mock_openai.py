@@ -10,6 +10,7 @@ Request number i (0-based) is answered, after `latency_ms`, by the first rule th
 i < `fail_429 + fail_500`; a body that is not JSON when `malformed`; otherwise a chat completion
 carrying `tool_call` when set, else the `reply` text (a string, or a function of the request's
 JSON body). Any other path answers 404, as a server does when the base URL lacks `/v1`.
+`peers` holds the client address of every connection a chat request came on.
 
 A fixed reply is serialised once, so serving it costs little more than the HTTP layer: the mock
 is light enough to stand in for a model in the throughput benchmark.
@@ -110,6 +111,8 @@ class MockOpenAI:
     #: For streams: seconds between chunks (a slow model, so a client can hang up mid-answer).
     chunk_delay_ms: float = 0.0
     requests: int = field(default=0, init=False)
+    #: (host, port) of every client connection a chat request arrived on: how many were opened.
+    peers: set[tuple[str, int]] = field(default_factory=set, init=False)
     received: list[Received] = field(default_factory=list, init=False)
     _cache: tuple[tuple[Any, ...], bytes] | None = field(default=None, init=False, repr=False)
 
@@ -149,6 +152,8 @@ class MockOpenAI:
         raw = await request.body()
         index = self.requests
         self.requests += 1
+        if request.client is not None:
+            self.peers.add((request.client.host, request.client.port))
         if self.record:
             self.received.append(Received(request.url.path, dict(request.headers), raw))
         if self.latency_ms > 0:

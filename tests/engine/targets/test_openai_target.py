@@ -1,5 +1,6 @@
 """The openai: target against a local mock endpoint: completions, tool calls, retries that honour
-Retry-After, and one clear sentence for every way an endpoint can fail."""
+Retry-After, and one clear sentence for every way an endpoint can fail -- each through both HTTP
+transports (aiohttp, the default, and httpx)."""
 
 from __future__ import annotations
 
@@ -39,9 +40,21 @@ def _no_inherited_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
 
 
+#: The transport every test of this module runs through (set by the parametrised fixture below).
+HTTP_CLIENT = {"name": "aiohttp"}
+
+
+@pytest.fixture(autouse=True, params=["aiohttp", "httpx"])
+def http_client(request: pytest.FixtureRequest) -> Iterator[str]:
+    HTTP_CLIENT["name"] = request.param
+    yield request.param
+    HTTP_CLIENT["name"] = "aiohttp"
+
+
 @asynccontextmanager
 async def target_for(base_url: str, **options: object) -> AsyncIterator[OpenAICompatTarget]:
-    opts: dict[str, object] = {"api_key": "test-key", "max_retries": 3, "timeout": 10.0, **options}
+    opts: dict[str, object] = {"api_key": "test-key", "max_retries": 3, "timeout": 10.0,
+                               "extra": {"http_client": HTTP_CLIENT["name"]}, **options}
     target = OpenAICompatTarget("mock-model", TargetOptions(base_url=base_url, **opts))  # type: ignore[arg-type]
     try:
         yield target
@@ -221,7 +234,7 @@ async def test_key_and_base_url_come_from_the_environment(
 ) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", served)
     monkeypatch.setenv("OPENAI_API_KEY", "env-key")
-    target = OpenAICompatTarget("mock-model", TargetOptions())
+    target = OpenAICompatTarget("mock-model", TargetOptions(extra={"http_client": HTTP_CLIENT["name"]}))
     try:
         assert (await target.generate(CONVERSATION, params=PARAMS)).text == "Hello there!"
     finally:
@@ -229,13 +242,23 @@ async def test_key_and_base_url_come_from_the_environment(
     assert mock.received[0].headers["authorization"] == "Bearer env-key"
 
 
-async def test_concurrent_requests_reuse_at_most_concurrency_connections(mock: MockOpenAI, served: str) -> None:
+async def test_concurrent_requests_reuse_at_most_concurrency_connections(
+    mock: MockOpenAI, served: str, http_client: str
+) -> None:
     mock.latency_ms, mock.record = 20, False
     async with target_for(served, concurrency=4) as target:
+        assert target.transport.name == http_client
         completions = await asyncio.gather(*(target.generate(CONVERSATION, params=PARAMS) for _ in range(12)))
-        opened = target.slots.opened
     assert [c.text for c in completions] == ["Hello there!"] * 12
-    assert mock.requests == 12 and opened == 4
+    assert mock.requests == 12 and len(mock.peers) == 4  # connections the server saw
+
+
+async def test_one_request_at_a_time_reuses_one_kept_alive_connection(mock: MockOpenAI, served: str) -> None:
+    mock.record = False
+    async with target_for(served, concurrency=8) as target:
+        for _ in range(5):
+            assert (await target.generate(CONVERSATION, params=PARAMS)).text == "Hello there!"
+    assert mock.requests == 5 and len(mock.peers) == 1
 
 
 class SlowSink(MemorySink):

@@ -2,15 +2,14 @@
 TGI, LiteLLM, hosted APIs, redhive's own gateway), including tool calls.
 
 Base URL and key come from the options (CLI flags) or OPENAI_BASE_URL / OPENAI_API_KEY.
-httpx is used directly: one pooled async client per target keeps per-request CPU low.
+Requests go out through `http_transport`: aiohttp by default, httpx behind a proxy or when the
+target option `http_client=httpx` asks for it (docs/decisions.md D1, D7).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -19,16 +18,16 @@ import httpx
 
 from redhive.engine.registry import target
 from redhive.engine.targets.base import Target, TargetOptions
+from redhive.engine.targets.http_transport import HttpReply, make_transport
 from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
 from redhive.errors import (
     InvalidInput,
     TargetAuthError,
     TargetRejected,
-    TargetUnreachable,
     TransientTargetError,
 )
 
-__all__ = ["ConnectionSlots", "OpenAICompatTarget", "parse_retry_after"]
+__all__ = ["OpenAICompatTarget", "parse_retry_after"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -50,46 +49,6 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-class ConnectionSlots:
-    """One single-connection httpx client per request in flight, reused LIFO.
-
-    httpcore's pool scans every pooled connection (a liveness check with a system call on each
-    idle one) whenever a request starts or ends, so one AsyncClient with n connections costs O(n)
-    per request: at 256 in flight that was 6 ms of CPU per request. A client per slot costs the
-    same at any concurrency. Clients are created on demand, at most `size`, sharing one TLS context.
-    """
-
-    def __init__(self, size: int, factory: Callable[[], httpx.AsyncClient]) -> None:
-        self.size = max(1, size)
-        self._factory = factory
-        self._idle: list[httpx.AsyncClient] = []
-        self._clients: list[httpx.AsyncClient] = []
-        self._slots = asyncio.Semaphore(self.size)
-
-    @asynccontextmanager
-    async def client(self) -> AsyncIterator[httpx.AsyncClient]:
-        async with self._slots:
-            if self._idle:
-                client = self._idle.pop()
-            else:  # fewer than `size` exist: every other one is held by another slot
-                client = self._factory()
-                self._clients.append(client)
-            try:
-                yield client
-            finally:
-                self._idle.append(client)
-
-    @property
-    def opened(self) -> int:
-        """How many clients (connections) exist."""
-        return len(self._clients)
-
-    async def aclose(self) -> None:
-        clients, self._clients, self._idle = self._clients, [], []
-        for client in clients:
-            await client.aclose()
-
-
 class OpenAICompatTarget(Target):
     def __init__(self, model: str, options: TargetOptions) -> None:
         base_url = options.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
@@ -98,29 +57,25 @@ class OpenAICompatTarget(Target):
         self.base_url = base_url.rstrip("/")
         self.url = f"{self.base_url}/chat/completions"
         try:
-            self._endpoint = httpx.URL(self.url)  # parsed once, not on every request
+            endpoint = httpx.URL(self.url)
         except httpx.InvalidURL as exc:
             raise InvalidInput(
                 f"The base URL '{base_url}' is not a URL ({exc}): check --base-url or OPENAI_BASE_URL."
             ) from None
-        if self._endpoint.scheme not in ("http", "https") or not self._endpoint.host:
+        if endpoint.scheme not in ("http", "https") or not endpoint.host:
             raise InvalidInput(
                 f"The base URL '{base_url}' is not an http:// or https:// URL: give the full address in "
                 "--base-url or OPENAI_BASE_URL, for example http://localhost:8000/v1."
             )
         key = options.api_key or os.environ.get("OPENAI_API_KEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        # The runner owns the overall timeout; httpx's only bounds connecting.
-        timeout = httpx.Timeout(None, connect=min(10.0, options.timeout))
-        one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        tls = httpx.create_ssl_context()
-        self.slots = ConnectionSlots(
-            options.concurrency,
-            lambda: httpx.AsyncClient(headers=headers, limits=one, timeout=timeout, verify=tls),
-        )
+        # The runner owns the overall timeout; the transport's only bounds connecting.
+        self.transport = make_transport(self.url, self.base_url, headers, size=options.concurrency,
+                                        connect_timeout=min(10.0, options.timeout),
+                                        requested=options.extra.get("http_client", "auto"))
 
     def describe(self) -> dict[str, Any]:
-        return {"spec": self.spec, "base_url": self.base_url}
+        return {"spec": self.spec, "base_url": self.base_url, "http_client": self.transport.name}
 
     async def generate(self, messages: Sequence[Message], *, params: GenerationParams,
                        tools: Sequence[dict[str, Any]] | None = None) -> Completion:
@@ -128,21 +83,10 @@ class OpenAICompatTarget(Target):
         body.update(params.to_openai())
         if tools:
             body["tools"] = list(tools)
-        try:
-            async with self.slots.client() as client:
-                response = await client.post(self._endpoint, json=body)
-        except httpx.ConnectError as exc:
-            raise TargetUnreachable(
-                f"Cannot reach {self.base_url} ({_reason(exc)}): check --base-url and that the server is running."
-            ) from None
-        except httpx.TimeoutException:
-            raise TransientTargetError(f"{self.base_url} timed out.") from None
-        except httpx.TransportError as exc:
-            raise TransientTargetError(f"The connection to {self.base_url} failed ({_reason(exc)}).") from None
-        return self._parse(response)
+        return self._parse(await self.transport.post_json(body))
 
-    def _parse(self, response: httpx.Response) -> Completion:
-        status = response.status_code
+    def _parse(self, response: HttpReply) -> Completion:
+        status = response.status
         if status in (401, 403):
             raise TargetAuthError(
                 f"{self.base_url} refused the credentials (HTTP {status}): check --api-key or OPENAI_API_KEY."
@@ -150,7 +94,7 @@ class OpenAICompatTarget(Target):
         if status == 429 or status >= 500:
             raise TransientTargetError(
                 f"{self.base_url} answered HTTP {status}{_detail(response)}.",
-                retry_after=parse_retry_after(response.headers.get("retry-after")),
+                retry_after=parse_retry_after(response.retry_after),
             )
         if status == 404:
             raise TargetRejected(
@@ -183,15 +127,10 @@ class OpenAICompatTarget(Target):
         )
 
     async def aclose(self) -> None:
-        await self.slots.aclose()
+        await self.transport.aclose()
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.split("]")[-1].strip() if text else type(exc).__name__
-
-
-def _detail(response: httpx.Response) -> str:
+def _detail(response: HttpReply) -> str:
     try:
         err = response.json().get("error")
         message = err.get("message") if isinstance(err, dict) else err
