@@ -70,7 +70,9 @@ _IMPORT = re.compile(
     re.MULTILINE,
 )
 _REQUIRE = re.compile(r"""\brequire\(\s*['"]([^'"./][^'"]*)['"]\s*\)|\bfrom\s+['"]([^'"./][^'"]*)['"]""")
-_URL = re.compile(r"\bhttps?://([A-Za-z0-9.-]+)(?::\d+)?[^\s)\]>\"'`]*", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://([A-Za-z0-9.-]+)|(?<![\w./@-])(www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", re.IGNORECASE)
+# Words that end an install command's arguments in prose ("pip install x and then ...").
+_PROSE = frozenset("and then to or with for in on from it you which so if".split())
 _SPEC = re.compile(r"^([A-Za-z0-9@][A-Za-z0-9._/@-]*)")
 _STDLIB = frozenset(n.lower() for n in sys.stdlib_module_names)
 
@@ -82,6 +84,8 @@ def _normal(name: str) -> str:
 def _install_names(args: str) -> list[str]:
     names = []
     for word in args.split():
+        if word.lower() in _PROSE:
+            break
         if word.startswith("-") or word in {"install", "add"}:
             continue
         match = _SPEC.match(word.strip("'\"`"))
@@ -115,8 +119,8 @@ def invented(text: str, allow: Iterable[str] = (), allow_domains: Iterable[str] 
             if norm not in found:
                 found.append(norm)
     if check in ("urls", "both"):
-        for host in _URL.findall(text):
-            host = host.lower().rstrip(".")
+        for scheme_host, bare_host in _URL.findall(text):
+            host = (scheme_host or bare_host).lower().rstrip(".")
             parts = host.split(".")
             if any(".".join(parts[i:]) in domains for i in range(len(parts))):
                 continue
