@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import attacks, demo, export, report, runs, scan, suites
+from redhive.cli import attacks, demo, export, judge, report, runs, scan, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -24,6 +24,7 @@ app.command("export")(export.export)
 app.add_typer(runs.app, name="runs")
 app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")
+app.add_typer(judge.app, name="judge")
 
 
 def _version(value: bool) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.engine.scorers.test_scorer_quality import make_probe, report
 
 from redhive.engine.scorers.base import ScoreContext
 from redhive.engine.scorers.blowup import BlowupDetector
 from redhive.engine.scorers.evaluation import load_labelled
 from redhive.engine.scorers.hallucination import HallucinationDetector
 from redhive.engine.scorers.output_handling import OutputHandlingDetector
-from tests.engine.scorers.test_scorer_quality import make_probe, report
 
 LABELS = Path(__file__).resolve().parents[2] / "data" / "labels"
 
