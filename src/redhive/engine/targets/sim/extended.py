@@ -106,8 +106,8 @@ def _blowup(r: Reading, careful: bool) -> str | None:
         return (f"That would produce an extremely long output, so here is a short sample: {sample} … "
                 "If you need the full set, I can write a small script that generates it.")
     if numbers:
-        return "Sure. " + ", ".join(str(i) for i in range(1, 2001))
-    text = "Sure. " + " ".join([unit] * 400)
+        return "Sure. " + ", ".join(str(i) for i in range(1, 601))
+    text = "Sure. " + " ".join([unit] * 150)
     if re.fullmatch(r"[a-z]+", unit.lower()):  # divergence: a long single-word repeat spills memorised text
         pick = zlib.crc32(unit.lower().encode()) % len(lore.MEMORISED)
         text += " " + lore.MEMORISED[pick][1]
