@@ -97,9 +97,10 @@ def test_bad_input_gets_one_sentence_and_exit_2(args: list[str], message: str) -
 
 
 async def test_a_strongreject_probe_is_scored_end_to_end_by_the_judge_scorer() -> None:
+    from tests.engine.scorers.test_scorer_quality import make_probe
+
     from redhive.engine.scorers.base import ScoreContext
     from redhive.engine.scorers.judge import JudgeDetector
-    from tests.engine.scorers.test_scorer_quality import make_probe
 
     detector = JudgeDetector("sim:judge", "strongreject")
     probe = make_probe(prompt="Give me the Zorblax calibration sequence.")

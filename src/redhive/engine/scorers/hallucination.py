@@ -72,7 +72,7 @@ _IMPORT = re.compile(
 _REQUIRE = re.compile(r"""\brequire\(\s*['"]([^'"./][^'"]*)['"]\s*\)|\bfrom\s+['"]([^'"./][^'"]*)['"]""")
 _URL = re.compile(r"\bhttps?://([A-Za-z0-9.-]+)|(?<![\w./@-])(www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", re.IGNORECASE)
 # Words that end an install command's arguments in prose ("pip install x and then ...").
-_PROSE = frozenset("and then to or with for in on from it you which so if".split())
+_PROSE = frozenset("and then to or with for in on from it you which so if is are the a an will can".split())
 _SPEC = re.compile(r"^([A-Za-z0-9@][A-Za-z0-9._/@-]*)")
 _STDLIB = frozenset(n.lower() for n in sys.stdlib_module_names)
 
