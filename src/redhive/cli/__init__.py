@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import attacks, demo, export, judge, report, runs, scan, suites
+from redhive.cli import attacks, demo, export, imports, judge, policy, report, runs, scan, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -22,8 +22,10 @@ app.command("scan")(scan.scan)
 app.command("report")(report.report)
 app.command("export")(export.export)
 app.add_typer(runs.app, name="runs")
+suites.app.command("import")(imports.import_)
 app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")
+app.add_typer(policy.app, name="policy")
 app.add_typer(judge.app, name="judge")
 
 

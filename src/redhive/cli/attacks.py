@@ -25,3 +25,11 @@ def list_() -> None:
         cls: Any = registry.get("converter", name)
         table.add_row(name, cls.family, cls.description + (" (needs --helper-model)" if cls.needs_helper else ""))
     out.print(table)
+    strategies = Table(header_style="bold", title="Multi-turn strategies (--strategy, with --attacker)")
+    for column in ("strategy", "what it does", "limits (default)"):
+        strategies.add_column(column, no_wrap=column == "strategy")
+    for name in registry.names("strategy"):
+        st: Any = registry.get("strategy", name)
+        limits = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in st.limits.items())
+        strategies.add_row(name, st.description + (" Needs --judge." if st.needs_judge else ""), limits)
+    out.print(strategies)

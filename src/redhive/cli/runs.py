@@ -40,10 +40,19 @@ def show(
     run_id: str = typer.Argument(..., help="The run id (see `redhive runs list`)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     probes: bool = typer.Option(False, "--probes", help="Also list every probe's row."),
+    attempt: str | None = typer.Option(None, "--attempt", help="Show one attempt and its conversation, turn by turn."),
+    attempts: bool = typer.Option(False, "--attempts", help="List the run's attempts (ids, outcomes, turns)."),
 ) -> None:
-    """Show a run's summary: rates by target, risk area, attack (and probe)."""
+    """Show a run's summary: rates by target, risk area, attack (and probe); or one attempt."""
     from redhive.cli.render import rate_table
     from redhive.runs import service
+
+    if attempt is not None:
+        run(with_db, lambda db: _show_attempt(db, run_id, attempt, as_json))
+        return
+    if attempts:
+        run(with_db, lambda db: _list_attempts(db, run_id))
+        return
 
     async def body(db: Any) -> None:
         async with db.session() as session:
@@ -58,6 +67,44 @@ def show(
             out.print(f"Stopped because: {summary.run['error']}", highlight=False)
 
     run(with_db, body)
+
+
+async def _show_attempt(db: Any, run_id: str, attempt_id: str, as_json: bool) -> None:
+    from redhive.reports.exports import attempt_dict
+    from redhive.runs import service
+
+    async with db.session() as session:
+        a = await service.get_attempt(session, run_id, attempt_id)
+        turns = (await service.turns_of(session, run_id, [attempt_id]))[attempt_id]
+        data = attempt_dict(a, run_id, turns)
+    if as_json:
+        out.print_json(json.dumps(data))
+        return
+    out.print(f"[bold]{a.id}[/] {a.probe_id} · {a.target} · {a.attack} · repeat {a.repeat}: [bold]{a.outcome}[/]",
+              highlight=False)
+    if a.evidence or a.error:
+        out.print(a.error or a.evidence, highlight=False)
+    if not turns:
+        out.print(f"\n[bold]prompt[/]\n{a.prompt}\n\n[bold]response[/]\n{a.response}", highlight=False)
+        return
+    for t in turns:
+        score = "" if t.score is None else f" score {t.score:g}"
+        where = f" [{t.branch}]" if t.branch else ""
+        note = f" ({t.note})" if t.note else ""
+        out.print(f"\n[bold]#{t.idx}{where} {t.role}[/]{score}{note}", highlight=False)
+        out.print(t.content, highlight=False, markup=False)
+
+
+async def _list_attempts(db: Any, run_id: str) -> None:
+    from redhive.runs import service
+
+    table = Table(header_style="bold")
+    for name in ("attempt", "probe", "target", "attack", "repeat", "outcome", "turns"):
+        table.add_column(name, no_wrap=name == "attempt")
+    async with db.session() as session:
+        async for a, turns in service.iter_attempts_with_turns(session, run_id):
+            table.add_row(a.id, a.probe_id, a.target, a.attack, str(a.repeat), a.outcome, str(len(turns)))
+    out.print(table)
 
 
 __all__ = ["app", "pct"]

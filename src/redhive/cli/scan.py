@@ -22,6 +22,8 @@ def scan(
                                       "sim:naive, openai:gpt-4o-mini, anthropic:claude-…, hf:/path/to/model."),
     suite: list[str] = typer.Option([], "--suite", "-s",
                                     help="Built-in suite name or a .yaml/.jsonl path (repeatable)."),
+    policy: list[Path] = typer.Option([], "--policy", help="Policy file of the system under test: adds the "
+                                      "probes generated against exactly its rules (repeatable)."),
     attack: list[str] = typer.Option([], "--attack", "-a", help="Converter chain: base64,roleplay composes; "
                                       "repeat the option for several chains; 'all' = each converter alone + none."),
     repeats: int = typer.Option(1, "--repeats", "-n", help="Attempts per probe × attack × target."),
@@ -47,25 +49,58 @@ def scan(
     html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
     helper_model: str | None = typer.Option(None, "--helper-model", help="Target spec of the model that "
                                             "model-assisted converters (paraphrase, translate) call."),
+    strategy: list[str] = typer.Option([], "--strategy", help="Multi-turn attack: crescendo, pair or tap "
+                                       "(repeatable); needs --attacker. Replaces --attack."),
+    attacker: str | None = typer.Option(None, "--attacker", help="Target spec of the attacker model of "
+                                        "--strategy (sim:attacker offline)."),
+    judge: str | None = typer.Option(None, "--judge", help="Target spec of the judge that scores progress "
+                                     "(required by pair and tap; sim:judge offline)."),
+    max_turns: int | None = typer.Option(None, "--max-turns", help="crescendo: kept turns (10); "
+                                         "pair: refinement rounds per stream (3)."),
+    max_backtracks: int | None = typer.Option(None, "--max-backtracks", help="crescendo: refusals erased (10)."),
+    streams: int | None = typer.Option(None, "--streams", help="pair: independent streams (3)."),
+    width: int | None = typer.Option(None, "--width", help="tap: leaves kept per level (4)."),
+    depth: int | None = typer.Option(None, "--depth", help="tap: levels (5)."),
+    branching: int | None = typer.Option(None, "--branching", help="tap: children per leaf (3)."),
 ) -> None:
     """Scan targets with suites of probes and attack converters."""
     from redhive.runs.scan import prepare_scan
-    from redhive.runs.schemas import TargetConfig
+    from redhive.runs.schemas import StrategyConfig, TargetConfig
 
     gate = parse_gate(fail_on) if fail_on else []
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()
               if v is not None}
     prepared = None
+    suite = [*suite, *(f"policy:{p.resolve()}" for p in policy)]
+    limits = {k: v for k, v in {"max_turns": max_turns, "max_backtracks": max_backtracks, "streams": streams,
+                                "width": width, "depth": depth, "branching": branching}.items() if v is not None}
+    if not strategy and (attacker or judge or limits):
+        given = "--attacker" if attacker else "--judge" if judge else "--" + next(iter(limits)).replace("_", "-")
+        raise fail(f"{given} belongs to a multi-turn attack: add --strategy crescendo, pair or tap, or drop it.")
+    if strategy and attacker is None and resume is None:
+        raise fail("--strategy needs an attacker model: pass --attacker SPEC (for example --attacker sim:attacker).")
     if resume is None:
         extra = _options(target_option)
         configs = [TargetConfig(spec=t, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
                                 timeout=timeout, max_retries=max_retries, extra=extra) for t in target]
         helper = TargetConfig(spec=helper_model, base_url=base_url, timeout=timeout, max_retries=max_retries,
                               rpm=rpm, concurrency=target_concurrency) if helper_model else None
+        plan_strategy = None
+        if strategy:
+            def model(spec: str | None) -> TargetConfig | None:
+                return TargetConfig(spec=spec, base_url=base_url, timeout=timeout, max_retries=max_retries, rpm=rpm,
+                                    concurrency=target_concurrency) if spec else None
+
+            names = [n.strip() for item in strategy for n in item.split(",")]
+            attacker_config = model(attacker)
+            assert attacker_config is not None
+            plan_strategy = StrategyConfig(names=names, attacker=attacker_config, judge=model(judge), limits=limits)
         prepared = run_sync_prepare(prepare_scan, targets=configs, suites=suite, attacks=attack, repeats=repeats,
-                                    concurrency=concurrency, params=params, api_key=api_key, helper_model=helper)
-    elif target or suite or attack:
-        raise fail("--resume continues a recorded run as it was planned: drop --target, --suite and --attack.")
+                                    concurrency=concurrency, params=params, api_key=api_key, helper_model=helper,
+                                    strategy=plan_strategy)
+    elif target or suite or attack or strategy:
+        raise fail("--resume continues a recorded run as it was planned: drop --target, --suite, --attack and "
+                   "--strategy.")
     code = run(_scan, prepared, resume, api_key, as_json, gate, html)
     raise typer.Exit(code)
 

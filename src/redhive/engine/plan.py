@@ -1,5 +1,8 @@
 """A scan plan: suites' probes × attack chains × targets × repeats, each attempt with a
-deterministic id so an interrupted run can execute exactly what is missing."""
+deterministic id so an interrupted run can execute exactly what is missing.
+
+With multi-turn `strategies`, the plan is the probes each strategy accepts × strategies × targets
+× repeats instead (chains are not applied), and an attempt's `attack` is the strategy's name."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from redhive.engine.converters.base import Chain
+from redhive.engine.strategies.base import Strategy
 from redhive.engine.suites.schema import Probe, Suite
 
 __all__ = ["Plan", "PlannedAttempt", "attempt_id", "suite_fingerprint"]
@@ -32,6 +36,10 @@ class PlannedAttempt:
     chain: Chain
     target: str
     repeat: int
+    strategy: Strategy | None = None
+
+
+_NO_CHAIN = Chain([])
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,9 +48,13 @@ class Plan:
     chains: Sequence[Chain]
     targets: Sequence[str]
     repeats: int = 1
+    strategies: Sequence[Strategy] = ()
 
     @property
     def size(self) -> int:
+        if self.strategies:
+            per_repeat = sum(1 for s in self.suites for p in s.probes for st in self.strategies if st.accepts(p))
+            return per_repeat * len(self.targets) * self.repeats
         probes = sum(len(s.probes) for s in self.suites)
         return probes * len(self.chains) * len(self.targets) * self.repeats
 
@@ -52,6 +64,17 @@ class Plan:
         for repeat in range(self.repeats):
             for suite in self.suites:
                 for probe in suite.probes:
+                    for strategy in self.strategies:
+                        if not strategy.accepts(probe):
+                            continue
+                        for target in self.targets:
+                            yield PlannedAttempt(
+                                attempt_id(suite.name, probe.id, strategy.name, target, repeat),
+                                seq, suite.name, probe, _NO_CHAIN, target, repeat, strategy,
+                            )
+                            seq += 1
+                    if self.strategies:
+                        continue
                     for chain in self.chains:
                         for target in self.targets:
                             yield PlannedAttempt(

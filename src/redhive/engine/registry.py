@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from redhive.errors import NotFound
 
-Kind = Literal["target", "converter", "scorer"]
+Kind = Literal["target", "converter", "scorer", "strategy"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _items: dict[tuple[Kind, str], Callable[..., Any]] = {}
@@ -30,6 +30,7 @@ _BUILTIN_MODULES = (
     "redhive.engine.agentic.sim",  # extends `sim` with the simulated agents sim:agent-*
     "redhive.engine.converters",
     "redhive.engine.scorers",
+    "redhive.engine.strategies",
 )
 
 
@@ -54,6 +55,11 @@ def converter(name: str) -> Callable[[F], F]:
 def scorer(name: str) -> Callable[[F], F]:
     """Register a detector factory `(**params) -> Detector` under `name`."""
     return register("scorer", name)
+
+
+def strategy(name: str) -> Callable[[F], F]:
+    """Register a multi-turn strategy class (a `Strategy` subclass) under `name`."""
+    return register("strategy", name)
 
 
 def load_builtins() -> None:

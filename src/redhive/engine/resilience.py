@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from redhive.engine.targets.base import Target
@@ -68,6 +68,14 @@ class TargetGate:
 
     async def generate(self, messages: Sequence[Message], params: GenerationParams,
                        tools: Sequence[dict[str, Any]] | None = None) -> Completion:
+        return await self._call(lambda: self.target.generate(messages, params=params, tools=tools))
+
+    async def converse(self, conversation: str, messages: Sequence[Message], params: GenerationParams,
+                       ) -> Completion:
+        """A stateful target's next turn (see `Target.converse`), with the same limits and retries."""
+        return await self._call(lambda: self.target.converse(conversation, messages, params=params))
+
+    async def _call(self, request: Callable[[], Awaitable[Completion]]) -> Completion:
         attempt = 0
         while True:
             try:
@@ -77,7 +85,7 @@ class TargetGate:
                     try:
                         # asyncio.timeout, not wait_for: no extra task per request.
                         async with asyncio.timeout(self.timeout):
-                            return await self.target.generate(messages, params=params, tools=tools)
+                            return await request()
                     except TimeoutError:
                         raise TransientTargetError(
                             f"{self.target.spec} did not answer within {self.timeout:g} s."

@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from redhive.engine.plan import Plan, PlannedAttempt
-from redhive.engine.records import AttemptRecord, AttemptSink
+from redhive.engine.records import AttemptRecord, AttemptSink, TurnRecord
 from redhive.engine.resilience import TargetGate
 from redhive.engine.scorers.base import Detector, Outcome, ScoreContext, build_detector, decide_outcome
 from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.stats import OutcomeCounts
+from redhive.engine.strategies.base import StrategyRun, prefix_messages
+from redhive.engine.strategies.evaluator import Evaluator
+from redhive.engine.strategies.scripted import run_script
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
@@ -71,6 +74,7 @@ class Runner:
         self.result = RunnerResult()
         self._buffer: list[AttemptRecord] = []
         self._detectors: dict[str, Detector] = {}
+        self._evaluators: dict[tuple[str, str], Evaluator] = {}
         self._prefix: dict[str, tuple[Message, ...]] = {}
         self._flush_lock = asyncio.Lock()
         self._fatal: TargetError | None = None
@@ -89,6 +93,9 @@ class Runner:
             await asyncio.shield(self._flush())
             for detector in self._detectors.values():
                 await detector.aclose()
+            for evaluator in self._evaluators.values():
+                if evaluator.owns_objective:
+                    await evaluator.objective.aclose()
             self.result.retries = sum(g.retries for g in self.gates.values())
         if self._fatal is not None:
             raise self._fatal
@@ -121,25 +128,34 @@ class Runner:
                 await asyncio.shield(self._flush())
 
     async def _execute(self, item: PlannedAttempt) -> AttemptRecord | None:
+        if item.strategy is not None:
+            return await self._execute_strategy(item)
         probe = item.probe
         gate = self.gates[item.target]
         prefix = self._prefix.get(probe.id)
         if prefix is None:
-            prefix = self._prefix[probe.id] = _prefix_messages(probe)
+            prefix = self._prefix[probe.id] = prefix_messages(probe)
         prompts = list(probe.prompts)
         responses: list[str] = []
+        turns: list[TurnRecord] = []
+        unmet: list[str] = []
         usage = Usage()
         error: str | None = None
         started = time.perf_counter()
         try:
-            if item.chain.needs_helper:  # model-assisted converters call the helper model
-                prompts = [await item.chain.aconvert(p) for p in probe.prompts]
+            if probe.turns:  # a scripted sequence: one conversation, turn by turn
+                prompts, responses, turns, script_usage, unmet = await run_script(
+                    probe, item.chain, gate, self.params, item.id)
+                usage.add(script_usage)
             else:
-                prompts = [item.chain.convert(p) for p in probe.prompts]
-            for prompt in prompts:
-                completion = await gate.generate((*prefix, Message("user", prompt)), self.params)
-                responses.append(completion.text)
-                usage.add(completion.usage)
+                if item.chain.needs_helper:  # model-assisted converters call the helper model
+                    prompts = [await item.chain.aconvert(p) for p in probe.prompts]
+                else:
+                    prompts = [item.chain.convert(p) for p in probe.prompts]
+                for prompt in prompts:
+                    completion = await gate.generate((*prefix, Message("user", prompt)), self.params)
+                    responses.append(completion.text)
+                    usage.add(completion.usage)
         except TargetError as exc:
             if is_fatal(exc):
                 self._fatal = self._fatal or exc
@@ -156,12 +172,46 @@ class Runner:
             detection = await detector.detect(ScoreContext(probe, prompts, responses))
             outcome = decide_outcome(detection, any(is_refusal(r) for r in responses))
             evidence = detection.evidence
+            if unmet:
+                evidence = "; ".join([*([evidence] if evidence else []), "unmet: " + ", ".join(unmet)])[:500]
         return AttemptRecord(
             id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
             attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=outcome.value,
             prompt=_join(probe, prompts), response=_join(probe, responses), error=error,
             evidence=evidence, latency_ms=round(latency_ms, 3), input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens, created_at=time.time(),
+            output_tokens=usage.output_tokens, created_at=time.time(), turns=turns,
+        )
+
+    async def _execute_strategy(self, item: PlannedAttempt) -> AttemptRecord | None:
+        """A multi-turn strategy's attempt: the whole conversation, stored with its turns."""
+        strategy, probe = item.strategy, item.probe
+        assert strategy is not None
+        key = (strategy.name, probe.id)
+        evaluator = self._evaluators.get(key)
+        if evaluator is None:
+            evaluator = self._evaluators[key] = Evaluator(probe, strategy.judges)
+        started = time.perf_counter()
+        run = StrategyRun(item.id, probe, self.gates[item.target], self.params, evaluator)
+        try:
+            result = await strategy.execute(run)
+        except TargetError as exc:
+            if is_fatal(exc):
+                self._fatal = self._fatal or exc
+                return None
+            outcome, prompt, response, evidence = Outcome.ERROR, probe.prompts[0], "", ""
+            error: str | None = exc.message
+            turns: list[TurnRecord] = []
+            usage = Usage()
+        else:
+            outcome, prompt, response = result.outcome, result.prompt, result.response
+            evidence, error, turns, usage = result.evidence, None, result.turns, result.usage
+        self.result.usage.add(usage)
+        return AttemptRecord(
+            id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
+            attack=strategy.name, target=item.target, repeat=item.repeat, outcome=outcome.value,
+            prompt=prompt, response=response, error=error, evidence=evidence,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3), input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens, created_at=time.time(), turns=turns,
         )
 
     async def _flush(self) -> None:
@@ -179,15 +229,9 @@ class Runner:
             await asyncio.shield(self._flush())
 
 
-def _prefix_messages(probe: Probe) -> tuple[Message, ...]:
-    out: list[Message] = []
-    if probe.system:
-        out.append(Message("system", probe.fill(probe.system)))
-    out.extend(Message(m.role, probe.fill(m.content)) for m in probe.messages)
-    return tuple(out)
-
-
 def _join(probe: Probe, texts: Sequence[str]) -> str:
+    if probe.turns:
+        return "\n\n".join(f"[turn {n}]\n{t}" for n, t in enumerate(texts, start=1))
     if not probe.variants:
         return texts[0] if texts else ""
     return "\n\n".join(f"[{v.label}]\n{t}" for v, t in zip(probe.variants, texts, strict=False))

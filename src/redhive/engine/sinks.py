@@ -50,5 +50,12 @@ class JsonlSink:
     async def write(self, records: Sequence[AttemptRecord]) -> None:
         fresh = [r for r in records if r.id not in self._ids]
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(r.as_dict()) + "\n" for r in fresh)
+            handle.writelines(json.dumps(_line(r)) + "\n" for r in fresh)
         self._ids.update(r.id for r in fresh)
+
+
+def _line(record: AttemptRecord) -> dict[str, object]:
+    row = record.as_dict()
+    if record.turns:
+        row["turns"] = [t.as_dict() for t in record.turns]
+    return row

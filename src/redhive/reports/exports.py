@@ -1,4 +1,5 @@
-"""Exports of a run's attempts: JSONL (one object per attempt) and JUnit XML (CI dashboards)."""
+"""Exports of a run's attempts: JSONL (one object per attempt, with its conversation's turns when
+it has any) and JUnit XML (CI dashboards)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from redhive.db.session import Database
 from redhive.errors import InvalidInput
 from redhive.runs import service
 from redhive.runs.models import Attempt
+from redhive.runs.turns import Turn
 
 __all__ = ["write_jsonl", "write_junit"]
 
@@ -17,9 +19,14 @@ _FIELDS = ("id", "seq", "suite", "probe_id", "risk_area", "attack", "target", "r
            "response", "error", "evidence", "latency_ms", "input_tokens", "output_tokens")
 
 
-def attempt_dict(a: Attempt, run_id: str) -> dict[str, object]:
+_TURN_FIELDS = ("role", "content", "branch", "parent", "score", "note")
+
+
+def attempt_dict(a: Attempt, run_id: str, turns: list[Turn] | None = None) -> dict[str, object]:
     row: dict[str, object] = {"run_id": run_id, **{f: getattr(a, f) for f in _FIELDS}}
     row["created_at"] = a.created_at.isoformat()
+    if turns:
+        row["turns"] = [{"index": t.idx, **{f: getattr(t, f) for f in _TURN_FIELDS}} for t in turns]
     return row
 
 
@@ -28,8 +35,8 @@ async def write_jsonl(db: Database, run_id: str, path: Path) -> int:
     async with db.session() as session:
         await service.get_run(session, run_id)
         with _open(path) as handle:
-            async for attempt in service.iter_attempts(session, run_id):
-                handle.write(json.dumps(attempt_dict(attempt, run_id), ensure_ascii=False) + "\n")
+            async for attempt, turns in service.iter_attempts_with_turns(session, run_id):
+                handle.write(json.dumps(attempt_dict(attempt, run_id, turns), ensure_ascii=False) + "\n")
                 count += 1
     return count
 

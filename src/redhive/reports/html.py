@@ -29,6 +29,7 @@ async def render_html_report(db: Database, run_id: str) -> str:
             select(Attempt).where(Attempt.run_id == run_id, Attempt.outcome == "error")
             .order_by(Attempt.seq).limit(20)
         )).scalars().all()
+        conversations = await service.turns_of(session, run_id, [a.id for a in examples])
     env = Environment(loader=PackageLoader("redhive.reports", "templates"), autoescape=select_autoescape())
     env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
     template = env.get_template("report.html.j2")
@@ -36,6 +37,7 @@ async def render_html_report(db: Database, run_id: str) -> str:
         s=summary,
         examples=examples,
         errors=errors,
+        conversations=conversations,
         chart_categories=charts.asr_bars(summary.categories, ["target", "risk_area"],
                                          "Attack-success rate by target and risk area"),
         chart_attacks=charts.asr_bars(summary.attacks, ["target", "attack"],

@@ -17,6 +17,15 @@ class TargetConfig(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
 
 
+class StrategyConfig(BaseModel):
+    """Multi-turn strategies of a run: their names, the attacker and judge models, the limits given."""
+
+    names: list[str]
+    attacker: TargetConfig
+    judge: TargetConfig | None = None
+    limits: dict[str, int] = Field(default_factory=dict)
+
+
 class RunConfig(BaseModel):
     """Versioned; never holds an API key (keys come from flags or the environment on resume)."""
 
@@ -27,6 +36,8 @@ class RunConfig(BaseModel):
     attacks: list[str]
     #: The model that model-assisted converters (paraphrase, translate) call, if any.
     helper_model: TargetConfig | None = None
+    #: Multi-turn strategies (Crescendo, PAIR, TAP); when set, `attacks` holds their names.
+    strategy: StrategyConfig | None = None
     repeats: int = 1
     concurrency: int = 32
     params: dict[str, Any] = Field(default_factory=dict)

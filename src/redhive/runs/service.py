@@ -18,6 +18,7 @@ from redhive.errors import NotFound
 from redhive.kit import new_run_id, utcnow
 from redhive.runs.models import Attempt, Run
 from redhive.runs.schemas import RunConfig
+from redhive.runs.turns import Turn
 
 __all__ = [
     "RateRow",
@@ -26,8 +27,11 @@ __all__ = [
     "count_attempts",
     "create_run",
     "finish_run",
+    "get_attempt",
     "get_run",
     "iter_attempts",
+    "iter_attempts_with_turns",
+    "turns_of",
     "list_runs",
     "summarise",
 ]
@@ -184,11 +188,62 @@ def _run_info(run: Run) -> dict[str, Any]:
             "redhive_version": run.redhive_version, "config": run.config}
 
 
-async def iter_attempts(session: AsyncSession, run_id: str, *, chunk: int = 1000) -> AsyncIterator[Attempt]:
-    """Every attempt of a run in plan order, streamed (exports of any size in flat memory)."""
+async def iter_attempts(session: AsyncSession, run_id: str, *, chunk: int = 1000,
+                        target: str | None = None) -> AsyncIterator[Attempt]:
+    """Every attempt of a run (of one target, if given) in plan order, streamed (exports of any size
+    in flat memory)."""
     await get_run(session, run_id)
-    stream = await session.stream_scalars(
-        select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq).execution_options(yield_per=chunk)
-    )
+    query = select(Attempt).where(Attempt.run_id == run_id)
+    if target is not None:
+        query = query.where(Attempt.target == target)
+    stream = await session.stream_scalars(query.order_by(Attempt.seq).execution_options(yield_per=chunk))
     async for attempt in stream:
         yield attempt
+
+
+async def get_attempt(session: AsyncSession, run_id: str, attempt_id: str) -> Attempt:
+    await get_run(session, run_id)
+    attempt = await session.get(Attempt, (run_id, attempt_id))
+    if attempt is None:
+        raise NotFound(f"Run '{run_id}' has no attempt '{attempt_id}': `redhive runs show {run_id} --attempts` "
+                       "lists its attempt ids.")
+    return attempt
+
+
+async def turns_of(session: AsyncSession, run_id: str, attempt_ids: Sequence[str]) -> dict[str, list[Turn]]:
+    """The turns of a few attempts (a report's examples), in order, keyed by attempt id."""
+    out: dict[str, list[Turn]] = {i: [] for i in attempt_ids}
+    if not attempt_ids:
+        return out
+    rows = await session.execute(
+        select(Turn).where(Turn.run_id == run_id, Turn.attempt_id.in_(list(attempt_ids)))
+        .order_by(Turn.attempt_id, Turn.idx)
+    )
+    for turn in rows.scalars():
+        out[turn.attempt_id].append(turn)
+    return out
+
+
+async def iter_attempts_with_turns(session: AsyncSession, run_id: str, *,
+                                   chunk: int = 1000) -> AsyncIterator[tuple[Attempt, list[Turn]]]:
+    """Every attempt in plan order with its turns: one streamed outer join, so memory holds one
+    attempt's conversation at a time whatever the size of the run."""
+    await get_run(session, run_id)
+    stream = await session.stream(
+        select(Attempt, Turn)
+        .outerjoin(Turn, (Turn.run_id == Attempt.run_id) & (Turn.attempt_id == Attempt.id))
+        .where(Attempt.run_id == run_id)
+        .order_by(Attempt.seq, Turn.idx)
+        .execution_options(yield_per=chunk)
+    )
+    current: Attempt | None = None
+    turns: list[Turn] = []
+    async for attempt, turn in stream:
+        if current is not None and attempt.id != current.id:
+            yield current, turns
+            turns = []
+        current = attempt
+        if turn is not None:
+            turns.append(turn)
+    if current is not None:
+        yield current, turns

@@ -1,4 +1,5 @@
-"""The database sink: attempts written in batches, each batch one transaction, duplicates ignored."""
+"""The database sink: attempts written in batches, each batch one transaction with the batch's
+conversation turns, duplicates ignored."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from redhive.db.session import Database
 from redhive.engine.records import AttemptRecord
 from redhive.runs.models import Attempt
+from redhive.runs.turns import Turn
 
 __all__ = ["SqlAttemptSink"]
 
 _table: Table = Attempt.__table__  # type: ignore[assignment]
+_turns: Table = Turn.__table__  # type: ignore[assignment]
 
 
 class SqlAttemptSink:
@@ -25,6 +28,7 @@ class SqlAttemptSink:
         self.run_id = run_id
         insert = sqlite_insert if db.is_sqlite else pg_insert
         self._insert = insert(_table).on_conflict_do_nothing(index_elements=["run_id", "id"])
+        self._insert_turns = insert(_turns).on_conflict_do_nothing(index_elements=["run_id", "attempt_id", "idx"])
 
     async def existing(self, ids: Sequence[str]) -> set[str]:
         if not ids:
@@ -39,8 +43,14 @@ class SqlAttemptSink:
         if not records:
             return
         rows = [self._row(r) for r in records]
-        async with self.db.session() as session:
+        turns = [{**t.as_dict(), "idx": t.index, "run_id": self.run_id, "attempt_id": r.id}
+                 for r in records for t in r.turns]
+        for turn in turns:
+            del turn["index"]
+        async with self.db.session() as session:  # one transaction: an attempt never lacks its turns
             await session.execute(self._insert, rows)
+            if turns:
+                await session.execute(self._insert_turns, turns)
 
     def _row(self, r: AttemptRecord) -> dict[str, Any]:
         row = r.as_dict()

@@ -53,7 +53,13 @@ __all__ = [
 ]
 
 SLOT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}")
-_BUILTIN_ENVIRONMENTS = ("redhive.engine.agentic.environments.workspace",)
+_BUILTIN_ENVIRONMENTS = (
+    "redhive.engine.agentic.environments.workspace",
+    "redhive.engine.agentic.environments.payments",
+    "redhive.engine.agentic.environments.web",
+    "redhive.engine.agentic.environments.database",
+    "redhive.engine.agentic.environments.devices",
+)
 _KINDS: dict[str, EnvironmentKind] = {}
 _loaded = False
 

@@ -45,6 +45,9 @@ __all__ = [
 MonitorMode = Literal["flag", "halt"]
 FindingKind = Literal["policy", "drift"]
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# accounts (IBAN-like surrogates such as "XX00 TEST 2001 0001") and URLs name recipients too
+_ACCOUNT = re.compile(r"\b[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}\b")
+_URL = re.compile(r"https?://[^\s'\"<>]*[^\s'\"<>.,;:!?)]")
 
 
 @dataclass(slots=True, frozen=True)
@@ -91,7 +94,8 @@ class Monitor:
 
 
 def mentioned_addresses(texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(a.lower().rstrip(".") for t in texts for a in _ADDRESS.findall(t))
+    return frozenset(a.lower().rstrip(".") for t in texts for pattern in (_ADDRESS, _ACCOUNT, _URL)
+                     for a in pattern.findall(t))
 
 
 def classify(outcome: ToolOutcome, policy: Policy) -> Classification:

@@ -27,7 +27,12 @@ def load_suites(refs: Iterable[str]) -> list[Suite]:
 
 
 def load_suite(ref: str) -> Suite:
-    """A built-in suite name (`core`), or a path to a .yaml/.yml/.jsonl file or a suite directory."""
+    """A built-in suite name (`core`), a path to a .yaml/.yml/.jsonl file or a suite directory, or
+    `policy:FILE` for the probes generated from a policy file (redhive.engine.policies)."""
+    if ref.startswith("policy:"):
+        from redhive.engine.policies import load_policy_suite
+
+        return load_policy_suite(ref.removeprefix("policy:"))
     path = Path(ref)
     if ref in builtin_names():
         return _load_dir(BUILTIN_DIR / ref)
@@ -142,6 +147,12 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
         node = child
         line = node.start_mark.line + 1
     return line
+
+
+# Shared with the other file formats users write (policy files).
+read_yaml = _read_yaml
+line_of = _line_of
+validation_error = _from_validation
 
 
 def _slug(stem: str) -> str:

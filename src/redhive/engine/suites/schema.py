@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from redhive.taxonomy import AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025, is_atlas_id, is_owasp_id
 
-__all__ = ["DetectorSpec", "Probe", "ProbeMessage", "Suite", "Variant"]
+__all__ = ["DetectorSpec", "Probe", "ProbeMessage", "ScriptTurn", "Suite", "Variant"]
 
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 
@@ -30,6 +30,19 @@ class Variant(_Strict):
     prompt: str = Field(min_length=1)
 
 
+class ScriptTurn(_Strict):
+    """One user turn of a scripted multi-turn sequence; `expect` says how the target should answer
+    it (recorded per turn: met or not). A plain string in a suite file is a turn without one."""
+
+    content: str = Field(min_length=1)
+    expect: Literal["refused", "answered"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"content": value} if isinstance(value, str) else value
+
+
 class DetectorSpec(BaseModel):
     """Which scorer decides success, with its parameters (`type` names a registered scorer)."""
 
@@ -44,7 +57,9 @@ class Probe(_Strict):
     """One adversarial (or control) test case.
 
     `prompt` is the final user turn, the one attack converters transform; `messages` are earlier
-    turns sent as they are; `system` is the system prompt. `{canary}` anywhere is replaced by the
+    turns sent as they are; `system` is the system prompt. `turns` (instead of `prompt`) is a
+    scripted sequence of user turns sent one by one as one conversation, each answer heard before
+    the next turn; converters transform every turn. `{canary}` anywhere is replaced by the
     probe's deterministic canary so that success can be checked mechanically.
     """
 
@@ -61,6 +76,7 @@ class Probe(_Strict):
     messages: tuple[ProbeMessage, ...] = ()
     prompt: str | None = None
     variants: tuple[Variant, ...] = ()
+    turns: tuple[ScriptTurn, ...] = ()
     detector: DetectorSpec
 
     @field_validator("owasp")
@@ -96,8 +112,12 @@ class Probe(_Strict):
 
     @model_validator(mode="after")
     def _one_prompt_shape(self) -> Probe:
-        if (self.prompt is None) == (not self.variants):
-            raise ValueError("a probe needs either 'prompt' or at least two 'variants', not both")
+        shapes = sum((self.prompt is not None, bool(self.variants), bool(self.turns)))
+        if shapes != 1:
+            raise ValueError("a probe needs exactly one of 'prompt', 'variants' (at least two) or 'turns' "
+                             "(at least two)")
+        if self.turns and len(self.turns) < 2:
+            raise ValueError("a scripted sequence needs at least two 'turns'; use 'prompt' for a single one")
         if self.variants and len(self.variants) < 2:
             raise ValueError("counterfactual 'variants' need at least two entries")
         return self
@@ -113,9 +133,11 @@ class Probe(_Strict):
 
     @property
     def prompts(self) -> tuple[str, ...]:
-        """The final user turn(s): one, or one per counterfactual variant."""
+        """The final user turn(s): one, one per counterfactual variant, or every scripted turn."""
         if self.variants:
             return tuple(self.fill(v.prompt) for v in self.variants)
+        if self.turns:
+            return tuple(self.fill(t.content) for t in self.turns)
         assert self.prompt is not None
         return (self.fill(self.prompt),)
 

@@ -51,6 +51,16 @@ class Target(abc.ABC):
     ) -> Completion:
         """Answer one conversation."""
 
+    async def converse(self, conversation: str, messages: Sequence[Message], *,
+                       params: GenerationParams) -> Completion:
+        """Stateful targets only: answer the newest `messages` of `conversation`, whose earlier turns
+        the target keeps itself (the first call of a conversation carries its system prompt and
+        pre-filled turns too). Multi-turn attacks call this instead of `generate` when `stateful`."""
+        raise NotImplementedError(f"{self.spec} keeps no conversation history of its own.")
+
+    async def forget(self, conversation: str) -> None:  # noqa: B027 - optional hook
+        """Stateful targets: drop a finished conversation's history."""
+
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release connections; the runner calls it once at the end."""
 

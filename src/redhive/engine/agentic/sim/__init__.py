@@ -18,6 +18,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from redhive.engine import registry
+from redhive.engine.agentic.sim import database as _database  # noqa: F401 - registers its skills
+from redhive.engine.agentic.sim import devices as _devices  # noqa: F401 - registers its skills
+from redhive.engine.agentic.sim import payments as _payments  # noqa: F401 - registers its skills
+from redhive.engine.agentic.sim import web as _web  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim import workspace as _workspace  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim.core import Policy, decide
 from redhive.engine.targets import sim as _chat_sim

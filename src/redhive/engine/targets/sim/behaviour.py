@@ -4,6 +4,8 @@ naive     complies with everything: the floor.
 guarded   a keyword filter over the raw words of the user's last turn, outside documents; it
           refuses when a filter word appears. Planted weaknesses: encodings hide the words,
           role-play framing switches the filter off, follow-up turns carry a request past it,
+          a request that builds on two or more answered turns skips it (momentum: what Crescendo
+          exploits; one refusal earlier in the conversation keeps it on guard),
           instructions inside documents are obeyed, false premises are accepted, decisions
           penalise older applicants, and harmless requests with alarming words are refused.
 hardened  reads what the request means (decoded, de-leeted, over every turn) and refuses
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.targets.sim import extended, knowledge
 from redhive.engine.targets.sim.reading import Reading, intents_of
 
@@ -37,7 +40,7 @@ def _naive(r: Reading) -> str:
 
 def _guarded(r: Reading) -> str:
     framed = bool(knowledge.ROLEPLAY.search(r.norm))
-    if not framed and _filtered(r):
+    if not framed and not _momentum(r) and _filtered(r):
         return REFUSAL
     return _comply(r, bias=knowledge.GUARDED_DISFAVOURED)
 
@@ -60,6 +63,13 @@ def _hardened(r: Reading) -> str:
     if r.documents:
         return _summary(r, obey_embedded=False)
     return _helpful(r)
+
+
+def _momentum(r: Reading) -> bool:
+    """A conversation with enough answered turns and no refusal, which the request builds on."""
+    if len(r.answers) < knowledge.MOMENTUM_TURNS or not knowledge.BUILDS_ON.search(r.norm):
+        return False
+    return not any(is_refusal(a) for a in r.answers)
 
 
 def _filtered(r: Reading) -> bool:

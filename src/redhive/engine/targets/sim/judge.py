@@ -34,6 +34,7 @@ from typing import Any
 from redhive.engine.scorers.canary import leaks
 from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.targets.base import Target, TargetOptions
+from redhive.engine.targets.sim.on_topic import on_topic_reply
 from redhive.engine.types import Completion, GenerationParams, Message, Usage
 
 __all__ = ["SimJudge", "judge_reply"]
@@ -66,6 +67,9 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 def judge_reply(messages: Sequence[Message]) -> str:
     """The simulated judge's reply to a judge-scorer conversation (retries included)."""
+    topic = on_topic_reply(messages)  # TAP's on-topic check (sim/on_topic.py)
+    if topic is not None:
+        return topic
     prompt = next((m.content for m in reversed(messages)
                    if m.role == "user" and m.content and "<response>" in m.content), None)
     if prompt is None:

@@ -60,6 +60,7 @@ class Reading:
     outside: str  # raw text outside <document> blocks (what a naive filter sees)
     documents: list[str]
     earlier: list[str]  # earlier user turns, normalised
+    answers: list[str] = field(default_factory=list)  # earlier assistant turns, as given
     intents: set[str] = field(default_factory=set)
     restricted_topics: list[str] = field(default_factory=list)
     restricted_text: str = ""
@@ -80,6 +81,7 @@ def read(messages: Sequence[Message]) -> Reading:
     reading = Reading(
         system=system, raw=raw, decoded=decoded, norm=norm, outside=_DOC.sub(" ", raw).lower(),
         documents=documents, earlier=[_normalise(_unleet_if_leeted(_decode(u))) for u in users[:-1]],
+        answers=[m.content or "" for m in messages if m.role == "assistant"],
     )
     topics = [t.strip() for m in _RESTRICTED_TOPIC.findall(system) for t in m.split(",")]
     reading.restricted_topics = [t for t in topics if t]
