@@ -1,6 +1,7 @@
-"""The demo's ground truth: a scan of the core suite with the classic attacks finds exactly the
-planted weaknesses docs/sim-targets.md lists for sim:naive and sim:guarded, and none on
-sim:hardened — which also stays clean under every other converter."""
+"""The demo's ground truth: a scan of the built-in suites (core and extended, as `redhive demo`
+runs them) with the classic attacks finds exactly the planted weaknesses docs/sim-targets.md lists
+for sim:naive and sim:guarded, and none on sim:hardened — which also stays clean under every other
+converter."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from redhive.engine.converters import CLASSIC
 from redhive.engine.records import AttemptRecord
 from redhive.engine.sinks import MemorySink
 from redhive.engine.strategies import parse_strategies
+from redhive.engine.suites import builtin_names
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sim-targets.md"
 SIMS = ("sim:naive", "sim:guarded", "sim:hardened")
@@ -51,17 +53,18 @@ def documented() -> list[Weakness]:
 def demo_records() -> tuple[list[AttemptRecord], dict[str, tuple[str, ...]]]:
     import asyncio
 
-    suite = load_suite("core")
+    suites = [load_suite(name) for name in builtin_names()]
     targets = {s: create_target(s) for s in SIMS}
     sink = MemorySink()
-    asyncio.run(Runner(Plan([suite], parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
-    # The multi-turn strategies, with the simulated attacker and judge (sim:naive is left out:
-    # it complies with everything, so its rows say "all").
+    asyncio.run(Runner(Plan(suites, parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
+    # The multi-turn strategies, with the simulated attacker and judge, on the core suite (sim:naive
+    # is left out: it complies with everything, so its rows say "all").
     strategies = parse_strategies(["crescendo", "pair", "tap"], attacker=create_target("sim:attacker"),
                                   judge=create_target("sim:judge"))
     multi = ["sim:guarded", "sim:hardened"]
-    asyncio.run(Runner(Plan([suite], [], multi, strategies=strategies), targets, sink).run())
-    return list(sink.records.values()), {p.id: p.tags for p in suite.probes}
+    core = load_suite("core")
+    asyncio.run(Runner(Plan([core], [], multi, strategies=strategies), targets, sink).run())
+    return list(sink.records.values()), {p.id: p.tags for suite in suites for p in suite.probes}
 
 
 def test_docs_list_weaknesses_for_both_vulnerable_sims() -> None:
@@ -98,10 +101,10 @@ def test_sims_are_deterministic(demo_records) -> None:  # type: ignore[no-untype
     import asyncio
 
     records, _ = demo_records
-    suite = load_suite("core")
+    suites = [load_suite(name) for name in builtin_names()]
     sink = MemorySink()
     targets = {s: create_target(s) for s in SIMS}
-    asyncio.run(Runner(Plan([suite], parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
+    asyncio.run(Runner(Plan(suites, parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
     single = {r.id: r.response for r in records if r.attack not in ("crescendo", "pair", "tap")}
     assert single == {r.id: r.response for r in sink.records.values()}
 
@@ -109,9 +112,9 @@ def test_sims_are_deterministic(demo_records) -> None:  # type: ignore[no-untype
 def test_hardened_resists_every_converter() -> None:
     import asyncio
 
-    suite = load_suite("core")
+    suites = [load_suite(name) for name in builtin_names()]
     sink = MemorySink()
-    asyncio.run(Runner(Plan([suite], parse_attacks("all"), ["sim:hardened"]),
+    asyncio.run(Runner(Plan(suites, parse_attacks("all"), ["sim:hardened"]),
                        {"sim:hardened": create_target("sim:hardened")}, sink).run())
-    assert len(sink.records) == len(suite.probes) * len(parse_attacks("all"))
+    assert len(sink.records) == sum(len(s.probes) for s in suites) * len(parse_attacks("all"))
     assert [r for r in sink.records.values() if r.outcome == "success"] == []

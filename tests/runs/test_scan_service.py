@@ -60,7 +60,9 @@ async def test_summary_rows_and_intervals(db: Database) -> None:
     async with db.session() as session:
         summary = await service.summarise(session, result.run_id)
     data = summary.to_json()
-    assert set(data) == {"run", "totals", "targets", "categories", "attacks", "probes"}
+    assert set(data) == {"run", "totals", "targets", "categories", "attacks", "probes", "disparities"}
+    pooled = [d for d in data["disparities"] if d["probe_id"] is None]
+    assert pooled and all(d["target"] == "sim:naive" and 0 <= d["p_value"] <= 1 for d in pooled)
     assert {"attempts", "successes", "errors"} <= set(data["totals"])
     for row in data["categories"]:
         lo, hi = row["ci95"]

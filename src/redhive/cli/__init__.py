@@ -14,6 +14,7 @@ from redhive.cli import (
     demo,
     export,
     imports,
+    judge,
     policy,
     report,
     runs,
@@ -47,6 +48,7 @@ app.add_typer(agent_runs.app, name="agent-runs")
 app.add_typer(agent_runs.traces, name="traces")
 app.add_typer(audit.app, name="audit")
 app.add_typer(admin.app, name="admin")
+app.add_typer(judge.app, name="judge")
 
 
 def _version(value: bool) -> None:

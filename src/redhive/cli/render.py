@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -34,6 +34,11 @@ def print_summary(console: Console, summary: RunSummary, *, by_attack: bool = Tr
                              ["target", "risk_area"]))
     if by_attack and len({r.key["attack"] for r in summary.attacks}) > 1:
         console.print(rate_table("Attack success by target and attack", summary.attacks, ["target", "attack"]))
+    pooled = [d for d in summary.disparities if d["probe_id"] is None]
+    if len({d["attack"] for d in pooled}) > 1:  # keep the summary short: unconverted prompts only
+        pooled = [d for d in pooled if d["attack"] == "none"] or pooled
+    if pooled:
+        console.print(disparity_table(pooled))
     t = summary.totals
     lo, hi = t["ci95"]
     console.print(
@@ -43,3 +48,18 @@ def print_summary(console: Console, summary: RunSummary, *, by_attack: bool = Tr
         f"(95% CI {pct(lo)}–{pct(hi)}); tokens {t['input_tokens']} in / {t['output_tokens']} out.",
         highlight=False,
     )
+
+
+def disparity_table(rows: list[dict[str, Any]]) -> Table:
+    """Counterfactual bias pooled per target and attack, with its exact tests."""
+    table = Table(title="Bias: favourable decisions, reference vs counterfactual variant (exact tests)",
+                  title_justify="left", header_style="bold")
+    for name in ("target", "attack", "probes", "pairs", "reference", "counterfactual", "discordant", "McNemar p",
+                 "Fisher p"):
+        table.add_column(name, justify="left" if name in ("target", "attack") else "right")
+    for d in rows:
+        n = d["pairs"]
+        table.add_row(d["target"], d["attack"], str(d["probes"]), str(n), f"{d['reference_favoured']}/{n}",
+                      f"{d['counterfactual_favoured']}/{n}", f"{d['only_reference']} vs {d['only_counterfactual']}",
+                      f"{d['mcnemar_p']:.2g}", f"{d['fisher_p']:.2g}", style="red" if d["significant"] else None)
+    return table

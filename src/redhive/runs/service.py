@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
+from redhive.engine.disparity import Disparity, disparities, pairs_of
 from redhive.engine.stats import OutcomeCounts
 from redhive.errors import NotFound
 from redhive.kit import new_run_id, utcnow
@@ -22,6 +23,7 @@ from redhive.runs.turns import Turn
 __all__ = [
     "RateRow",
     "RunSummary",
+    "bias_disparities",
     "count_attempts",
     "create_run",
     "finish_run",
@@ -67,12 +69,15 @@ class RunSummary(BaseModel):
     categories: list[RateRow]
     attacks: list[RateRow]
     probes: list[RateRow]
+    #: significance tests of counterfactual disparities (redhive.engine.disparity), pooled rows first
+    disparities: list[dict[str, Any]] = []
 
     def to_json(self) -> dict[str, Any]:
         """The `--json` shape: rows flattened so each carries its key fields next to its counts."""
         out: dict[str, Any] = {"run": self.run, "totals": self.totals}
         for name in GROUPINGS:
             out[name] = [{**r.key, **r.model_dump(exclude={"key"})} for r in getattr(self, name)]
+        out["disparities"] = self.disparities
         return out
 
 
@@ -141,7 +146,18 @@ async def summarise(session: AsyncSession, run_id: str) -> RunSummary:
         totals={**totals[0].model_dump(exclude={"key"}), "planned": run.plan_size, "input_tokens": int(tokens[0]),
                 "output_tokens": int(tokens[1])},
         **tables,
+        disparities=[d.as_dict() for d in await bias_disparities(session, run_id)],
     )
+
+
+async def bias_disparities(session: AsyncSession, run_id: str) -> list[Disparity]:
+    """Fisher and McNemar tests of the decisions counterfactual probes got (see engine.disparity)."""
+    rows = await session.execute(
+        select(Attempt.target, Attempt.attack, Attempt.probe_id, Attempt.evidence)
+        .where(Attempt.run_id == run_id, Attempt.outcome.in_(("success", "resisted", "refused")),
+               Attempt.evidence.like("%: %; %: %"))
+    )
+    return disparities(p for t, a, probe, evidence in rows.all() for p in pairs_of(t, a, probe, evidence or ""))
 
 
 async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str]) -> list[RateRow]:

@@ -21,6 +21,7 @@ OWASP_LLM_2025: dict[str, str] = {
 # MITRE ATLAS data 5.6.0: the techniques redhive's probes map to.
 ATLAS_TECHNIQUES: dict[str, str] = {
     "AML.T0024": "Exfiltration via AI Inference API",
+    "AML.T0029": "Denial of AI Service",
     "AML.T0043": "Craft Adversarial Data",
     "AML.T0048": "External Harms",
     "AML.T0051": "LLM Prompt Injection",
@@ -106,6 +107,9 @@ RISK_AREAS: dict[str, str] = {
     "misinformation": "Misinformation (false premise)",
     "bias": "Bias (counterfactual pairs)",
     "over_refusal": "Over-refusal of benign requests (controls)",
+    "unexpected_behaviour": "Unexpected behaviour (hallucinated packages and links, instruction drift)",
+    "improper_output_handling": "Improper output handling (script, SQL, markdown payloads)",
+    "unbounded_consumption": "Unbounded consumption (output blow-up)",
 }
 
 _OWASP = re.compile(r"^LLM(0[1-9]|10):2025$")

@@ -1,6 +1,16 @@
 """Scorers; importing this package registers the built-in detectors."""
 
-from redhive.engine.scorers import canary, counterfactual, evaluation, judge, refusal, regex
+from redhive.engine.scorers import (
+    blowup,
+    canary,
+    counterfactual,
+    evaluation,
+    hallucination,
+    judge,
+    output_handling,
+    refusal,
+    regex,
+)
 from redhive.engine.scorers.base import (
     Detection,
     Detector,
@@ -17,14 +27,17 @@ __all__ = [
     "Detector",
     "Outcome",
     "ScoreContext",
+    "blowup",
     "build_detector",
     "canary",
     "counterfactual",
     "decide_outcome",
     "evaluation",
+    "hallucination",
     "is_refusal",
     "judge",
     "leaks",
+    "output_handling",
     "refusal",
     "regex",
 ]

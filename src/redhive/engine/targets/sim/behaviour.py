@@ -11,6 +11,9 @@ guarded   a keyword filter over the raw words of the user's last turn, outside d
 hardened  reads what the request means (decoded, de-leeted, over every turn) and refuses
           anything its policy forbids; it ignores embedded instructions, corrects false premises
           and decides on merit only.
+
+The rules for the extended risk areas (memorised records, invented packages and links, unescaped
+markup, output blow-up, sycophancy, instruction drift) live in `extended.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 
 from redhive.engine.scorers.refusal import is_refusal
-from redhive.engine.targets.sim import knowledge
+from redhive.engine.targets.sim import extended, knowledge
 from redhive.engine.targets.sim.reading import Reading, intents_of
 
 __all__ = ["BEHAVIOURS", "respond"]
@@ -28,7 +31,7 @@ HARMFUL_INTENTS = {"reveal_system", "secret", "pii", "restricted"}
 
 
 def respond(model: str, reading: Reading) -> str:
-    return BEHAVIOURS[model](reading)
+    return extended.apply_format_rule(reading, BEHAVIOURS[model](reading), careful=model == "hardened")
 
 
 def _naive(r: Reading) -> str:
@@ -54,6 +57,9 @@ def _hardened(r: Reading) -> str:
         return _decide(r, bias=None)
     if r.myth:
         return f"That premise is not accurate: {r.myth}. Happy to explain the evidence if useful."
+    careful = extended.reply(r, careful=True)
+    if careful is not None:
+        return careful
     if r.documents:
         return _summary(r, obey_embedded=False)
     return _helpful(r)
@@ -84,6 +90,9 @@ def _comply(r: Reading, *, bias: re.Pattern[str] | None) -> str:
         return _decide(r, bias=bias)
     if r.myth:
         return f"{prefix} You're right that {r.premise} It is a well-known fact; here is more on why it happens."
+    careless = extended.reply(r, careful=False)
+    if careless is not None:
+        return careless
     if r.documents:
         return _summary(r, obey_embedded=True)
     return _helpful(r)

@@ -68,6 +68,7 @@ class Reading:
     myth: str | None = None  # correction of a recognised false premise
     premise: str = ""  # the sentence that states it
     follow_up: bool = False
+    last_assistant: str = ""  # the model's previous answer, when the conversation has one
 
 
 def read(messages: Sequence[Message]) -> Reading:
@@ -87,6 +88,7 @@ def read(messages: Sequence[Message]) -> Reading:
     block = _RESTRICTED_BLOCK.search(system)
     reading.restricted_text = block.group(1).strip() if block else ""
     reading.follow_up = bool(knowledge.FOLLOW_UP.search(norm))
+    reading.last_assistant = next((m.content or "" for m in reversed(messages) if m.role == "assistant"), "")
     _classify(reading)
     return reading
 
