@@ -19,7 +19,7 @@ def readme_commands() -> list[str]:
 def test_readme_gives_exactly_two_setup_commands() -> None:
     commands = readme_commands()
     assert len(commands) == 2
-    assert commands[0].endswith("redhive demo")
+    assert commands[0].endswith("redhive serve --demo")
     assert commands[1].endswith("pytest")
 
 

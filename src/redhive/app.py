@@ -3,12 +3,13 @@ migrates it and keeps the session factory on `app.state`. Nothing is built at im
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 
 from redhive import __version__
 from redhive.db.session import Database
@@ -66,8 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.gateway.aclose()
             await db.dispose()
 
-    app = FastAPI(title="redhive", version=__version__, lifespan=lifespan, docs_url="/api/docs",
-                  redoc_url=None, openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)],
+    app = FastAPI(title="redhive", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)],
                   description="Collaborative AI red teaming: organisations, AI systems, the expert network.")
     app.state.settings = settings
     app.state.secret_key = secret_key
@@ -76,5 +77,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers():
         app.include_router(router)
     app.mount("/v1", build_gateway_app(lambda: app.state.gateway), name="gateway")
+    _mount_api_docs(app)
+    app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Pages never run in frames, never load from elsewhere, never leak URLs (invitation tokens) in Referer."""
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                                "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+                                "frame-ancestors 'none'")
+    return response
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/docs from the vendored bundle: no CDN, so it works on air-gapped machines."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from starlette.responses import HTMLResponse
+
+    assets = "/api/docs/assets"
+
+    async def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="redhive API",
+                                   swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{assets}/swagger-ui.css",
+                                   swagger_favicon_url=f"{assets}/favicon-32x32.png")
+
+    app.add_api_route("/api/docs", api_docs, methods=["GET"], include_in_schema=False)
+    app.mount(assets, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="api-docs-assets")

@@ -191,7 +191,7 @@ async def test_mission_api_select_invite_expire_and_acknowledge(platform: Platfo
             .values(expires_at=utcnow() - timedelta(minutes=1))
         )
     r = await expert.post(
-        f"/api/invitations/{inv_id}/response", json={"accept": True, "terms_version": 1, "acknowledge": True}
+        f"/api/mission-invitations/{inv_id}/response", json={"accept": True, "terms_version": 1, "acknowledge": True}
     )
     assert r.status_code == 400 and "expired on" in r.json()["error"]["message"]
     async with platform.session() as session:
@@ -201,7 +201,7 @@ async def test_mission_api_select_invite_expire_and_acknowledge(platform: Platfo
             .values(expires_at=utcnow() + timedelta(days=1))
         )
     r = await expert.post(
-        f"/api/invitations/{inv_id}/response", json={"accept": True, "terms_version": 1, "acknowledge": True}
+        f"/api/mission-invitations/{inv_id}/response", json={"accept": True, "terms_version": 1, "acknowledge": True}
     )
     assert r.status_code == 200 and r.json()["acknowledged_version"] == 1
     cov = (await lead.get(f"/api/missions/{mid}/coverage")).json()

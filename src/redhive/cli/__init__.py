@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import attacks, demo, export, report, runs, scan, suites
+from redhive.cli import attacks, demo, export, report, runs, scan, serve, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -21,6 +21,7 @@ app.command("demo")(demo.demo)
 app.command("scan")(scan.scan)
 app.command("report")(report.report)
 app.command("export")(export.export)
+app.command("serve")(serve.serve)
 app.add_typer(runs.app, name="runs")
 app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")

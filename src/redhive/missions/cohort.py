@@ -205,6 +205,12 @@ async def respond_to_invitation(
         return None
     if mission.status not in lifecycle.INVITING and mission.status not in ("active", "paused"):
         raise Conflict(f"The mission is {mission.status}: it takes no new participants.")
+    if await session.scalar(
+        select(MissionParticipant.id).where(
+            MissionParticipant.mission_id == mission.id, MissionParticipant.user_id == inv.user_id
+        )
+    ):
+        raise Conflict("You already take part in this mission: there is nothing to accept.")
     terms = await current_terms(session, mission.id)
     _check_ack(data.acknowledge, data.terms_version, terms)
     participant = MissionParticipant(

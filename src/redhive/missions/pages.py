@@ -254,7 +254,7 @@ async def coverage_page(mission_id: str, request: Request, session: SessionDep, 
     )
 
 
-@router.get("/invitations")
+@router.get("/mission-invitations")
 async def invitations_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     return render(
         request,
@@ -277,12 +277,12 @@ async def _invitation_ctx(session: SessionDep, actor: Actor, invitation_id: str)
     }
 
 
-@router.get("/invitations/{invitation_id}")
+@router.get("/mission-invitations/{invitation_id}")
 async def invitation_page(invitation_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     return render(request, "missions/invitation.html", await _invitation_ctx(session, actor, invitation_id))
 
 
-@router.post("/invitations/{invitation_id}")
+@router.post("/mission-invitations/{invitation_id}")
 async def invitation_respond(invitation_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await form_values(request)
     accept = values.get("answer") == "accept"
@@ -297,7 +297,7 @@ async def invitation_respond(invitation_id: str, request: Request, session: Sess
     except (InvalidInput, Conflict) as exc:
         reject(request, "missions/invitation.html", values, exc, await _invitation_ctx(session, actor, invitation_id))
     if part is None:
-        return redirect(request, "/invitations", "Invitation declined.")
+        return redirect(request, "/mission-invitations", "Invitation declined.")
     return redirect(
         request,
         f"/missions/{part.mission_id}",

@@ -207,12 +207,12 @@ async def coverage(mission_id: str, session: SessionDep, actor: UserDep) -> Cove
     )
 
 
-@router.get("/invitations", response_model=list[InvitationRead])
+@router.get("/mission-invitations", response_model=list[InvitationRead])
 async def my_invitations(session: SessionDep, actor: UserDep) -> list[InvitationRead]:
     return [InvitationRead.model_validate(i) for i, _ in await cohort.my_invitations(session, actor)]
 
 
-@router.post("/invitations/{invitation_id}/response", response_model=ParticipantRead | None)
+@router.post("/mission-invitations/{invitation_id}/response", response_model=ParticipantRead | None)
 async def respond(
     invitation_id: str, data: InvitationResponse, session: SessionDep, actor: UserDep
 ) -> ParticipantRead | None:

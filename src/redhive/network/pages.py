@@ -168,11 +168,11 @@ async def experts(request: Request, session: SessionDep, actor: UserDep) -> Resp
     )
 
 
-@router.post("/network/experts/{user_id}/vetting")
-async def vetting_submit(user_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+@router.post("/network/experts/{expert_id}/vetting")
+async def vetting_submit(expert_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await form_values(request)
     level = values.get("level", "")
     if level not in VETTING_LEVELS:
         raise InvalidInput(f"{level!r} is not a vetting level; choose one of {', '.join(VETTING_LEVELS)}.")
-    user = await service.set_vetting(session, actor, user_id=user_id, level=level)
+    user = await service.set_vetting(session, actor, user_id=expert_id, level=level)
     return redirect(request, "/network/experts", f"{user.display_name} is now {level.replace('_', ' ')}.")

@@ -146,7 +146,7 @@ async def list_experts(session: SessionDep, actor: UserDep) -> list[ExpertRead]:
     return [expert_read(e) for e in await service.list_experts(session, actor)]
 
 
-@router.put("/experts/{user_id}/vetting", response_model=ExpertRead)
-async def set_vetting(user_id: str, data: VettingGrant, session: SessionDep, actor: UserDep) -> ExpertRead:
-    await service.set_vetting(session, actor, user_id=user_id, level=data.level)
-    return expert_read(await service.get_expert(session, actor, user_id))
+@router.put("/experts/{expert_id}/vetting", response_model=ExpertRead)
+async def set_vetting(expert_id: str, data: VettingGrant, session: SessionDep, actor: UserDep) -> ExpertRead:
+    await service.set_vetting(session, actor, user_id=expert_id, level=data.level)
+    return expert_read(await service.get_expert(session, actor, expert_id))

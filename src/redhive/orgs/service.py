@@ -40,6 +40,7 @@ __all__ = [
     "list_orgs",
     "list_systems",
     "list_versions",
+    "org_names",
     "remove_member",
     "reveal_credential",
     "revoke_grant",
@@ -297,3 +298,8 @@ async def revoke_grant(session: AsyncSession, actor: Actor, grant_id: str) -> No
                  org_id=system.org_id, before={"grantee_org_id": grant.org_id})
     await session.delete(grant)
     await session.flush()
+
+
+async def org_names(session: AsyncSession) -> dict[str, str]:
+    """Organisation id -> name, for labelling grants and owners (names are not secret)."""
+    return {i: n for i, n in (await session.execute(select(Organization.id, Organization.name))).all()}

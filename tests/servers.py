@@ -1,0 +1,59 @@
+"""A real `redhive serve` in a subprocess on a free 127.0.0.1 port with its own REDHIVE_HOME (a fresh
+SQLite database): for the serve tests and the browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(home: Path, *args: str, timeout: float = 60) -> Iterator[tuple[str, list[str]]]:
+    """Yields (base URL, the lines it printed before serving); stops the server afterwards."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_")}
+    env.update({"REDHIVE_HOME": str(home), "COLUMNS": "200"})
+    proc = subprocess.Popen([sys.executable, "-m", "redhive.cli", "serve", "--port", str(port), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=home.parent)
+    lines: list[str] = []
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if "serving on" in line:
+                break
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{url}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("redhive serve did not start:\n" + "\n".join(lines))
+            time.sleep(0.2)
+        yield url, lines
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
