@@ -27,6 +27,7 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
@@ -45,6 +46,8 @@ def routers() -> list[APIRouter]:
         network_routes.router,
         missions_routes.router,
         gateway_routes.router,
+        playground.api,
+        playground.router,
         network_pages.router,
         missions_pages.router,
     ]
