@@ -312,3 +312,6 @@ from tests.network.route_matrix import ROUTES as _NM_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _NM_ROUTES.items()})
 PARAMS.update(_NM_PARAMS)
+from tests.gateway.route_matrix import ROUTES as _GW_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _GW_ROUTES.items()})
