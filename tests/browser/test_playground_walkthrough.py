@@ -5,17 +5,70 @@ served by uvicorn on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from tests.browser.conftest import Shooter
-from tests.gateway.conftest import World, upstream, world  # noqa: F401  (fixtures)
-from tests.platform_fixtures import PASSWORD
+from tests.gateway.conftest import build_world, upstream  # noqa: F401  (fixture)
+from tests.platform_fixtures import PASSWORD, platform_settings
+
+from redhive.app import create_app
+from redhive.db.session import Database
+from redhive.testing.mock_openai import MockOpenAI
 
 pytestmark = pytest.mark.browser
 
 
-def test_participant_chats_streams_and_flags(page: Any, world: World, shoot: Shooter) -> None:
+@dataclass
+class Served:
+    root: str
+    mission_id: str
+
+
+@pytest.fixture
+def world(tmp_path: Path, upstream: tuple[MockOpenAI, str]) -> Iterator[Served]:  # noqa: F811
+    """The gateway tests' world on a fresh SQLite file, served by uvicorn in a thread (sync, for
+    Playwright's sync API: no event loop runs in the test's thread)."""
+    db_url = f"sqlite:///{tmp_path / 'playground.db'}"
+
+    async def build() -> str:
+        db = Database(db_url)
+        await db.ensure_schema()
+        try:
+            return (await build_world(db, upstream[1]))[0]
+        finally:
+            await db.dispose()
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API keeps a loop running in this thread
+        mission_id = pool.submit(lambda: asyncio.run(build())).result()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(create_app(platform_settings(db_url, tmp_path / "home")),
+                                           host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the app did not start"
+    try:
+        yield Served(f"http://127.0.0.1:{port}", mission_id)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def test_participant_chats_streams_and_flags(page: Any, world: Served, shoot: Shooter) -> None:
     page.goto(world.root + "/login")
     page.get_by_label("Email").fill("rt@example.test")
     page.get_by_label("Password").fill(PASSWORD)
