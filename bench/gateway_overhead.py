@@ -105,7 +105,7 @@ async def _seed(db_url: str, upstream_url: str) -> str:
             actor = await auth.load_actor(session, user, via="password")
             # limits far above the bench's load: what is measured is the checks, not a refusal
             _, secret = await gateway.issue_key(session, actor, mission.id, data=KeyCreate(
-                label="bench", requests_per_minute=10_000_000, tokens_per_day=2_000_000_000, max_concurrent=10_000))
+                label="bench", requests_per_minute=100_000, tokens_per_day=1_000_000_000, max_concurrent=1024))
             return secret
     finally:
         await db.dispose()
@@ -167,7 +167,7 @@ def _litellm_python(option: str | None) -> str | None:
 
 
 @contextmanager
-def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[str]:
+def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
     """LiteLLM's proxy (one worker, no database, no telemetry, local cost map) over the mock."""
     import socket
 
@@ -198,14 +198,29 @@ def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[str
             time.sleep(0.3)
         else:
             raise SystemExit("LiteLLM's proxy did not answer within 120 s.")
-        yield url + "/v1"
+        yield url + "/v1", proc.pid
 
 
 # --- load ----------------------------------------------------------------------------------------
 
+def _group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) of every process in a process group: the server under test."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ... utime(12) stime(13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class Target:
-    def __init__(self, name: str, base_url: str, model: str, key: str = "unused") -> None:
-        self.name, self.url = name, base_url + "/chat/completions"
+    def __init__(self, name: str, base_url: str, model: str, key: str = "unused", pgid: int = 0) -> None:
+        self.name, self.url, self.pgid = name, base_url + "/chat/completions", pgid
         self.body = json.dumps({**BODY, "model": model}).encode()
         self.headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
@@ -279,11 +294,11 @@ async def closed_loop(target: Target, concurrency: int, seconds: float) -> dict[
                     ok = False
                 done, errors = (done + 1, errors) if ok else (done, errors + 1)
 
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _group_cpu_s(target.pgid)
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
+        elapsed, cpu = time.perf_counter() - began, _group_cpu_s(target.pgid) - cpu
     return {"target": target.name, "concurrency": concurrency, "ok": done, "errors": errors,
-            "per_s": round(done / elapsed, 1)}
+            "per_s": round(done / elapsed, 1), "server_cpu_ms_each": round(cpu * 1000 / max(done, 1), 3)}
 
 
 async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, Any]:
@@ -306,7 +321,8 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, 
     throughput = {}
     for target in targets:
         throughput[target.name] = await closed_loop(target, args.concurrency, args.tput_seconds)
-        print(f"  max throughput {target.name}: {throughput[target.name]['per_s']} req/s "
+        print(f"  max throughput {target.name}: {throughput[target.name]['per_s']} req/s, "
+              f"{throughput[target.name]['server_cpu_ms_each']} ms server CPU each "
               f"({throughput[target.name]['errors']} errors)", flush=True)
     summary: dict[str, Any] = {}
     for proxy in proxies:
@@ -314,8 +330,10 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, 
             "added_p50_ms": statistics.median(row[f"{proxy.name}_added_p50_ms"] for row in rounds),
             "added_p99_ms": statistics.median(row[f"{proxy.name}_added_p99_ms"] for row in rounds),
             "max_per_s": throughput[proxy.name]["per_s"],
+            "server_cpu_ms_each": throughput[proxy.name]["server_cpu_ms_each"],
         }
-    summary["direct"] = {"max_per_s": throughput[direct.name]["per_s"]}
+    summary["direct"] = {"max_per_s": throughput[direct.name]["per_s"],
+                         "server_cpu_ms_each": throughput[direct.name]["server_cpu_ms_each"]}
     return {"rounds": rounds, "throughput": throughput, "summary": summary}
 
 
@@ -351,10 +369,11 @@ def main(argv: list[str] | None = None) -> None:
             with _process([py, str(Path(__file__).resolve()), "--serve-gateway", str(workdir / "home"),
                            upstream]) as gw:
                 gw_url, key = _first_line(gw, "gateway").split()
-                targets = [Target("direct", upstream, "mock-model"), Target("gateway", gw_url, "mock/v1", key)]
+                targets = [Target("direct", upstream, "mock-model", pgid=mock.pid),
+                           Target("gateway", gw_url, "mock/v1", key, pgid=gw.pid)]
                 if litellm_python:
-                    with litellm_proxy(litellm_python, upstream, workdir) as lite_url:
-                        targets.append(Target("litellm", lite_url, "mock/v1"))
+                    with litellm_proxy(litellm_python, upstream, workdir) as (lite_url, lite_pid):
+                        targets.append(Target("litellm", lite_url, "mock/v1", pgid=lite_pid))
                         results = asyncio.run(measure(targets, args))
                 else:
                     results = asyncio.run(measure(targets, args))
@@ -364,7 +383,9 @@ def main(argv: list[str] | None = None) -> None:
     gw = summary["gateway"]
     print(f"gateway added latency p50 {gw['added_p50_ms']:.3f} ms (target ≤ 1), p99 {gw['added_p99_ms']:.3f} ms "
           f"(target ≤ 5)")
-    print(f"max throughput: direct {summary['direct']['max_per_s']} req/s, gateway {gw['max_per_s']} req/s")
+    print(f"max throughput: direct {summary['direct']['max_per_s']} req/s, gateway {gw['max_per_s']} req/s; "
+          f"server CPU per request: mock {summary['direct']['server_cpu_ms_each']} ms, gateway "
+          f"{gw['server_cpu_ms_each']} ms (the gateway's own, the mock's not included)")
     if "litellm" in summary:
         lite = summary["litellm"]
         print(f"litellm added latency p50 {lite['added_p50_ms']:.3f} ms, p99 {lite['added_p99_ms']:.3f} ms; "
