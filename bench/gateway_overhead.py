@@ -44,6 +44,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
+LITELLM_KEY = "sk-bench-" + "0123456789abcdef" * 4  # its proxy refuses to start without a master key
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 BODY = {"messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 32}
 
@@ -181,7 +182,7 @@ def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tup
         port = s.getsockname()[1]
     litellm = str(Path(python).parent / "litellm")
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_LOG": "ERROR",
-           "DISABLE_SCHEMA_UPDATE": "True", "LITELLM_TELEMETRY": "False"}
+           "DISABLE_SCHEMA_UPDATE": "True", "LITELLM_TELEMETRY": "False", "LITELLM_MASTER_KEY": LITELLM_KEY}
     env.pop("DATABASE_URL", None)
     with _process([litellm, "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
                    "--num_workers", "1"], env=env) as proc:
@@ -373,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
                            Target("gateway", gw_url, "mock/v1", key, pgid=gw.pid)]
                 if litellm_python:
                     with litellm_proxy(litellm_python, upstream, workdir) as (lite_url, lite_pid):
-                        targets.append(Target("litellm", lite_url, "mock/v1", pgid=lite_pid))
+                        targets.append(Target("litellm", lite_url, "mock/v1", LITELLM_KEY, pgid=lite_pid))
                         results = asyncio.run(measure(targets, args))
                 else:
                     results = asyncio.run(measure(targets, args))
