@@ -27,6 +27,7 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
@@ -45,6 +46,8 @@ def routers() -> list[APIRouter]:
         network_routes.router,
         missions_routes.router,
         gateway_routes.router,
+        playground.api,
+        playground.router,
         network_pages.router,
         missions_pages.router,
     ]
@@ -76,9 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in routers():
         app.include_router(router)
+    app.mount("/v1", build_gateway_app(lambda: app.state.gateway), name="gateway")
     _mount_api_docs(app)
     app.middleware("http")(_security_headers)
-    app.mount("/v1", build_gateway_app(lambda: app.state.gateway), name="gateway")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
 

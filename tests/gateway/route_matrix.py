@@ -1,13 +1,15 @@
-"""The gateway's rows of the route × role matrix (tests/platform/test_route_matrix.py merges them).
-Missions come from the network's factory: the Lab's recruiting mission, observed by the regulator,
-with the Lab's red teamer as its participant (who has not acknowledged the terms yet)."""
+"""The gateway's and the playground's rows of the route × role matrix (tests/platform/test_route_matrix.py
+merges them). Missions come from the network's factory: the Lab's recruiting mission, observed by the
+regulator, with the Lab's red teamer as its participant (who has not acknowledged the terms yet). The
+participant gets the playground page (which says the mission is not active) and the gateway's own
+refusal (403 mission_not_active) from its chat; every other viewer is refused as a non-participant."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from tests.network.route_matrix import MANAGERS, OB, RT, TR, VIEWERS, expect
+from tests.network.route_matrix import ANON, MANAGERS, OB, OT, PERSONAS, RT, TR, VIEWERS, _static, expect
 from tests.network.route_matrix import _mission as network_mission
 
 from redhive.gateway.chain import GENESIS
@@ -56,6 +58,10 @@ async def _key_for_red_teamer(w: Any, persona: str) -> dict[str, Any]:
     return {"user_id": w.users[RT].id}
 
 
+def participant_only(status: int, *, anonymous: int) -> dict[str, int]:
+    return {p: anonymous if p == ANON else 404 if p == OT else status if p == RT else 403 for p in PERSONAS}
+
+
 PARAMS = {"key_id": _key, "exchange_id": _exchange, "session_id": _session_id}
 
 _MISSION = "/api/missions/{mission_id}/gateway"
@@ -70,4 +76,8 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/gateway/exchanges/{exchange_id}/flags"): (expect(MANAGERS | {RT}, 201), _body({"note": "leak"})),
     ("GET", f"{_MISSION}/sessions/{{session_id}}"): (expect(VIEWERS, 200), None),
     ("GET", f"{_MISSION}/verify"): (expect(VIEWERS, 200), None),
+    ("GET", "/missions/{mission_id}/playground"): (participant_only(200, anonymous=303), None),
+    ("POST", "/api/missions/{mission_id}/playground/chat"): (
+        participant_only(403, anonymous=401),
+        _static({"model": "chatty/v1", "messages": [{"role": "user", "content": "Hello"}]})),
 }

@@ -168,7 +168,8 @@ async def playground_grant(session: AsyncSession, actor: Actor, mission_id: str,
     """The playground's principal: the logged-in participant, with the mission's default limits."""
     require_user(actor)
     access = await missions.get_mission(session, actor, mission_id)
-    if access.level != "participant":
+    # participation, not the access level: a member of the organising lab may be a participant too
+    if await _participant(session, access.mission.id, str(actor.user_id)) is None:
         raise PermissionDenied("Only the mission's participants use its playground.")
     user = await session.get(User, actor.user_id)
     assert user is not None
