@@ -3,15 +3,18 @@ migrates it and keeps the session factory on `app.state`. Nothing is built at im
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 
 from redhive import __version__
 from redhive.db.session import Database
+from redhive.gateway.app import build_gateway_app
+from redhive.gateway.proxy import Gateway
 from redhive.kit import SecretBox
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
@@ -24,6 +27,7 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
     from redhive.network import pages as network_pages
@@ -40,6 +44,7 @@ def routers() -> list[APIRouter]:
         orgs_pages.router,
         network_routes.router,
         missions_routes.router,
+        gateway_routes.router,
         network_pages.router,
         missions_pages.router,
     ]
@@ -55,13 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.ensure_schema()
         app.state.db = db
         app.state.sessions = db.sessions
+        app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout)
         try:
             yield
         finally:
+            await app.state.gateway.aclose()
             await db.dispose()
 
-    app = FastAPI(title="redhive", version=__version__, lifespan=lifespan, docs_url="/api/docs",
-                  redoc_url=None, openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)],
+    app = FastAPI(title="redhive", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)],
                   description="Collaborative AI red teaming: organisations, AI systems, the expert network.")
     app.state.settings = settings
     app.state.secret_key = secret_key
@@ -69,5 +76,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in routers():
         app.include_router(router)
+    _mount_api_docs(app)
+    app.middleware("http")(_security_headers)
+    app.mount("/v1", build_gateway_app(lambda: app.state.gateway), name="gateway")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Pages never run in frames, never load from elsewhere, never leak URLs (invitation tokens) in Referer."""
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                                "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+                                "frame-ancestors 'none'")
+    return response
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/docs from the vendored bundle: no CDN, so it works on air-gapped machines."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from starlette.responses import HTMLResponse
+
+    assets = "/api/docs/assets"
+
+    async def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="redhive API",
+                                   swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{assets}/swagger-ui.css",
+                                   swagger_favicon_url=f"{assets}/favicon-32x32.png")
+
+    app.add_api_route("/api/docs", api_docs, methods=["GET"], include_in_schema=False)
+    app.mount(assets, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="api-docs-assets")

@@ -2,6 +2,7 @@
 
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, User, WebSession
+from redhive.gateway.models import ChainHead, Exchange, ExchangeFlag, GatewayKey, GatewaySettings
 from redhive.missions.models import (
     Mission,
     MissionInvitation,
@@ -22,7 +23,12 @@ __all__ = [
     "ApplicationReview",
     "Attempt",
     "AuditEvent",
+    "ChainHead",
+    "Exchange",
+    "ExchangeFlag",
     "ExpertProfile",
+    "GatewayKey",
+    "GatewaySettings",
     "Invitation",
     "Membership",
     "Mission",

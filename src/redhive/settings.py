@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     #: Seconds a SQLite writer waits for another process's lock before giving up.
     db_busy_timeout: float = 10.0
+    #: Seconds the gateway waits for a system version's upstream model before answering 504.
+    gateway_upstream_timeout: float = 60.0
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it

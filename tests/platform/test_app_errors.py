@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 import httpx
+from fastapi import APIRouter
+from sqlalchemy import func, select
 from tests.platform_fixtures import Platform
+
+from redhive.kit import utcnow
+from redhive.orgs.models import Organization
+from redhive.web.deps import SessionDep
 
 
 async def test_api_errors_are_json_with_message_and_type(client: httpx.AsyncClient) -> None:
@@ -51,8 +57,6 @@ async def test_pages_render_errors_as_html(platform: Platform, client: httpx.Asy
 
 
 async def test_unexpected_exception_is_one_sentence_not_a_traceback(platform: Platform) -> None:
-    from fastapi import APIRouter
-
     router = APIRouter()
 
     @router.get("/api/boom")
@@ -68,3 +72,39 @@ async def test_unexpected_exception_is_one_sentence_not_a_traceback(platform: Pl
     assert r.status_code == 500
     assert r.json()["error"]["type"] == "InternalError"
     assert "secret internals" not in r.text
+
+
+async def test_api_docs_work_offline_and_pages_send_security_headers(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "https://" not in docs.text  # every asset from this server: no CDN
+    assert (await client.get("/api/docs/assets/swagger-ui-bundle.js")).status_code == 200
+    schema = (await client.get("/api/openapi.json")).json()
+    assert "/api/orgs/{org_id}/members" in schema["paths"] and "/login" not in schema["paths"]
+    page = await client.get("/login")
+    assert page.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in page.headers[
+        "content-security-policy"]
+
+
+async def test_a_duplicate_that_slips_past_the_checks_is_a_conflict_and_rolled_back(platform: Platform) -> None:
+    """Two requests can both pass a service's duplicate check; the unique constraint decides, and the
+    loser gets a 409 sentence — not a 500 — with nothing of its transaction stored."""
+    await platform.org("Taken")
+    router = APIRouter()
+
+    @router.post("/api/race")
+    async def race(session: SessionDep) -> dict[str, str]:
+        session.add(Organization(name="Fresh", name_key="fresh", kind="developer", description="",
+                                 created_at=utcnow()))
+        await session.flush()
+        session.add(Organization(name="Taken", name_key="taken", kind="developer", description="",
+                                 created_at=utcnow()))
+        await session.flush()
+        return {"ok": "no"}
+
+    platform.app.include_router(router)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=platform.app), base_url="http://t") as c:
+        r = await c.post("/api/race")
+    assert r.status_code == 409 and r.json()["error"]["type"] == "Conflict"
+    async with platform.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Organization)) == 1

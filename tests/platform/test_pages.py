@@ -180,3 +180,28 @@ async def test_add_member_form_reports_unknown_and_duplicate_emails(platform: Pl
                                                            "role": "observer"})
     assert r.status_code == 409 and "already a member" in r.text
     assert await count(platform, Membership) == 2
+
+
+async def test_platform_admin_sets_vetting_levels_and_it_is_audited(platform: Platform) -> None:
+    from redhive.audit.models import AuditEvent
+
+    admin = await platform.user("Pat Admin", admin=True)
+    expert = await platform.user("Eve Expert")
+    client = await form_client(platform, admin)
+    page = await client.get("/admin/users")
+    assert page.status_code == 200 and "Eve Expert" in page.text
+    r = await client.post(f"/admin/users/{expert.id}/vetting", data={"csrf_token": csrf_of(page.text),
+                                                                     "vetting_level": "background_checked"})
+    assert r.status_code == 303
+    assert "Eve Expert is now background checked." in (await client.get("/admin/users")).text
+    async with platform.session() as session:
+        event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.vetting_changed"))
+        level = await session.scalar(select(User.vetting_level).where(User.id == expert.id))
+    assert event is not None and event.before == {"vetting_level": "self_declared"}
+    assert event.actor_id == admin.id and level == "background_checked"
+
+    expert_client = await form_client(platform, expert)
+    token = csrf_of((await expert_client.get("/dashboard")).text)
+    r = await expert_client.post(f"/admin/users/{expert.id}/vetting", data={"csrf_token": token,
+                                                                            "vetting_level": "gov_cleared"})
+    assert r.status_code == 403 and "Only platform admins" in r.text

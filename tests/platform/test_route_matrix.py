@@ -146,7 +146,6 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     # documentation and the shell
     ("GET", "/api/openapi.json"): Case(everyone(200)),
     ("GET", "/api/docs"): Case(everyone(200)),
-    ("GET", "/docs/oauth2-redirect"): Case(everyone(200)),
     ("GET", "/"): Case(everyone(303)),
     ("GET", "/dashboard"): Case(users(200, anonymous=303)),
     # accounts, API
@@ -172,6 +171,9 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/account"): Case(users(200, anonymous=303)),
     ("POST", "/account/tokens"): Case(users(200), body(name="t{u}")),
     ("POST", "/account/tokens/{token_id}/revoke"): Case(users(303)),
+    ("GET", "/admin/users"): Case(only({PA}, 200, anonymous=303)),
+    ("POST", "/admin/users/{user_id}/vetting"): Case(only({PA}, 303), body(vetting_level="id_verified")),
+    ("POST", "/admin/invitations"): Case(only({PA}, 200), body(email="i{u}@example.org")),
     # organisations and members, API
     ("GET", "/api/orgs"): Case(users(200)),
     ("POST", "/api/orgs"): Case(only({PA}, 201), body(name="Org {u}", kind="deployer")),

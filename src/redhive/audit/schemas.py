@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from redhive.auth.schemas import UTCDateTime
 
 __all__ = ["AuditEventRead"]
 
@@ -14,7 +15,7 @@ class AuditEventRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: UTCDateTime
     actor_id: str | None
     actor_email: str | None
     action: str

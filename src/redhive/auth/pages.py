@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from redhive.auth import service
-from redhive.auth.schemas import ApiTokenCreate, LoginRequest, SignupRequest
+from redhive.auth.permissions import Actor
+from redhive.auth.schemas import ApiTokenCreate, InvitationCreate, LoginRequest, SignupRequest, VettingUpdate
 from redhive.auth.sessions import clear_session_cookie, log_in
 from redhive.errors import Conflict, InvalidInput, NotAuthenticated, RedhiveError
 from redhive.web.deps import ActorDep, SessionDep, SettingsDep, UserDep
@@ -103,3 +105,44 @@ async def create_token(request: Request, session: SessionDep, actor: UserDep) ->
 async def revoke_token(token_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     row = await service.revoke_api_token(session, actor, token_id=token_id)
     return redirect(request, "/account", f"The token {row.name} is revoked.")
+
+
+# --- platform admins: people ----------------------------------------------------------------------
+
+VETTING_OPTIONS = [(v, v.replace("_", " ").capitalize()) for v in
+                   ("self_declared", "id_verified", "background_checked", "gov_cleared")]
+
+
+async def _people_context(session: AsyncSession, actor: Actor) -> dict[str, object]:
+    return {"nav": "people", "users": await service.list_users(session, actor), "vetting": VETTING_OPTIONS}
+
+
+@router.get("/admin/users")
+async def people(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    return render(request, "auth/people.html", await _people_context(session, actor))
+
+
+@router.post("/admin/users/{user_id}/vetting")
+async def people_vetting(user_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    values = await read_form(request)
+    try:
+        data = parse_form(VettingUpdate, values)
+    except InvalidInput as exc:
+        return redirect(request, "/admin/users", exc.message, "error")
+    user = await service.set_vetting_level(session, actor, user_id=user_id, level=data.vetting_level)
+    return redirect(request, "/admin/users",
+                    f"{user.display_name} is now {user.vetting_level.replace('_', ' ')}.")
+
+
+@router.post("/admin/invitations")
+async def people_invite(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    values = await read_form(request)
+    try:
+        invitation, token = await service.create_invitation(session, actor,
+                                                            data=parse_form(InvitationCreate, values))
+    except (InvalidInput, Conflict) as exc:
+        reject(request, "auth/people.html", values, exc, await _people_context(session, actor))
+    context = await _people_context(session, actor)
+    context.update(invitation=invitation,
+                   invitation_link=f"{str(request.base_url).rstrip('/')}/signup?token={token}")
+    return render(request, "auth/people.html", context)

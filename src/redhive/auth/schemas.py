@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from redhive.kit import as_utc
+
 __all__ = [
     "ApiTokenCreate",
     "ApiTokenCreated",
@@ -21,6 +23,7 @@ __all__ = [
     "MembershipBrief",
     "Password",
     "SignupRequest",
+    "UTCDateTime",
     "UserCreate",
     "UserRead",
     "VettingLevel",
@@ -34,10 +37,12 @@ Role = Literal["admin", "coordinator", "triager", "red_teamer", "observer"]
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError("is not an email address (name@example.org)")
+        raise ValueError("This is not an email address (write it as name@example.org)")
     return value.lower()
 
 
+#: A datetime always given out with its UTC offset (SQLite stores them naive).
+UTCDateTime = Annotated[datetime, AfterValidator(as_utc)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
                   AfterValidator(_email)]
 Password = Annotated[str, Field(min_length=10, max_length=256)]
@@ -60,7 +65,7 @@ class UserRead(BaseModel):
     display_name: str
     is_platform_admin: bool
     vetting_level: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class VettingUpdate(BaseModel):
@@ -98,10 +103,10 @@ class ApiTokenRead(BaseModel):
     id: str
     name: str
     prefix: str
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
+    created_at: UTCDateTime
+    expires_at: UTCDateTime | None
+    revoked_at: UTCDateTime | None
+    last_used_at: UTCDateTime | None
 
 
 class ApiTokenCreated(ApiTokenRead):
@@ -123,9 +128,9 @@ class InvitationRead(BaseModel):
     email: str
     org_id: str | None
     role: str | None
-    created_at: datetime
-    expires_at: datetime
-    accepted_at: datetime | None
+    created_at: UTCDateTime
+    expires_at: UTCDateTime
+    accepted_at: UTCDateTime | None
 
 
 class InvitationCreated(InvitationRead):

@@ -4,7 +4,7 @@ actor, check permissions and never commit (the request dependency or the CLI sco
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from redhive.auth.passwords import hash_password, verify_password
 from redhive.auth.permissions import Actor, require, require_platform_admin, require_user
 from redhive.auth.schemas import ApiTokenCreate, InvitationCreate, SignupRequest, UserCreate
 from redhive.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from redhive.kit import hash_token, new_token, utcnow
+from redhive.kit import as_utc, hash_token, new_token, utcnow
 
 __all__ = [
     "accept_invitation",
@@ -41,11 +41,7 @@ __all__ = [
 API_TOKEN_PREFIX = "rh_"
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+_aware = as_utc
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import attacks, demo, export, report, runs, scan, serve, suites
+from redhive.cli import admin, attacks, audit, demo, export, report, runs, scan, serve, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -25,6 +25,8 @@ app.command("serve")(serve.serve)
 app.add_typer(runs.app, name="runs")
 app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")
+app.add_typer(audit.app, name="audit")
+app.add_typer(admin.app, name="admin")
 
 
 def _version(value: bool) -> None:

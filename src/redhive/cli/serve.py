@@ -55,9 +55,21 @@ def serve(
                   f"password [bold]{DEMO_PASSWORD}[/]:", highlight=False)
         for email, who in logins:
             out.print(f"  {email:<28} {who}", highlight=False)
+    elif run(with_db, _count_users) == 0:
+        out.print("No accounts yet: create the first platform admin with "
+                  "`redhive admin create-user EMAIL --name NAME --platform-admin`.", highlight=False)
     out.print(f"redhive is serving on {url}  (API docs: {url}/api/docs; Ctrl-C stops)", highlight=False)
     out.file.flush()  # the URL must reach a pipe (tests, supervisors) before uvicorn takes over
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+async def _count_users(db: Any) -> int:
+    from sqlalchemy import func, select
+
+    from redhive.auth.models import User
+
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 
 
 def _fail(message: str) -> int:

@@ -35,7 +35,7 @@ AXES = {"risk_areas": RISK_AREAS, "languages": LANGUAGES, "regions": REGIONS, "d
 
 def _mission_form(values: dict[str, Any]) -> dict[str, Any]:
     """Checkbox lists -> weights: a ticked value weighs 1, a value also marked priority weighs 2."""
-    data = {k: v for k, v in values.items() if k not in AXES and not k.startswith("priority_")}
+    data = {k: v for k, v in values.items() if k not in AXES and not k.startswith("priority_") and v != ""}
     for axis in AXES:
         priority = set(values.get(f"priority_{axis}", []))
         data[axis] = {key: 2.0 if key in priority else 1.0 for key in values.get(axis, [])}

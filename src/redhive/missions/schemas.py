@@ -25,8 +25,10 @@ __all__ = [
 ]
 
 
-def _weights(vocabulary: dict[str, str], what: str) -> AfterValidator:
+def _weights(vocabulary: dict[str, str], what: str, required: bool = False) -> AfterValidator:
     def check(values: dict[str, float]) -> dict[str, float]:
+        if required and not values:
+            raise ValueError(f"choose at least one {what}")
         for key, weight in values.items():
             if key not in vocabulary:
                 raise ValueError(f"{key!r} is not a known {what}; choose from the list")
@@ -53,7 +55,7 @@ class _MissionFields(BaseModel):
     objective: LongText = ""
     in_scope: LongText = ""
     out_of_scope: LongText = ""
-    risk_areas: Annotated[dict[str, float], Field(min_length=1), _weights(RISK_AREAS, "risk area")]
+    risk_areas: Annotated[dict[str, float], _weights(RISK_AREAS, "risk area", required=True)]
     languages: Annotated[dict[str, float], _weights(LANGUAGES, "language")] = {}
     regions: Annotated[dict[str, float], _weights(REGIONS, "region")] = {}
     disciplines: Annotated[dict[str, float], _weights(DISCIPLINES, "discipline")] = {}

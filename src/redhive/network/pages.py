@@ -56,7 +56,7 @@ async def apply_submit(request: Request, session: SessionDep, actor: ActorDep) -
         data = parse_form(
             ApplicationCreate,
             {
-                **values,
+                **{k: v for k, v in values.items() if v != ""},  # an empty required field is "required"
                 "links": _lines(values.get("links", "")),
                 "conflicts": _lines(values.get("conflicts", "")),
                 "consent": values.get("consent") == "yes",

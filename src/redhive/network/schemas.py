@@ -22,8 +22,10 @@ __all__ = [
 ]
 
 
-def _keys(vocabulary: dict[str, str], what: str, max_items: int = 12) -> AfterValidator:
+def _keys(vocabulary: dict[str, str], what: str, max_items: int = 12, required: bool = True) -> AfterValidator:
     def check(values: list[str]) -> list[str]:
+        if required and not values:
+            raise ValueError(f"choose at least one {what}")
         unknown = [v for v in values if v not in vocabulary]
         if unknown:
             raise ValueError(f"{unknown[0]!r} is not a known {what}; choose from the list")
@@ -50,11 +52,11 @@ class ApplicationCreate(BaseModel):
     full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     email: Email
     affiliation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
-    disciplines: Annotated[list[str], Field(min_length=1), _keys(DISCIPLINES, "discipline")]
-    risk_areas: Annotated[list[str], Field(min_length=1), _keys(RISK_AREAS, "risk area")]
-    languages: Annotated[list[str], Field(min_length=1), _keys(LANGUAGES, "language")]
-    regions: Annotated[list[str], Field(min_length=1), _keys(REGIONS, "region")]
-    sectors: Annotated[list[str], _keys(SECTORS, "sector")] = []
+    disciplines: Annotated[list[str], _keys(DISCIPLINES, "discipline")]
+    risk_areas: Annotated[list[str], _keys(RISK_AREAS, "risk area")]
+    languages: Annotated[list[str], _keys(LANGUAGES, "language")]
+    regions: Annotated[list[str], _keys(REGIONS, "region")]
+    sectors: Annotated[list[str], _keys(SECTORS, "sector", required=False)] = []
     years_experience: Annotated[int, Field(ge=0, le=60)]
     links: Annotated[list[Link], Field(max_length=10), AfterValidator(_links)] = []
     statement: Annotated[str, StringConstraints(strip_whitespace=True, min_length=40, max_length=4000)]

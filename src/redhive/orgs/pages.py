@@ -171,7 +171,8 @@ async def _system_context(session: AsyncSession, actor: Actor, system_id: str) -
     names = await service.org_names(session)
     return {"nav": "systems", "system": system, "versions": versions, "staff": staff, "grants": grants,
             "can_manage": has_permission(actor, "systems.manage", system.org_id), "can_grant": can_grant,
-            "org_names": names, "grant_orgs": sorted(((i, n) for i, n in names.items() if i != system.org_id),
+            "org_names": names, "grant_orgs": sorted(((i, n) for i, n in names.items() if i != system.org_id
+                                                      and i not in {g.org_id for g in grants}),
                                                      key=lambda item: item[1].casefold())}
 
 

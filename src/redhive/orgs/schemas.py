@@ -7,12 +7,13 @@ upstream endpoint and whether a credential is set). No schema ever carries the c
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from redhive.auth.schemas import Email
+from redhive.auth.schemas import Email, UTCDateTime
 
 __all__ = [
     "AISystemCreate",
@@ -41,6 +42,20 @@ def _text(max_length: int, min_length: int = 1) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
 
 
+def _target_spec(value: str) -> str:
+    if not _TARGET.match(value):
+        raise ValueError("This is not a target spec: write kind:name, e.g. sim:guarded or openai:gpt-4o-mini")
+    return value
+
+
+def _base_url(value: str) -> str:
+    if value and not _URL.match(value):
+        raise ValueError("This is not an http(s) URL, e.g. http://127.0.0.1:8001/v1")
+    return value
+
+
+_TARGET = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
+_URL = re.compile(r"^https?://\S+$")
 Name = Annotated[str, _text(120)]
 Description = Annotated[str, _text(2000, 0)]
 Short = Annotated[str, _text(200, 0)]
@@ -59,7 +74,7 @@ class OrganizationRead(BaseModel):
     name: str
     kind: str
     description: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class MemberAdd(BaseModel):
@@ -80,7 +95,7 @@ class MemberRead(BaseModel):
     email: str
     display_name: str
     role: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class AISystemCreate(BaseModel):
@@ -97,7 +112,7 @@ class AISystemRead(BaseModel):
     name: str
     kind: str
     description: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class SystemVersionCreate(BaseModel):
@@ -107,8 +122,8 @@ class SystemVersionCreate(BaseModel):
     system_prompt_hash: Annotated[str, _text(128, 0)] = ""
     release_date: date | None = None
     #: A target spec the gateway forwards to: `sim:guarded`, `openai:MODEL`, `anthropic:MODEL`…
-    upstream_target: Annotated[str, _text(200), Field(pattern=r"^[a-z][a-z0-9_-]*:\S+$")]
-    upstream_base_url: Annotated[str, _text(500, 0), Field(pattern=r"^(|https?://\S+)$")] = ""
+    upstream_target: Annotated[str, _text(200), AfterValidator(_target_spec)]
+    upstream_base_url: Annotated[str, _text(500, 0), AfterValidator(_base_url)] = ""
     #: Write-only: encrypted at rest, never returned.
     upstream_credential: Annotated[str, Field(max_length=4000)] = ""
 
@@ -125,7 +140,7 @@ class SystemVersionRead(BaseModel):
     safeguard_version: str
     system_prompt_hash: str
     release_date: date | None
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class SystemVersionStaffRead(SystemVersionRead):
@@ -146,4 +161,4 @@ class SystemGrantRead(BaseModel):
     id: str
     system_id: str
     org_id: str
-    created_at: datetime
+    created_at: UTCDateTime

@@ -90,6 +90,8 @@ class MockOpenAI:
     usage: tuple[int, int] = (12, 9)
     #: Keep every request in `received` (tests); off for benchmarks.
     record: bool = False
+    #: For `"stream": true` requests: stop after this many content chunks, without `[DONE]` (a cut stream).
+    cut_stream_after: int | None = None
     requests: int = field(default=0, init=False)
     received: list[Received] = field(default_factory=list, init=False)
     _cache: tuple[tuple[Any, ...], bytes] | None = field(default=None, init=False, repr=False)
@@ -140,14 +142,44 @@ class MockOpenAI:
             return Response(_ERROR_500, 500, media_type=_JSON)
         if self.malformed:
             return Response(_MALFORMED, 200, media_type=_JSON)
-        if callable(self.reply):
+        if callable(self.reply) or b'"stream"' in raw:
             try:
                 payload = json.loads(raw)
             except ValueError:
                 return Response(b'{"error": {"message": "The body is not JSON."}}', 400, media_type=_JSON)
-            return Response(self.completion_body(self.reply(payload), payload.get("model")), 200,
-                            media_type=_JSON)
+            text = self.reply(payload) if callable(self.reply) else None
+            if payload.get("stream"):
+                return self._stream(json.loads(self.completion_body(text, payload.get("model"))), payload)
+            return Response(self.completion_body(text, payload.get("model")), 200, media_type=_JSON)
         return Response(self.completion_body(), 200, media_type=_JSON)
+
+    def _stream(self, full: dict[str, Any], payload: dict[str, Any]) -> Response:
+        """The completion as server-sent chunks, as OpenAI streams it (word by word, tool calls whole)."""
+        from starlette.responses import StreamingResponse
+
+        message = full["choices"][0]["message"]
+        base = {"id": full["id"], "object": "chat.completion.chunk", "created": full["created"], "model": full["model"]}
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+        words = (message.get("content") or "").split(" ")
+        deltas += [{"content": w if i == 0 else " " + w} for i, w in enumerate(words) if message.get("content")]
+        for index, call in enumerate(message.get("tool_calls") or []):
+            deltas.append({"tool_calls": [{"index": index, **call}]})
+        chunks = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+        cut = self.cut_stream_after
+
+        async def events() -> Any:
+            for number, chunk in enumerate(chunks):
+                if cut is not None and number > cut:
+                    return  # the connection ends mid-answer: no finish_reason, no [DONE]
+                yield f"data: {json.dumps(chunk)}\n\n".encode()
+            finish = full["choices"][0]["finish_reason"]
+            last = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
+            yield f"data: {json.dumps(last)}\n\n".encode()
+            if (payload.get("stream_options") or {}).get("include_usage"):
+                yield f"data: {json.dumps({**base, 'choices': [], 'usage': full['usage']})}\n\n".encode()
+            yield b"data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
 
     async def _models(self, request: Request) -> Response:
         from starlette.responses import Response

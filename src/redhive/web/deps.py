@@ -31,15 +31,38 @@ CSRF_FIELD = "csrf_token"
 ANON_CSRF_COOKIE = "redhive_csrf"
 
 
+RACE = ("Someone else changed the same data at the same moment (a duplicate was stored first): "
+        "reload the page and try again.")
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request. A unique constraint that a concurrent request won (the services'
+    own checks passed for both) is a Conflict; a database failure one sentence (DatabaseError)."""
     async with request.app.state.sessions() as session:
         try:
             yield session
-        except BaseException:
+        except BaseException as exc:
             await session.rollback()
+            _raise_as_redhive_error(exc, request)
             raise
-        else:
+        try:
             await session.commit()
+        except Exception as exc:
+            await session.rollback()
+            _raise_as_redhive_error(exc, request)
+            raise
+
+
+def _raise_as_redhive_error(exc: BaseException, request: Request) -> None:
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from redhive.db.session import describe_db_error
+    from redhive.errors import Conflict
+
+    if isinstance(exc, IntegrityError):
+        raise Conflict(RACE) from None
+    if isinstance(exc, DBAPIError):
+        raise describe_db_error(exc, request.app.state.db.url) from None
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -55,7 +55,7 @@ def reject(request: Request, template: str, values: dict[str, Any], exc: Redhive
            context: dict[str, Any] | None = None) -> NoReturn:
     """Re-render `template` with the submitted values and the errors; rolls the transaction back."""
     fields = error_fields(exc)
-    summary = exc.message if not fields or getattr(exc, "field", None) is None else None
+    summary = None if fields else exc.message
     ctx = {**(context or {}), "values": values, "errors": fields, "form_error": summary}
     status = exc.http_status if exc.http_status >= 400 else 422
     raise FormRejected(render(request, template, ctx, status_code=status))

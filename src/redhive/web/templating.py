@@ -66,7 +66,9 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         if not csrf:
             csrf = new_anon = new_token()
     messages = _take_flash(request)
-    full = {"request": request, "actor": actor, "csrf_token": csrf, "messages": messages,
+    from redhive import __version__
+
+    full = {"request": request, "actor": actor, "csrf_token": csrf, "messages": messages, "version": __version__,
             "errors": {}, "values": {}, **(context or {})}
     response = TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)
     if messages:

@@ -1,0 +1,61 @@
+"""The OpenAI-compatible surface, mounted at `/v1`: a lean Starlette app (no session, CSRF or page
+machinery on the hot path) over `Gateway`. Authentication is the mission key as a Bearer token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from redhive.gateway.proxy import Gateway, openai_error
+from redhive.gateway.service import Grant
+
+__all__ = ["build_gateway_app"]
+
+
+def build_gateway_app(gateway: Callable[[], Gateway]) -> Starlette:
+    async def grant_of(request: Request) -> Grant | Response:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return openai_error(401, "No API key: send your mission key as 'Authorization: Bearer rhk_…'.",
+                                "invalid_request_error", "missing_api_key")
+        grant = await gateway().grant_for_key(token.strip())
+        if grant is None:
+            return openai_error(401, "This API key is not a redhive mission key: check it, or ask the mission's "
+                                "coordinator for one.", "invalid_request_error", "invalid_api_key")
+        return grant
+
+    async def models(request: Request) -> Response:
+        grant = await grant_of(request)
+        if isinstance(grant, Response):
+            return grant
+        refusal = grant.refusal_now()
+        if refusal is not None:
+            status, code, message = refusal
+            return openai_error(status, message, "invalid_request_error" if status == 401 else "permission_error",
+                                code)
+        return gateway().models(grant)
+
+    async def chat(request: Request) -> Response:
+        grant = await grant_of(request)
+        if isinstance(grant, Response):
+            return grant
+        return await gateway().chat(grant, await request.body(), channel="api",
+                                    session_hint=request.headers.get("x-redhive-session") or None)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return openai_error(404, f"The gateway has no endpoint {request.url.path}: it serves /v1/models and "
+                            "/v1/chat/completions.", "invalid_request_error", "unknown_url")
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return openai_error(405, f"{request.method} is not allowed on {request.url.path}.",
+                            "invalid_request_error", "method_not_allowed")
+
+    return Starlette(
+        routes=[Route("/models", models, methods=["GET"]), Route("/chat/completions", chat, methods=["POST"])],
+        exception_handlers={404: not_found, 405: not_allowed},
+    )

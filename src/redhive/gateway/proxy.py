@@ -1,0 +1,310 @@
+"""The gateway's request path, shared by `/v1` (mission keys) and the playground (logged-in
+participants): check the grant and limits, run the policy checks, call the upstream, and record the
+exchange — every exchange, whatever happened, before or as the answer leaves.
+
+Errors use OpenAI's shape: `{"error": {"message", "type", "code"}}` with the HTTP status the SDKs
+expect (401 key problems, 403 not allowed, 404 unknown model, 429 limits, 400 blocked or malformed,
+502/504 upstream failures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.responses import Response, StreamingResponse
+
+from redhive.db.session import Database
+from redhive.gateway import service
+from redhive.gateway.limits import Limits
+from redhive.gateway.recorder import Recorder
+from redhive.gateway.service import Grant
+from redhive.gateway.upstream import Reassembly, Route, UpstreamFailure, Upstreams
+from redhive.kit import SecretBox, hash_token, new_id, utcnow
+from redhive.safeguards import CheckContext, DenyList, Pipeline
+from redhive.safeguards.pipeline import Decision, blocked
+
+__all__ = ["Gateway", "openai_error"]
+
+_GRANT_TTL = 2.0  # seconds a resolved key is reused; revocation in this process clears it at once
+_JSON = "application/json"
+
+
+def openai_error(status: int, message: str, kind: str, code: str | None = None,
+                 headers: dict[str, str] | None = None, exchange_id: str | None = None) -> Response:
+    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    out = dict(headers or {})
+    if exchange_id:
+        out["X-Redhive-Exchange-Id"] = exchange_id
+    return Response(json.dumps(body), status_code=status, media_type=_JSON, headers=out)
+
+
+@dataclass(slots=True)
+class _Call:
+    """One exchange being built."""
+
+    grant: Grant
+    body: dict[str, Any]
+    route: Route | None
+    channel: str
+    session_id: str
+    id: str
+    started: float
+    started_at: Any
+
+    def draft(self, *, outcome: str, status: int, response: dict[str, Any] | None, error: str | None,
+              decisions: list[Decision], usage: tuple[int, int]) -> dict[str, Any]:
+        return {
+            "id": self.id, "mission_id": self.grant.mission_id, "session_id": self.session_id,
+            "key_id": self.grant.key_id, "user_id": self.grant.user_id,
+            "version_id": self.route.version_id if self.route else None,
+            "model": str(self.body.get("model") or "")[:200], "channel": self.channel,
+            "stream": bool(self.body.get("stream")), "request": self.body, "response": response,
+            "outcome": outcome, "status_code": status, "error": error,
+            "decisions": [d.as_dict() for d in decisions], "input_tokens": usage[0], "output_tokens": usage[1],
+            "started_at": self.started_at, "latency_ms": round((time.perf_counter() - self.started) * 1000, 3),
+        }
+
+
+class Gateway:
+    def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0) -> None:
+        self.db, self.box = db, box
+        self.recorder = Recorder(db)
+        self.upstreams = Upstreams(timeout=upstream_timeout)
+        self.limits = Limits()
+        self._grants: dict[str, tuple[float, Grant]] = {}
+        self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
+
+    async def aclose(self) -> None:
+        await self.recorder.drain()
+        await self.upstreams.aclose()
+
+    # -- who is calling ---------------------------------------------------------------------------
+    async def grant_for_key(self, token: str) -> Grant | None:
+        digest = hash_token(token)
+        cached = self._grants.get(digest)
+        if cached is not None and time.monotonic() - cached[0] < _GRANT_TTL:
+            return self._checked(cached[1])
+        async with self.db.session() as session:
+            grant = await service.resolve_key(session, token, self.box)
+        if grant is not None:
+            self._grants[digest] = (time.monotonic(), grant)
+            return self._checked(grant)
+        return grant
+
+    def _checked(self, grant: Grant) -> Grant:
+        if grant.key_id in self._revoked and not grant.revoked:
+            return dataclasses.replace(grant, revoked=True)
+        return grant
+
+    def revoke(self, key_id: str) -> None:
+        self._revoked.add(key_id)
+        self.forget_grants()
+
+    def forget_grants(self) -> None:
+        """After a key is revoked or a mission changes: the next call reads the database again."""
+        self._grants.clear()
+
+    # -- the request path -------------------------------------------------------------------------
+    def models(self, grant: Grant) -> Response:
+        created = int(time.time())
+        data = [{"id": m, "object": "model", "created": created, "owned_by": "redhive"} for m in sorted(grant.routes)]
+        return Response(json.dumps({"object": "list", "data": data}), media_type=_JSON)
+
+    async def chat(self, grant: Grant, raw: bytes, *, channel: str, session_hint: str | None = None) -> Response:
+        refusal = grant.refusal(utcnow())
+        if refusal is not None:
+            status, code, message = refusal
+            return openai_error(status, message, "invalid_request_error" if status == 401 else "permission_error", code)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return openai_error(400, "The request body is not JSON: send a chat-completions request.",
+                                "invalid_request_error", "invalid_json")
+        problem = _check_body(body, grant)
+        if problem is not None:
+            return openai_error(*problem)
+        route = grant.routes[body["model"]]
+        principal = _principal(grant)
+        await self._seed_tokens(principal, grant)
+        limited = self.limits.admit(principal, rpm=grant.requests_per_minute, max_concurrent=grant.max_concurrent,
+                                    tokens_per_day=grant.tokens_per_day)
+        if limited is not None:
+            return openai_error(429, limited.message, "rate_limit_error", limited.code,
+                                headers={"Retry-After": str(limited.retry_after)})
+        call = _Call(grant, body, route, channel, session_hint or _session_id(grant, body), new_id(),
+                     time.perf_counter(), utcnow())
+        try:
+            if body.get("stream"):
+                return await self._stream(call, principal)
+            return await self._complete(call)
+        finally:
+            if not body.get("stream"):
+                self.limits.release(principal)
+
+    async def _complete(self, call: _Call) -> Response:
+        pipeline, ctx = self._pipeline(call), self._context(call)
+        decisions = await pipeline.run("before", ctx)
+        if (stop := blocked(decisions)) is not None:
+            await self._record(call, outcome="blocked", status=400, response=None, error=stop.reason,
+                               decisions=decisions)
+            return openai_error(400, f"Blocked by the mission's policy: {stop.reason}.", "invalid_request_error",
+                                "content_blocked", exchange_id=call.id)
+        assert call.route is not None
+        try:
+            response = await self.upstreams.complete(call.route, call.body)
+        except UpstreamFailure as failure:
+            await self._record(call, outcome="upstream_error", status=failure.status, response=None,
+                               error=failure.message, decisions=decisions)
+            headers = {"Retry-After": failure.retry_after} if failure.retry_after else None
+            return openai_error(failure.status, failure.message, failure.kind, headers=headers, exchange_id=call.id)
+        text = _response_text(response)
+        decisions += await pipeline.run("after", _with_text(ctx, text))
+        if (stop := blocked(decisions)) is not None:
+            await self._record(call, outcome="blocked", status=400, response=response, error=stop.reason,
+                               decisions=decisions)
+            return openai_error(400, f"The answer was withheld by the mission's policy: {stop.reason}.",
+                                "invalid_request_error", "content_blocked", exchange_id=call.id)
+        await self._record(call, outcome="ok", status=200, response=response, error=None, decisions=decisions)
+        return Response(json.dumps(response), media_type=_JSON, headers={"X-Redhive-Exchange-Id": call.id})
+
+    async def _stream(self, call: _Call, principal: str) -> Response:
+        pipeline, ctx = self._pipeline(call), self._context(call)
+        decisions = await pipeline.run("before", ctx)
+        if (stop := blocked(decisions)) is not None:
+            self.limits.release(principal)
+            await self._record(call, outcome="blocked", status=400, response=None, error=stop.reason,
+                               decisions=decisions)
+            return openai_error(400, f"Blocked by the mission's policy: {stop.reason}.", "invalid_request_error",
+                                "content_blocked", exchange_id=call.id)
+        assert call.route is not None
+        reassembly = Reassembly(call.route.model)
+        upstream = self.upstreams.stream(call.route, call.body, reassembly)
+        try:
+            first = await upstream.__anext__()
+        except (UpstreamFailure, StopAsyncIteration) as exc:
+            failure = exc if isinstance(exc, UpstreamFailure) else UpstreamFailure(502, "The upstream sent nothing.")
+            self.limits.release(principal)
+            await self._record(call, outcome="upstream_error", status=failure.status, response=None,
+                               error=failure.message, decisions=decisions)
+            headers = {"Retry-After": failure.retry_after} if failure.retry_after else None
+            return openai_error(failure.status, failure.message, failure.kind, headers=headers, exchange_id=call.id)
+        return StreamingResponse(self._relay(call, principal, first, upstream, reassembly, decisions, pipeline),
+                                 media_type="text/event-stream",
+                                 headers={"X-Redhive-Exchange-Id": call.id, "Cache-Control": "no-cache"})
+
+    async def _relay(self, call: _Call, principal: str, first: bytes, upstream: AsyncIterator[bytes],
+                     reassembly: Reassembly, decisions: list[Decision], pipeline: Pipeline) -> AsyncIterator[bytes]:
+        outcome, status, error = "client_disconnected", 200, None
+        try:
+            yield first
+            async for event in upstream:
+                if event == b"data: [DONE]\n\n":
+                    after = await pipeline.run("after", _with_text(self._context(call), reassembly.text))
+                    decisions += after
+                    if (stop := blocked(after)) is not None:
+                        outcome, status, error = "blocked", 400, stop.reason
+                        yield _error_event(f"The rest of the answer was withheld by the mission's policy: "
+                                           f"{stop.reason}.", "content_blocked")
+                        return
+                yield event
+            outcome = "ok"
+        except UpstreamFailure as failure:
+            outcome, status, error = "partial", failure.status, failure.message
+            yield _error_event(failure.message, failure.kind)
+        finally:
+            usage = _usage(reassembly.response(), call.body)
+            self.limits.release(principal)
+            self.limits.add_tokens(principal, sum(usage))
+            # Recorded from its own task: a client that hung up cancels this generator mid-await.
+            self.recorder.append_soon(call.draft(outcome=outcome, status=status, response=reassembly.response(),
+                                                 error=error, decisions=decisions, usage=usage))
+
+    # -- helpers --------------------------------------------------------------------------------
+    async def _record(self, call: _Call, *, outcome: str, status: int, response: dict[str, Any] | None,
+                      error: str | None, decisions: list[Decision]) -> None:
+        usage = _usage(response, call.body) if response else (0, 0)
+        self.limits.add_tokens(_principal(call.grant), sum(usage))
+        await asyncio.shield(self.recorder.append(call.draft(outcome=outcome, status=status, response=response,
+                                                             error=error, decisions=decisions, usage=usage)))
+
+    async def _seed_tokens(self, principal: str, grant: Grant) -> None:
+        today = utcnow().date()
+        if self.limits.needs_seed(principal, today):
+            async with self.db.session() as session:
+                used = await service.tokens_used_today(session, grant.key_id, grant.user_id)
+            self.limits.seed(principal, today, used)
+
+    @staticmethod
+    def _pipeline(call: _Call) -> Pipeline:
+        return Pipeline([DenyList(call.grant.deny_list)] if call.grant.deny_list else [])
+
+    @staticmethod
+    def _context(call: _Call) -> CheckContext:
+        return CheckContext(call.grant.mission_id, call.grant.user_id, call.grant.vetting_level,
+                            str(call.body.get("model")), call.body)
+
+
+def _principal(grant: Grant) -> str:
+    """Whose limits apply: the key, or in the playground the participant in that mission."""
+    return grant.key_id or f"user:{grant.user_id}:{grant.mission_id}"
+
+
+def _with_text(ctx: CheckContext, text: str) -> CheckContext:
+    return CheckContext(ctx.mission_id, ctx.user_id, ctx.vetting_level, ctx.model, ctx.request, text)
+
+
+def _check_body(body: Any, grant: Grant) -> tuple[int, str, str, str] | None:
+    if not isinstance(body, dict):
+        return 400, "The request body must be a JSON object.", "invalid_request_error", "invalid_body"
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return (400, "'messages' must be a non-empty list of message objects.", "invalid_request_error",
+                "invalid_messages")
+    model = body.get("model")
+    if not isinstance(model, str) or model not in grant.routes:
+        return (404, f"The model '{model}' is not part of this mission: GET /v1/models lists the models you may use.",
+                "invalid_request_error", "model_not_found")
+    if not grant.allow_system_prompt and any(m.get("role") in ("system", "developer") for m in messages):
+        return (403, "This mission does not allow your own system prompt: remove the system message.",
+                "permission_error", "system_prompt_not_allowed")
+    return None
+
+
+def _session_id(grant: Grant, body: dict[str, Any]) -> str:
+    """Exchanges that share key, model and opening messages (system + first user turn) are one
+    conversation: each later request resends that opening."""
+    opening: list[Any] = []
+    for message in body.get("messages") or []:
+        opening.append([message.get("role"), message.get("content")])
+        if message.get("role") == "user":
+            break
+    key = json.dumps([grant.key_id or grant.user_id, body.get("model"), opening], sort_keys=True, default=str)
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _response_text(response: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for choice in response.get("choices") or []:
+        message = choice.get("message") or {}
+        parts.append(str(message.get("content") or ""))
+        parts.extend(str((c.get("function") or {}).get("arguments", "")) for c in message.get("tool_calls") or [])
+    return "\n".join(parts)
+
+
+def _usage(response: dict[str, Any] | None, body: dict[str, Any]) -> tuple[int, int]:
+    usage = (response or {}).get("usage") or {}
+    if usage:
+        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+    prompt_chars = sum(len(str(m.get("content") or "")) for m in body.get("messages") or [])
+    return prompt_chars // 4 + 1, len(_response_text(response or {})) // 4 + (1 if response else 0)
+
+
+def _error_event(message: str, kind: str) -> bytes:
+    return b"data: " + json.dumps({"error": {"message": message, "type": kind, "code": kind}}).encode() + b"\n\n"

@@ -1,0 +1,116 @@
+"""Pydantic shapes of the gateway's management API (keys, settings, flags, exchanges)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["ExchangeRead", "FlagCreate", "FlagRead", "KeyCreate", "KeyIssued", "KeyRead", "SettingsRead",
+           "SettingsUpdate", "VerifyRead"]
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    #: The participant the key is for (default: yourself; others only for mission staff).
+    user_id: str | None = Field(default=None, max_length=32)
+    label: str = Field(default="", max_length=80)
+    #: Days the key lasts; never past the mission's time box.
+    days: int = Field(default=30, ge=1, le=365)
+    requests_per_minute: int | None = Field(default=None, ge=1, le=100_000)
+    tokens_per_day: int | None = Field(default=None, ge=1, le=1_000_000_000)
+    max_concurrent: int | None = Field(default=None, ge=1, le=1024)
+
+
+class KeyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    prefix: str
+    label: str
+    mission_id: str
+    user_id: str
+    requests_per_minute: int
+    tokens_per_day: int
+    max_concurrent: int
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyIssued(KeyRead):
+    #: The key itself: shown this once, stored only as a hash.
+    key: str
+
+
+class SettingsUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    deny_list: list[str] | None = Field(default=None, max_length=500)
+    allow_system_prompt: bool | None = None
+    requests_per_minute: int | None = Field(default=None, ge=1, le=100_000)
+    tokens_per_day: int | None = Field(default=None, ge=1, le=1_000_000_000)
+    max_concurrent: int | None = Field(default=None, ge=1, le=1024)
+
+    @field_validator("deny_list")
+    @classmethod
+    def _phrases(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [v.strip() for v in value if v.strip()]
+        if any(len(v) > 200 for v in cleaned):
+            raise ValueError("each deny-list phrase must be at most 200 characters")
+        return cleaned
+
+
+class SettingsRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    deny_list: list[str]
+    allow_system_prompt: bool
+    requests_per_minute: int
+    tokens_per_day: int
+    max_concurrent: int
+
+
+class FlagCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(default="", max_length=4000)
+
+
+class FlagRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    exchange_id: str
+    mission_id: str
+    user_id: str
+    note: str
+    created_at: datetime
+
+
+class ExchangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    seq: int
+    session_id: str
+    user_id: str
+    model: str
+    channel: str
+    stream: bool
+    request: dict[str, Any]
+    response: dict[str, Any] | None
+    outcome: str
+    status_code: int
+    error: str | None
+    decisions: list[dict[str, Any]]
+    input_tokens: int
+    output_tokens: int
+    started_at: datetime
+    latency_ms: float
+    hash: str
+
+
+class VerifyRead(BaseModel):
+    ok: bool
+    checked: int
+    broken_seq: int | None
+    broken_id: str | None
+    message: str

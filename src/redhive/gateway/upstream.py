@@ -1,0 +1,275 @@
+"""Forwarding a chat-completions request to a system version's upstream.
+
+`openai:` upstreams (vLLM, Ollama, hosted APIs, another gateway) get the request as it came, with the
+upstream's model name and credential, and their stream passed through chunk by chunk. Every other
+target kind (`sim:`, `hf:`, `anthropic:`) is called through the engine's Target protocol and its
+answer shaped as OpenAI's, streamed in word-sized chunks when the client asked for a stream.
+Failures become `UpstreamFailure` with the status and sentence the client gets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from redhive.engine.targets.base import Target, TargetOptions, create_target
+from redhive.engine.types import GenerationParams, Message, ToolCall
+from redhive.errors import TargetAuthError, TargetError, TransientTargetError
+
+__all__ = ["Reassembly", "Route", "UpstreamFailure", "Upstreams"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """What a public model name of a mission resolves to."""
+
+    model: str
+    version_id: str
+    target: str
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def is_openai(self) -> bool:
+        return self.target.startswith("openai:")
+
+    @property
+    def upstream_model(self) -> str:
+        return self.target.split(":", 1)[1]
+
+
+class UpstreamFailure(Exception):
+    def __init__(self, status: int, message: str, *, kind: str = "upstream_error",
+                 retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.kind, self.retry_after = status, message, kind, retry_after
+
+
+@dataclass(slots=True)
+class Reassembly:
+    """A stream put back together: the response a non-streamed call would have returned."""
+
+    model: str
+    id: str = ""
+    content: list[str] = field(default_factory=list)
+    tool_calls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    finish_reason: str | None = None
+    usage: dict[str, Any] | None = None
+    done: bool = False
+
+    def add(self, chunk: dict[str, Any]) -> None:
+        self.id = chunk.get("id") or self.id
+        self.usage = chunk.get("usage") or self.usage
+        for choice in chunk.get("choices") or []:
+            delta = choice.get("delta") or {}
+            if delta.get("content"):
+                self.content.append(delta["content"])
+            for call in delta.get("tool_calls") or []:
+                slot = self.tool_calls.setdefault(call.get("index", 0), {
+                    "id": "", "type": "function", "function": {"name": "", "arguments": ""}})
+                slot["id"] = call.get("id") or slot["id"]
+                function = call.get("function") or {}
+                slot["function"]["name"] += function.get("name") or ""
+                slot["function"]["arguments"] += function.get("arguments") or ""
+            self.finish_reason = choice.get("finish_reason") or self.finish_reason
+
+    @property
+    def text(self) -> str:
+        return "".join(self.content)
+
+    def response(self) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": self.text or None}
+        if self.tool_calls:
+            message["tool_calls"] = [self.tool_calls[i] for i in sorted(self.tool_calls)]
+        out: dict[str, Any] = {"id": self.id, "object": "chat.completion", "model": self.model,
+                               "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}]}
+        if self.usage:
+            out["usage"] = self.usage
+        return out
+
+
+class Upstreams:
+    """One pooled HTTP client for `openai:` upstreams and one engine target per other version."""
+
+    def __init__(self, *, timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                                      limits=httpx.Limits(max_connections=512, max_keepalive_connections=128))
+        self._targets: dict[str, Target] = {}
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        for target in self._targets.values():
+            await target.aclose()
+
+    # -- non-streamed ---------------------------------------------------------------------------
+    async def complete(self, route: Route, body: dict[str, Any]) -> dict[str, Any]:
+        if not route.is_openai:
+            return await self._engine_complete(route, body)
+        response = await self._post(route, {**body, "model": route.upstream_model, "stream": False})
+        try:
+            data = response.json()
+        except ValueError:
+            raise UpstreamFailure(502, "The upstream model returned a malformed response (not JSON).") from None
+        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+            raise UpstreamFailure(502, "The upstream model returned a malformed response (no choices).")
+        return {**data, "model": route.model}
+
+    async def _post(self, route: Route, body: dict[str, Any]) -> httpx.Response:
+        try:
+            response = await self.http.post(self._url(route), json=body, headers=self._headers(route))
+        except httpx.TimeoutException:
+            raise UpstreamFailure(504, f"The upstream model did not answer within {self.timeout:g} s.",
+                                  kind="timeout") from None
+        except httpx.HTTPError as exc:
+            raise UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).") from None
+        self._raise_for(response.status_code, response.headers, response.content)
+        return response
+
+    # -- streamed -------------------------------------------------------------------------------
+    async def stream(self, route: Route, body: dict[str, Any], into: Reassembly) -> AsyncIterator[bytes]:
+        """Server-sent events for the client; `into` holds what arrived, complete or not."""
+        if not route.is_openai:
+            async for event in self._engine_stream(route, body, into):
+                yield event
+            return
+        request = self.http.build_request("POST", self._url(route), headers=self._headers(route),
+                                          json={**body, "model": route.upstream_model, "stream": True})
+        try:
+            response = await self.http.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise UpstreamFailure(504, f"The upstream model did not answer within {self.timeout:g} s.",
+                                  kind="timeout") from None
+        except httpx.HTTPError as exc:
+            raise UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).") from None
+        try:
+            if response.status_code >= 400:
+                self._raise_for(response.status_code, response.headers, await response.aread())
+            async for line in response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    into.done = True
+                    yield b"data: [DONE]\n\n"
+                    return
+                try:
+                    chunk = json.loads(payload)
+                except ValueError:
+                    raise UpstreamFailure(502, "The upstream model sent a malformed stream chunk.") from None
+                chunk["model"] = route.model
+                into.add(chunk)
+                yield b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
+        except httpx.HTTPError as exc:
+            raise UpstreamFailure(502, f"The upstream stream broke off ({type(exc).__name__}).",
+                                  kind="stream_interrupted") from None
+        finally:
+            await response.aclose()
+        raise UpstreamFailure(502, "The upstream stream ended before it was complete.", kind="stream_interrupted")
+
+    # -- engine targets (sim:, hf:, anthropic:) -------------------------------------------------
+    def _target(self, route: Route) -> Target:
+        target = self._targets.get(route.version_id)
+        if target is None:
+            options = TargetOptions(base_url=route.base_url, api_key=route.api_key, timeout=self.timeout)
+            target = self._targets[route.version_id] = create_target(route.target, options)
+        return target
+
+    async def _engine_complete(self, route: Route, body: dict[str, Any]) -> dict[str, Any]:
+        messages = [_message(m) for m in body.get("messages") or []]
+        try:
+            completion = await self._target(route).generate(messages, params=_params(body),
+                                                             tools=body.get("tools") or None)
+        except TransientTargetError as exc:
+            raise UpstreamFailure(503, f"The upstream model is unavailable: {exc.message}",
+                                  retry_after=None if exc.retry_after is None else f"{exc.retry_after:g}") from None
+        except TargetAuthError:
+            raise UpstreamFailure(502, "The upstream model refused the gateway's credentials; tell the "
+                                  "mission's coordinator.") from None
+        except TargetError as exc:
+            raise UpstreamFailure(502, f"The upstream model failed: {exc.message}") from None
+        message: dict[str, Any] = {"role": "assistant", "content": completion.text}
+        if completion.tool_calls:
+            message["tool_calls"] = [{"id": c.id, "type": "function",
+                                      "function": {"name": c.name, "arguments": c.arguments}}
+                                     for c in completion.tool_calls]
+        return {
+            "id": f"chatcmpl-{int(time.time() * 1000):x}", "object": "chat.completion", "created": int(time.time()),
+            "model": route.model,
+            "choices": [{"index": 0, "message": message,
+                         "finish_reason": completion.finish_reason or ("tool_calls" if completion.tool_calls
+                                                                       else "stop")}],
+            "usage": {"prompt_tokens": completion.usage.input_tokens,
+                      "completion_tokens": completion.usage.output_tokens,
+                      "total_tokens": completion.usage.input_tokens + completion.usage.output_tokens},
+        }
+
+    async def _engine_stream(self, route: Route, body: dict[str, Any], into: Reassembly) -> AsyncIterator[bytes]:
+        full = await self._engine_complete(route, body)
+        choice = full["choices"][0]
+        base = {"id": full["id"], "object": "chat.completion.chunk", "created": full["created"], "model": route.model}
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+        deltas += [{"content": piece} for piece in re.findall(r"\S+\s*|\s+", choice["message"]["content"] or "")]
+        for index, call in enumerate(choice["message"].get("tool_calls") or []):
+            deltas.append({"tool_calls": [{"index": index, **call}]})
+        chunks = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+        chunks.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]})
+        if (body.get("stream_options") or {}).get("include_usage"):
+            chunks.append({**base, "choices": [], "usage": full["usage"]})
+        for chunk in chunks:
+            into.add(chunk)
+            yield b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
+        into.usage = into.usage or full["usage"]
+        into.done = True
+        yield b"data: [DONE]\n\n"
+
+    # -- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def _url(route: Route) -> str:
+        if not route.base_url:
+            raise UpstreamFailure(502, "This system version has no upstream URL; tell the mission's coordinator.")
+        return route.base_url.rstrip("/") + "/chat/completions"
+
+    @staticmethod
+    def _headers(route: Route) -> dict[str, str]:
+        return {"Authorization": f"Bearer {route.api_key}"} if route.api_key else {}
+
+    @staticmethod
+    def _raise_for(status: int, headers: httpx.Headers, content: bytes) -> None:
+        if status < 400:
+            return
+        if status == 429:
+            raise UpstreamFailure(429, "The upstream model is rate limited; retry later.", kind="rate_limit_error",
+                                  retry_after=headers.get("retry-after"))
+        if status in (401, 403):
+            raise UpstreamFailure(502, "The upstream model refused the gateway's credentials; tell the "
+                                  "mission's coordinator.")
+        if status >= 500:
+            raise UpstreamFailure(502, f"The upstream model failed (HTTP {status}).")
+        try:
+            message = json.loads(content)["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"The upstream model rejected the request (HTTP {status})."
+        raise UpstreamFailure(status, str(message), kind="invalid_request_error")
+
+
+def _message(raw: dict[str, Any]) -> Message:
+    content = raw.get("content")
+    if isinstance(content, list):
+        content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    calls = tuple(ToolCall(c.get("id", ""), (c.get("function") or {}).get("name", ""),
+                           (c.get("function") or {}).get("arguments", "")) for c in raw.get("tool_calls") or [])
+    return Message(raw.get("role", "user"), content, calls, raw.get("tool_call_id"), raw.get("name"))
+
+
+def _params(body: dict[str, Any]) -> GenerationParams:
+    stop = body.get("stop")
+    return GenerationParams(temperature=body.get("temperature"), max_tokens=body.get("max_tokens")
+                            or body.get("max_completion_tokens"), top_p=body.get("top_p"), seed=body.get("seed"),
+                            stop=tuple([stop] if isinstance(stop, str) else stop or ()))
