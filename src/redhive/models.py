@@ -2,6 +2,19 @@
 
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, User, WebSession
+from redhive.findings.models import (
+    FindingLink,
+    Flaw,
+    FlawReport,
+    RegressionCase,
+    Remediation,
+    Replay,
+    ReportAttachment,
+    SeverityAssessment,
+    TransitionEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from redhive.gateway.models import ChainHead, Exchange, ExchangeFlag, GatewayKey, GatewaySettings
 from redhive.missions.models import (
     Mission,
@@ -17,6 +30,17 @@ from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant,
 from redhive.runs.models import Attempt, Run
 
 __all__ = [
+    "FindingLink",
+    "Flaw",
+    "FlawReport",
+    "RegressionCase",
+    "Remediation",
+    "Replay",
+    "ReportAttachment",
+    "SeverityAssessment",
+    "TransitionEvent",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AISystem",
     "ApiToken",
     "Application",
