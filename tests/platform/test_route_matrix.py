@@ -312,3 +312,8 @@ from tests.network.route_matrix import ROUTES as _NM_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _NM_ROUTES.items()})
 PARAMS.update(_NM_PARAMS)
+from tests.findings.route_matrix import PARAMS as _FI_PARAMS  # noqa: E402
+from tests.findings.route_matrix import ROUTES as _FI_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _FI_ROUTES.items()})
+PARAMS.update(_FI_PARAMS)
