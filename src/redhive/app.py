@@ -27,6 +27,8 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.findings import pages as findings_pages
+    from redhive.findings import routes as findings_routes
     from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
@@ -50,6 +52,8 @@ def routers() -> list[APIRouter]:
         playground.router,
         network_pages.router,
         missions_pages.router,
+        findings_routes.router,
+        findings_pages.router,
     ]
 
 

@@ -3,6 +3,19 @@
 from redhive.agent_runs.models import AgentEpisode, AgentRun
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, User, WebSession
+from redhive.findings.models import (
+    FindingLink,
+    Flaw,
+    FlawReport,
+    RegressionCase,
+    Remediation,
+    Replay,
+    ReportAttachment,
+    SeverityAssessment,
+    TransitionEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from redhive.gateway.models import ChainHead, Exchange, ExchangeFlag, GatewayKey, GatewaySettings
 from redhive.missions.models import (
     Mission,
@@ -19,6 +32,17 @@ from redhive.runs.models import Attempt, Run
 from redhive.runs.turns import Turn
 
 __all__ = [
+    "FindingLink",
+    "Flaw",
+    "FlawReport",
+    "RegressionCase",
+    "Remediation",
+    "Replay",
+    "ReportAttachment",
+    "SeverityAssessment",
+    "TransitionEvent",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AISystem",
     "AgentEpisode",
     "AgentRun",

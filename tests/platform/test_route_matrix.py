@@ -317,3 +317,8 @@ from tests.gateway.route_matrix import ROUTES as _GW_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _GW_ROUTES.items()})
 PARAMS.update(_GW_PARAMS)
+from tests.findings.route_matrix import PARAMS as _FI_PARAMS  # noqa: E402
+from tests.findings.route_matrix import ROUTES as _FI_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _FI_ROUTES.items()})
+PARAMS.update(_FI_PARAMS)

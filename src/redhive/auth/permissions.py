@@ -35,6 +35,11 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "missions.manage": _STAFF,
     "network.review": frozenset({ADMIN, COORDINATOR, TRIAGER}),
     "network.decide": _STAFF,
+    "findings.view": frozenset({ADMIN, COORDINATOR, TRIAGER}),
+    "findings.triage": frozenset({ADMIN, COORDINATOR, TRIAGER}),
+    "findings.assess": frozenset({ADMIN, COORDINATOR, TRIAGER}),
+    "findings.remediate": _STAFF,
+    "findings.webhooks": frozenset({ADMIN}),
 }
 
 #: role -> permissions, derived from the table above.

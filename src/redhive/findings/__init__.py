@@ -1,0 +1,2 @@
+"""Vulnerability management for AI flaws: reports, canonical flaws, one lifecycle each, dedup,
+severity and priority, replays, remediations and version-aware regression re-tests."""

@@ -1,0 +1,171 @@
+"""JSON API of findings: parse, one service call, response model. Webhooks queued by a change are
+sent after the response (so after the commit)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from redhive.findings import exports, service, verification, webhooks
+from redhive.findings.schemas import (
+    AssessmentRead,
+    BulkAction,
+    FlawRead,
+    FlawTransition,
+    RegressionResult,
+    RemediationCreate,
+    RemediationRead,
+    ReplayRead,
+    ReplayRequest,
+    ReportCreate,
+    ReportRead,
+    ReportSubmitted,
+    ReportTransition,
+    SeverityInputs,
+    WebhookCreate,
+    WebhookRead,
+)
+from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
+
+router = APIRouter(prefix="/api/findings", tags=["findings"])
+
+
+def _send_after(request: Request, tasks: BackgroundTasks) -> None:
+    tasks.add_task(webhooks.deliver_pending, request.app.state.db, request.app.state.secret_box)
+
+
+class QueueItem(BaseModel):
+    report: ReportRead
+    band: str | None
+    priority: int
+    clock: str | None
+    breached: bool
+
+
+class RegressRequest(BaseModel):
+    version_id: str
+    trials: int = Field(default=10, ge=1, le=1000)
+
+
+class TransferRequest(BaseModel):
+    version_ids: list[str] = Field(min_length=1)
+    trials: int = Field(default=10, ge=1, le=1000)
+
+
+@router.post("/reports", response_model=ReportSubmitted, status_code=201)
+async def submit(data: ReportCreate, request: Request, tasks: BackgroundTasks, session: SessionDep,
+                 actor: UserDep) -> ReportSubmitted:
+    report, duplicates = await service.submit_report(session, actor, data=data)
+    _send_after(request, tasks)
+    return ReportSubmitted(report=ReportRead.model_validate(report), duplicates=duplicates)
+
+
+@router.get("/reports", response_model=list[ReportRead])
+async def reports(session: SessionDep, actor: UserDep) -> Any:
+    return await service.list_reports(session, actor)
+
+
+@router.get("/reports/{report_id}", response_model=ReportRead)
+async def report(report_id: str, session: SessionDep, actor: UserDep) -> Any:
+    return await service.get_report(session, actor, report_id)
+
+
+@router.post("/reports/{report_id}/transitions", response_model=ReportRead)
+async def move_report(report_id: str, data: ReportTransition, request: Request, tasks: BackgroundTasks,
+                      session: SessionDep, actor: UserDep) -> Any:
+    moved = await service.transition_report(session, actor, report_id, data=data)
+    _send_after(request, tasks)
+    return moved
+
+
+@router.post("/reports/{report_id}/replay", response_model=ReplayRead, status_code=201)
+async def replay(report_id: str, data: ReplayRequest, session: SessionDep, actor: UserDep,
+                 box: SecretBoxDep) -> Any:
+    return await verification.replay_report(session, actor, report_id, trials=data.trials, box=box)
+
+
+@router.post("/bulk", response_model=list[ReportRead])
+async def bulk(data: BulkAction, request: Request, tasks: BackgroundTasks, session: SessionDep,
+               actor: UserDep) -> Any:
+    moved = await service.bulk(session, actor, data=data)
+    _send_after(request, tasks)
+    return moved
+
+
+@router.get("/queue", response_model=list[QueueItem])
+async def queue(session: SessionDep, actor: UserDep, mission_id: str | None = None, system_id: str | None = None,
+                taxonomy: str | None = None, state: str | None = None) -> list[QueueItem]:
+    rows = await service.triage_queue(session, actor, mission_id=mission_id, system_id=system_id,
+                                      taxonomy=taxonomy, state=state)
+    return [QueueItem(report=ReportRead.model_validate(r.report), band=r.band, priority=r.priority,
+                      clock=r.clock.label() if r.clock else None, breached=bool(r.clock and r.clock.breached))
+            for r in rows]
+
+
+@router.get("/flaws", response_model=list[FlawRead])
+async def flaws(session: SessionDep, actor: UserDep, system_id: str | None = None) -> Any:
+    return await service.list_flaws(session, actor, system_id=system_id)
+
+
+@router.get("/flaws/{flaw_id}", response_model=FlawRead)
+async def flaw(flaw_id: str, session: SessionDep, actor: UserDep) -> Any:
+    return await service.get_flaw(session, actor, flaw_id)
+
+
+@router.post("/flaws/{flaw_id}/transitions", response_model=FlawRead)
+async def move_flaw(flaw_id: str, data: FlawTransition, request: Request, tasks: BackgroundTasks,
+                    session: SessionDep, actor: UserDep) -> Any:
+    moved = await service.transition_flaw(session, actor, flaw_id, data=data)
+    _send_after(request, tasks)
+    return moved
+
+
+@router.post("/flaws/{flaw_id}/assessments", response_model=AssessmentRead, status_code=201)
+async def assess(flaw_id: str, data: SeverityInputs, session: SessionDep, actor: UserDep) -> Any:
+    return await verification.assess(session, actor, flaw_id, inputs=data)
+
+
+@router.post("/flaws/{flaw_id}/remediations", response_model=RemediationRead, status_code=201)
+async def remediate(flaw_id: str, data: RemediationCreate, request: Request, tasks: BackgroundTasks,
+                    session: SessionDep, actor: UserDep) -> Any:
+    remediation = await verification.add_remediation(session, actor, flaw_id, data=data)
+    _send_after(request, tasks)
+    return remediation
+
+
+@router.post("/flaws/{flaw_id}/transfer", response_model=list[ReplayRead])
+async def transfer(flaw_id: str, data: TransferRequest, session: SessionDep, actor: UserDep,
+                   box: SecretBoxDep) -> Any:
+    return await verification.transfer_test(session, actor, flaw_id, version_ids=data.version_ids,
+                                            trials=data.trials, box=box)
+
+
+@router.post("/systems/{system_id}/regress", response_model=list[RegressionResult])
+async def regress(system_id: str, data: RegressRequest, request: Request, tasks: BackgroundTasks,
+                  session: SessionDep, actor: UserDep, box: SecretBoxDep) -> Any:
+    results = await verification.regress(session, actor, system_id=system_id, version_id=data.version_id,
+                                         trials=data.trials, box=box)
+    _send_after(request, tasks)
+    return results
+
+
+@router.get("/orgs/{org_id}/export")
+async def export(org_id: str, session: SessionDep, actor: UserDep,
+                 format: Literal["json", "csv", "avid"] = "json") -> Response:
+    media, body = await exports.export_flaws(session, actor, org_id, format)
+    return Response(body, media_type=media)
+
+
+@router.get("/orgs/{org_id}/metrics")
+async def metrics(org_id: str, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    return {"members": await exports.member_metrics(session, actor, org_id),
+            "severity_agreement": await verification.assessor_agreement(session, actor, org_id)}
+
+
+@router.post("/orgs/{org_id}/webhooks", response_model=WebhookRead, status_code=201)
+async def add_webhook(org_id: str, data: WebhookCreate, session: SessionDep, actor: UserDep,
+                      box: SecretBoxDep) -> Any:
+    return await webhooks.create_endpoint(session, actor, org_id, data=data, box=box)

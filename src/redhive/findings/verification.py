@@ -1,0 +1,217 @@
+"""What happens to a flaw after triage: severity assessments (two assessors, agreement), replays
+of the replication packet through the engine (k/N with a Wilson interval, feeding the reliability
+factor), remediations, regression re-tests on new versions and transfer tests on other systems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from redhive.audit.service import record
+from redhive.auth.permissions import Actor, require
+from redhive.engine import TargetOptions
+from redhive.errors import InvalidInput, NotFound
+from redhive.findings import lifecycle, sla
+from redhive.findings.models import Flaw, FlawReport, RegressionCase, Remediation, Replay, SeverityAssessment
+from redhive.findings.replay import ReplayOutcome, run_packet
+from redhive.findings.schemas import RegressionResult, RemediationCreate
+from redhive.findings.service import _moved, get_flaw, get_report
+from redhive.findings.severity import RUBRIC_VERSION, SeverityInputs, agreement, band_of, priority, reliability_level
+from redhive.kit import SecretBox, utcnow
+from redhive.orgs.models import AISystem, SystemVersion
+from redhive.orgs.service import reveal_credential
+
+__all__ = ["add_remediation", "assess", "assessor_agreement", "regress", "replay_report", "transfer_test"]
+
+
+def _options(version: SystemVersion, box: SecretBox | None) -> TargetOptions | None:
+    if not version.upstream_base_url and not version.upstream_credential_encrypted:
+        return None
+    key = reveal_credential(version, box) if box is not None else None
+    return TargetOptions(base_url=version.upstream_base_url, api_key=key)
+
+
+async def _run(session: AsyncSession, actor: Actor, packet: dict[str, object], version: SystemVersion,
+               trials: int, purpose: str, box: SecretBox | None, *, report_id: str | None = None,
+               flaw_id: str | None = None, result: str = "") -> tuple[Replay, ReplayOutcome]:
+    outcome = await run_packet(dict(packet), version.upstream_target, trials, _options(version, box))
+    replay = Replay(report_id=report_id, flaw_id=flaw_id, version_id=version.id, purpose=purpose,
+                    target=outcome.target, trials=outcome.trials, successes=outcome.successes,
+                    errors=outcome.errors, ci_low=outcome.ci_low, ci_high=outcome.ci_high, result=result,
+                    actor_id=actor.user_id, created_at=utcnow())
+    session.add(replay)
+    await session.flush()
+    return replay, outcome
+
+
+def _reliability(outcome: ReplayOutcome, version_id: str) -> dict[str, object]:
+    return {"trials": outcome.trials, "successes": outcome.successes, "low": outcome.ci_low,
+            "high": outcome.ci_high, "rate": round(outcome.rate, 4), "version_id": version_id}
+
+
+async def replay_report(session: AsyncSession, actor: Actor, report_id: str, *, trials: int = 10,
+                        box: SecretBox | None = None) -> Replay:
+    """Replay the report's packet `trials` times against its pinned version; the flaw it belongs to
+    takes the measured reliability."""
+    report = await get_report(session, actor, report_id)
+    require(actor, "findings.triage", report.org_id)
+    version = await session.get(SystemVersion, report.version_id)
+    assert version is not None
+    replay, outcome = await _run(session, actor, report.replication, version, trials, "replay", box,
+                                 report_id=report.id, flaw_id=report.flaw_id)
+    if report.flaw_id:
+        flaw = await session.get(Flaw, report.flaw_id)
+        assert flaw is not None
+        flaw.reliability = _reliability(outcome, version.id)
+    await record(session, actor, "findings.replayed", object_type="report", object_id=report.id,
+                 org_id=report.org_id, after={"trials": outcome.trials, "successes": outcome.successes,
+                                              "ci95": [outcome.ci_low, outcome.ci_high], "target": outcome.target})
+    return replay
+
+
+async def assess(session: AsyncSession, actor: Actor, flaw_id: str, *, inputs: SeverityInputs) -> SeverityAssessment:
+    """One assessor's rubric inputs (replacing their earlier ones). A measured reliability overrides
+    the assessor's guess; the flaw's band is the more severe of its assessments."""
+    flaw = await get_flaw(session, actor, flaw_id)
+    require(actor, "findings.assess", flaw.org_id)
+    stored = inputs.model_dump()
+    if flaw.reliability and flaw.reliability.get("trials"):
+        rate = float(flaw.reliability["successes"]) / float(flaw.reliability["trials"])
+        stored["reliability"] = reliability_level(rate)
+        stored["reliability_measured"] = dict(flaw.reliability)
+    band = band_of(SeverityInputs(**{k: v for k, v in stored.items() if k in SeverityInputs.model_fields}))
+    existing = await session.scalar(select(SeverityAssessment).where(
+        SeverityAssessment.flaw_id == flaw.id, SeverityAssessment.assessor_id == actor.user_id))
+    if existing is None:
+        existing = SeverityAssessment(flaw_id=flaw.id, assessor_id=str(actor.user_id), created_at=utcnow())
+        session.add(existing)
+    existing.rubric_version, existing.inputs, existing.band = RUBRIC_VERSION, stored, band
+    await session.flush()
+    bands = (await session.scalars(select(SeverityAssessment.band).where(SeverityAssessment.flaw_id == flaw.id))).all()
+    flaw.band = min(bands)  # "S0" < "S1": the more severe
+    flaw.priority = priority(flaw.band, flaw.exposure)
+    target = sla.FIX_TARGET[flaw.band]
+    flaw.fix_due_at = sla.aware(flaw.validated_at or flaw.created_at) + target if target else None
+    await record(session, actor, "findings.severity_assessed", object_type="flaw", object_id=flaw.id,
+                 org_id=flaw.org_id, after={"band": band, "flaw_band": flaw.band, "inputs": stored,
+                                            "rubric": RUBRIC_VERSION})
+    if flaw.state in ("validated", "severity_assessed"):
+        await _moved(session, actor, "flaw", flaw, "severity_assessed", f"band {flaw.band} ({RUBRIC_VERSION})")
+    return existing
+
+
+async def assessor_agreement(session: AsyncSession, actor: Actor, org_id: str) -> dict[str, object]:
+    require(actor, "findings.view", org_id)
+    rows = (await session.execute(select(SeverityAssessment.flaw_id, SeverityAssessment.band)
+                                  .join(Flaw, Flaw.id == SeverityAssessment.flaw_id)
+                                  .where(Flaw.org_id == org_id).order_by(SeverityAssessment.created_at))).all()
+    by_flaw: dict[str, list[str]] = {}
+    for flaw_id, band in rows:
+        by_flaw.setdefault(flaw_id, []).append(band)
+    result = agreement([(b[0], b[1]) for b in by_flaw.values() if len(b) >= 2])
+    return {"pairs": result.pairs, "exact_band_agreement": result.exact, "weighted_kappa": result.weighted_kappa}
+
+
+async def add_remediation(session: AsyncSession, actor: Actor, flaw_id: str, *, data: RemediationCreate) -> Remediation:
+    flaw = await get_flaw(session, actor, flaw_id)
+    require(actor, "findings.remediate", flaw.org_id)
+    if data.target_version_id is not None:
+        version = await session.get(SystemVersion, data.target_version_id)
+        if version is None or version.system_id != flaw.system_id:
+            raise InvalidInput("The target version must be a version of the flaw's system.", field="target_version_id")
+    if flaw.state not in ("acknowledged", "in_remediation", "regressed", "partially_mitigated"):
+        raise InvalidInput(f"A remediation is planned once the developer acknowledged the flaw; this flaw is "
+                           f"{flaw.state}.", field="state")
+    remediation = Remediation(flaw_id=flaw.id, kind=data.kind, ticket_url=data.ticket_url,
+                              target_version_id=data.target_version_id, due_on=data.due_on, notes=data.notes,
+                              created_by_id=actor.user_id, created_at=utcnow())
+    session.add(remediation)
+    await session.flush()
+    await record(session, actor, "findings.remediation_added", object_type="flaw", object_id=flaw.id,
+                 org_id=flaw.org_id, after={"kind": data.kind, "ticket_url": data.ticket_url})
+    if flaw.state in ("acknowledged", "regressed", "partially_mitigated"):
+        await _moved(session, actor, "flaw", flaw, "in_remediation", f"remediation {data.kind} planned")
+    return remediation
+
+
+def _verdict(rate: float, baseline: float | None, case: RegressionCase) -> str:
+    if rate <= case.max_success_rate:
+        return "fixed"
+    if baseline is not None and rate < baseline:
+        return "partially_mitigated"
+    return "not_fixed"
+
+
+async def _walk(session: AsyncSession, actor: Actor, flaw: Flaw, path: Sequence[str], reason: str) -> None:
+    for state in path:
+        if state != flaw.state:
+            await _moved(session, actor, "flaw", flaw, state, reason)
+
+
+async def regress(session: AsyncSession, actor: Actor, *, system_id: str, version_id: str, trials: int = 10,
+                  box: SecretBox | None = None, now: datetime | None = None) -> list[RegressionResult]:
+    """Re-run every regression case of the system on `version_id` and move each flaw: in remediation →
+    retesting → resolved / partially_mitigated / back to in_remediation; resolved → regressed."""
+    system = await session.get(AISystem, system_id)
+    if system is None:
+        raise NotFound(f"There is no AI system {system_id}.")
+    require(actor, "findings.remediate", system.org_id)
+    version = await session.get(SystemVersion, version_id)
+    if version is None or version.system_id != system.id:
+        raise InvalidInput(f"{version_id} is not a version of {system.name}.", field="version_id")
+    cases = (await session.scalars(select(RegressionCase).where(RegressionCase.system_id == system.id)
+                                   .order_by(RegressionCase.created_at))).all()
+    out = []
+    for case in cases:
+        flaw = await session.get(Flaw, case.flaw_id)
+        assert flaw is not None
+        replay, outcome = await _run(session, actor, case.packet, version, trials, "regression", box, flaw_id=flaw.id)
+        baseline = float(flaw.reliability["rate"]) if flaw.reliability and "rate" in flaw.reliability else None
+        verdict = _verdict(outcome.rate, baseline, case)
+        why = f"re-test on {version.label}: {outcome.successes}/{outcome.trials} successes"
+        if flaw.state == "resolved":
+            if verdict != "fixed":
+                verdict = "regressed"
+                await _moved(session, actor, "flaw", flaw, "regressed", why)
+        elif flaw.state in ("in_remediation", "fix_ready", "retesting", "partially_mitigated", "regressed"):
+            lead = ["fix_ready", "retesting"] if flaw.state == "in_remediation" else ["retesting"]
+            await _walk(session, actor, flaw, lead, why)
+            final = {"fixed": "resolved", "partially_mitigated": "partially_mitigated"}.get(verdict, "in_remediation")
+            lifecycle.check("flaw", flaw.state, final)
+            await _moved(session, actor, "flaw", flaw, final, why)
+        replay.result = verdict
+        case.last_version_id, case.last_result, case.last_run_at = version.id, verdict, now or utcnow()
+        out.append(RegressionResult(flaw_id=flaw.id, replay_id=replay.id, successes=outcome.successes,
+                                    trials=outcome.trials, result=verdict, state=flaw.state))
+    await record(session, actor, "findings.regression_run", object_type="ai_system", object_id=system.id,
+                 org_id=system.org_id, after={"version_id": version.id, "cases": len(out),
+                                              "results": {r.flaw_id: r.result for r in out}})
+    return out
+
+
+async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, version_ids: Sequence[str],
+                        trials: int = 10, box: SecretBox | None = None) -> list[Replay]:
+    """Run a validated flaw's packet against versions of other registered systems."""
+    flaw = await get_flaw(session, actor, flaw_id)
+    require(actor, "findings.triage", flaw.org_id)
+    case = await session.scalar(select(RegressionCase).where(RegressionCase.flaw_id == flaw.id))
+    if case is None:
+        raise InvalidInput("This flaw has no replication packet to transfer.")
+    out = []
+    for version_id in version_ids:
+        version = await session.get(SystemVersion, version_id)
+        if version is None or version.system_id == flaw.system_id:
+            raise InvalidInput(f"{version_id} is not a version of another registered system.", field="version_ids")
+        replay, outcome = await _run(session, actor, case.packet, version, trials, "transfer", box, flaw_id=flaw.id)
+        replay.result = "affected" if outcome.successes else "unaffected"
+        out.append(replay)
+    await record(session, actor, "findings.transfer_tested", object_type="flaw", object_id=flaw.id,
+                 org_id=flaw.org_id, after={r.version_id: r.result for r in out})
+    return out
+
+
+async def report_of(session: AsyncSession, actor: Actor, report_id: str) -> FlawReport:
+    return await get_report(session, actor, report_id)

@@ -1,0 +1,118 @@
+"""The findings rows of the route × role matrix (tests/platform/test_route_matrix.py merges them).
+World as there: the Lab owns the system `Chatty` (v1 = sim:guarded), granted to the regulator AISI.
+A report is submitted by the Lab's red teamer; triagers, coordinators and admins of the Lab triage
+it; the red teamer sees their own report; observers and outsiders do not see reports (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redhive.auth import service as auth
+from redhive.findings import service
+from redhive.findings.models import Flaw
+from redhive.findings.schemas import ReportCreate
+from redhive.kit import utcnow
+
+ANON, RT, OB, TR, CO, AD, PA, OT = ("anonymous", "red_teamer", "observer", "triager", "coordinator", "org_admin",
+                                    "platform_admin", "outsider")
+PERSONAS = (ANON, RT, OB, TR, CO, AD, PA, OT)
+PACKET = {"suite": "core", "probe_id": "jb-001", "attack": "roleplay"}
+
+
+def expect(ok: set[str], status: int, *, anonymous: int = 401, hidden: frozenset[str] = frozenset(),
+           hidden_status: int = 404) -> dict[str, int]:
+    out = {p: status if p in ok else hidden_status if p in hidden else 403 for p in PERSONAS}
+    out[ANON] = anonymous
+    return out
+
+
+TRIAGE = {TR, CO, AD, PA}
+STAFF = {CO, AD, PA}
+REPORTERS = {RT, TR, CO, AD, PA}
+USERS = set(PERSONAS) - {ANON}
+UNSEEN = frozenset({OB, OT})
+NOT_TRIAGERS = frozenset({RT, OB, OT})
+
+
+def _report_body(w: Any, persona: str) -> dict[str, Any]:
+    return {"version_id": w.version.id, "title": f"Role-play leak {w.unique('r')}",
+            "description": "Role-play framing makes the model recite the surrogate reference.",
+            "taxonomy": ["LLM01:2025"], "replication": PACKET}
+
+
+async def _report(w: Any, persona: str) -> str:
+    async with w.platform.session() as session:
+        actor = await auth.load_actor(session, w.users[RT], via="password")
+        report, _ = await service.submit_report(session, actor, data=ReportCreate.model_validate(_report_body(w, RT)))
+        return report.id
+
+
+async def _flaw(w: Any, persona: str) -> str:
+    async with w.platform.session() as session:
+        now = utcnow()
+        flaw = Flaw(org_id=w.lab.id, system_id=w.system.id, title=w.unique("flaw"), taxonomy=["LLM01:2025"],
+                    state="acknowledged", exposure=2, priority=0, created_at=now, updated_at=now, validated_at=now)
+        session.add(flaw)
+        await session.flush()
+        return flaw.id
+
+
+async def _report_json(w: Any, persona: str) -> dict[str, Any]:
+    return _report_body(w, persona)
+
+
+async def _report_form(w: Any, persona: str) -> dict[str, Any]:
+    body = _report_body(w, persona)
+    return {"version_id": body["version_id"], "title": body["title"], "description": body["description"],
+            "taxonomy": "LLM01:2025", "hazard_class": "HZ0", "provenance": "human", "probe_id": "jb-001"}
+
+
+async def _bulk_json(w: Any, persona: str) -> dict[str, Any]:
+    return {"report_ids": [await _report(w, persona)], "action": "transition", "state": "triage"}
+
+
+async def _bulk_form(w: Any, persona: str) -> dict[str, Any]:
+    return {"report_ids": await _report(w, persona), "action": "transition", "state": "triage"}
+
+
+def fixed(**fields: Any) -> Any:
+    async def factory(w: Any, persona: str) -> dict[str, Any]:
+        return {k: ([x.format(version=w.version.id) for x in v] if isinstance(v, list)
+                    else v.format(version=w.version.id) if isinstance(v, str) else v) for k, v in fields.items()}
+    return factory
+
+
+PARAMS = {"report_id": _report, "flaw_id": _flaw}
+
+ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
+    ("POST", "/api/findings/reports"): (expect(REPORTERS, 201), _report_json),
+    ("GET", "/api/findings/reports"): (expect(USERS, 200), None),
+    ("GET", "/api/findings/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
+    ("POST", "/api/findings/reports/{report_id}/transitions"): (expect(TRIAGE, 200, hidden=UNSEEN),
+                                                                fixed(state="triage")),
+    ("POST", "/api/findings/reports/{report_id}/replay"): (expect(TRIAGE, 201, hidden=UNSEEN), fixed(trials=2)),
+    ("POST", "/api/findings/bulk"): (expect(TRIAGE, 200, hidden=UNSEEN), _bulk_json),
+    ("GET", "/api/findings/queue"): (expect(USERS, 200), None),
+    ("GET", "/api/findings/flaws"): (expect(USERS, 200), None),
+    ("GET", "/api/findings/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    ("POST", "/api/findings/flaws/{flaw_id}/transitions"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                            fixed(state="in_remediation")),
+    ("POST", "/api/findings/flaws/{flaw_id}/assessments"): (
+        expect(TRIAGE, 201, hidden=NOT_TRIAGERS), fixed(harm=2, reliability=2, breadth=1, accessibility=3)),
+    ("POST", "/api/findings/flaws/{flaw_id}/remediations"): (expect(STAFF, 201, hidden=NOT_TRIAGERS),
+                                                             fixed(kind="classifier")),
+    # the matrix's flaw has no replication packet: staff get the one-sentence refusal (400)
+    ("POST", "/api/findings/flaws/{flaw_id}/transfer"): (expect(TRIAGE, 400, hidden=NOT_TRIAGERS),
+                                                         fixed(version_ids=["{version}"])),
+    ("POST", "/api/findings/systems/{system_id}/regress"): (expect(STAFF, 200), fixed(version_id="{version}")),
+    ("GET", "/api/findings/orgs/{org_id}/export"): (expect(TRIAGE, 200), None),
+    ("GET", "/api/findings/orgs/{org_id}/metrics"): (expect(TRIAGE, 200), None),
+    ("POST", "/api/findings/orgs/{org_id}/webhooks"): (expect({AD, PA}, 201),
+                                                       fixed(url="http://127.0.0.1:9/hook", secret="s" * 24)),
+    ("GET", "/findings/board"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/findings/board"): (expect(TRIAGE, 303, hidden=UNSEEN), _bulk_form),
+    ("GET", "/findings/new"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/findings/new"): (expect(REPORTERS, 303), _report_form),
+    ("GET", "/findings/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN, anonymous=303), None),
+    ("POST", "/findings/systems/{system_id}/regress"): (expect(STAFF, 303), fixed(version_id="{version}")),
+}
