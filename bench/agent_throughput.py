@@ -7,7 +7,8 @@ overhead per step against a mock OpenAI endpoint that calls tools.
    one process (one core) and in two processes at once (the "2 cores" figure); CPU ms per
    episode from `time.process_time()`.
 2. Scripted + stored: the same through `redhive.agent_runs.scan.execute`, every episode written
-   with its trace to a fresh SQLite file (what `redhive agent-scan` does).
+   with its trace to a fresh SQLite file (what `redhive agent-scan` does); and the process's RSS
+   over a longer stored run (30 x 182 episodes), which should stay flat after warm-up.
 3. Mock endpoint: the mock (`python -m redhive.testing.mock_openai --agent-steps 3`) runs in its
    own process and answers as an agent that calls `list_files` three times, then answers (4 model
    turns per episode). The engine runs benign workspace episodes against it through the openai:
@@ -123,6 +124,56 @@ def stored(repeats: int) -> dict[str, Any]:
         return asyncio.run(go(folder))
 
 
+def stored_rss(repeats: int) -> dict[str, Any]:
+    """RSS of this process over a long stored scan (`repeats` x 182 episodes), sampled every
+    0.5 s: memory should stay flat after warm-up (10 % of the episodes), as no trace is kept."""
+    import os
+    import threading
+
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def rss() -> int:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * page
+
+    samples: list[tuple[int, int]] = []  # (episodes done, bytes)
+    done = {"n": 0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.5):
+            samples.append((done["n"], rss()))
+
+    from redhive.agent_runs import scan as scans
+    from redhive.db.session import Database
+    from redhive.runs.schemas import TargetConfig
+
+    async def go(folder: str) -> None:
+        db = Database(f"sqlite:///{folder}/rss.db")
+        await db.ensure_schema()
+        prepared = scans.prepare(targets=[TargetConfig(spec=s) for s in AGENTS], envs=["workspace"],
+                                 attacks=["important_instructions"], monitor="flag", repeats=repeats,
+                                 concurrency=16, max_steps=15, episode_timeout=120, seed=0, params={},
+                                 api_key=None)
+        await scans.execute(db, prepared, on_episode=lambda ep: done.__setitem__("n", done["n"] + 1))
+        await db.dispose()
+
+    start = rss()
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(go(folder))
+    stop.set()
+    thread.join()
+    total = done["n"]
+    warm = next((b for n, b in samples if n >= total // 10), start)
+    later = [b for n, b in samples if n >= total // 10] or [warm]
+    mib = 1024 * 1024
+    return {"episodes": total, "start_mib": round(start / mib, 1), "warmup_mib": round(warm / mib, 1),
+            "peak_after_warmup_mib": round(max(later) / mib, 1), "end_mib": round(later[-1] / mib, 1),
+            "growth_after_warmup_mib": round((max(later) - warm) / mib, 1), "samples": len(samples)}
+
+
 # -- 3. against the mock endpoint ---------------------------------------------------------------
 
 
@@ -231,6 +282,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             r["cpu_ms_per_episode"] for r in rounds), "best": best},
         "scripted_two_processes": scripted_two_processes(args.repeats),
         "stored": stored(args.repeats),
+        "stored_rss": stored_rss(args.rss_repeats),
     }
     mock = Mock(steps=3)
     try:
@@ -247,6 +299,7 @@ def report(r: dict[str, Any]) -> str:
     s, two, st, m = r["scripted"], r["scripted_two_processes"], r["stored"], r["mock"]
     ok_ms = s["median_cpu_ms_per_episode"] <= TARGET_MS_PER_EPISODE
     ok_rate = two["episodes_per_s"] >= TARGET_EPISODES_PER_S_2_CORES
+    rss = r["stored_rss"]
     lines = [
         f"scripted, 1 process: {s['best']['episodes_per_s']} episodes/s (best of {len(s['rounds'])}), "
         f"CPU per episode median {s['median_cpu_ms_per_episode']} ms "
@@ -256,6 +309,8 @@ def report(r: dict[str, Any]) -> str:
         f"{'met' if ok_rate else 'NOT met'}",
         f"scripted + stored (SQLite): {st['episodes_per_s']} episodes/s, {st['cpu_ms_per_episode']} ms CPU per "
         f"episode, {st['db_bytes_per_episode']} bytes per stored episode",
+        f"memory over {rss['episodes']} stored episodes: RSS {rss['warmup_mib']} MiB at warm-up, peak after it "
+        f"{rss['peak_after_warmup_mib']} MiB (growth {rss['growth_after_warmup_mib']} MiB)",
         f"mock endpoint: engine {m['engine']['episodes_per_s']} episodes/s, {m['engine']['cpu_ms_per_step']} ms CPU "
         f"per step; bare loop {m['bare']['requests_per_s']} req/s, {m['bare']['cpu_ms_per_request']} ms CPU per "
         f"request -> engine overhead {m['overhead_cpu_ms_per_step']} ms CPU per step",
@@ -271,12 +326,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="repeats of the scripted scan (182 episodes each)")
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--mock-repeats", type=int, default=None, help="repeats of the 13 benign mock episodes")
+    parser.add_argument("--rss-repeats", type=int, default=None, help="repeats of the memory run (182 episodes each)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (1 if args.quick else 4)
     args.rounds = args.rounds or (1 if args.quick else 3)
     args.mock_repeats = args.mock_repeats or (2 if args.quick else 40)
+    args.rss_repeats = args.rss_repeats or (1 if args.quick else 30)
     if args.quick:
         args.repeats = min(args.repeats, 1)
     results = run(args)
