@@ -3,13 +3,13 @@ migrates it and keeps the session factory on `app.state`. Nothing is built at im
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redhive import __version__
 from redhive.db.session import Database
@@ -85,21 +85,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.mount("/v1", build_gateway_app(lambda: app.state.gateway), name="gateway")
     _mount_api_docs(app)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
 
 
-async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Pages never run in frames, never load from elsewhere, never leak URLs (invitation tokens) in Referer."""
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
-                                "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-                                "frame-ancestors 'none'")
-    return response
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+     b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+]
+
+
+class _SecurityHeaders:
+    """Pages never run in frames, never load from elsewhere, never leak URLs (invitation tokens) in
+    Referer. Plain ASGI, and not on the gateway's `/v1` (JSON for machines, its hot path)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *[(n, v) for n, v in _SECURITY_HEADERS if n not in present]]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _mount_api_docs(app: FastAPI) -> None:
