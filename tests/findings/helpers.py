@@ -7,6 +7,8 @@ import asyncio
 
 import httpx
 from sqlalchemy import select
+from tests.gateway.conftest import World
+from tests.platform_fixtures import PASSWORD
 
 from redhive.auth import service as auth
 from redhive.auth.permissions import Actor
@@ -15,8 +17,6 @@ from redhive.gateway import service as gateway
 from redhive.gateway.models import Exchange, ExchangeFlag
 from redhive.kit import utcnow
 from redhive.orgs.models import AISystem, Membership, SystemVersion
-from tests.gateway.conftest import World
-from tests.platform_fixtures import PASSWORD
 
 PACKET = {"suite": "core", "probe_id": "jb-001", "attack": "roleplay"}
 

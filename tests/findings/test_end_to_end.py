@@ -5,13 +5,13 @@ resolved; then a later version that fails → regressed. Every step audited."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from tests.findings.helpers import PACKET, add_version, attack_prompt, chat_system, flagged_exchange, triager
+from tests.gateway.conftest import World
 
 from redhive.audit.models import AuditEvent
 from redhive.findings import service, verification
 from redhive.findings.models import Flaw, FlawReport, RegressionCase, TransitionEvent
 from redhive.findings.schemas import FlawTransition, RemediationCreate, ReportCreate, ReportTransition, SeverityInputs
-from tests.findings.helpers import PACKET, add_version, attack_prompt, chat_system, flagged_exchange, triager
-from tests.gateway.conftest import World
 
 
 async def test_flagged_exchange_to_resolved_then_regressed(world: World) -> None:

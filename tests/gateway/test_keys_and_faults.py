@@ -10,6 +10,8 @@ import httpx
 import openai
 import pytest
 from sqlalchemy import update
+from tests.gateway.conftest import World
+from tests.gateway.test_sdk import ASK, exchanges
 
 from redhive.auth.models import User
 from redhive.gateway import service
@@ -17,8 +19,6 @@ from redhive.gateway.models import Exchange, GatewayKey
 from redhive.gateway.schemas import KeyCreate, SettingsUpdate
 from redhive.kit import utcnow
 from redhive.missions.models import Mission
-from tests.gateway.conftest import World
-from tests.gateway.test_sdk import ASK, exchanges
 
 
 def post(world: World, key: str, body: dict[str, object], **kwargs: object) -> httpx.Response:

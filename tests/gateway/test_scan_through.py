@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.gateway.conftest import World
+from tests.gateway.test_sdk import exchanges
 from typer.testing import CliRunner
 
 from redhive.cli import app as cli
 from redhive.gateway import service
-from tests.gateway.conftest import World
-from tests.gateway.test_sdk import exchanges
 
 SUITE = """
 name: through-gateway

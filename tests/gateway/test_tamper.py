@@ -8,12 +8,12 @@ import asyncio
 import httpx
 import pytest
 from sqlalchemy import delete, text, update
+from tests.gateway.conftest import World
+from tests.gateway.test_sdk import exchanges
 from typer.testing import CliRunner
 
 from redhive.cli import app as cli
 from redhive.gateway.models import Exchange
-from tests.gateway.conftest import World
-from tests.gateway.test_sdk import exchanges
 
 
 async def five_exchanges(world: World) -> list[Exchange]:

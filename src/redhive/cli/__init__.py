@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from redhive import __version__
-from redhive.cli import admin, attacks, audit, demo, export, report, runs, scan, serve, suites
+from redhive.cli import admin, attacks, audit, demo, export, findings, report, runs, scan, serve, suites
 from redhive.cli.common import fail
 from redhive.errors import RedhiveError
 
@@ -27,6 +27,8 @@ app.add_typer(suites.app, name="suites")
 app.add_typer(attacks.app, name="attacks")
 app.add_typer(audit.app, name="audit")
 app.add_typer(admin.app, name="admin")
+app.add_typer(findings.app, name="findings")
+app.command("regress")(findings.regress)
 
 
 def _version(value: bool) -> None:
