@@ -53,7 +53,8 @@ async def test_api_submit_duplicates_transitions_and_refusals(world: World) -> N
     tess = await triager(world)
     tess_client = await login(world, tess.email)
     try:
-        first = await rita.post("/api/findings/reports", json=body(world, version_id, evidence=[f"exchange:{exchange.id}"]))
+        first = await rita.post("/api/findings/reports",
+                                json=body(world, version_id, evidence=[f"exchange:{exchange.id}"]))
         assert first.status_code == 201, first.text
         assert first.json()["report"]["evidence"] == [f"exchange:{exchange.id}"]
         second = await rita.post("/api/findings/reports", json=body(world, version_id))
@@ -98,7 +99,8 @@ async def test_api_submit_duplicates_transitions_and_refusals(world: World) -> N
 async def test_evidence_from_a_tampered_transcript_is_refused(world: World) -> None:
     exchange, _ = await flagged_exchange(world, "Hello there")
     async with world.db.sessions() as session, session.begin():
-        await session.execute(update(Exchange).where(Exchange.id == exchange.id).values(latency_ms=exchange.latency_ms + 1))
+        await session.execute(update(Exchange).where(Exchange.id == exchange.id)
+                              .values(latency_ms=exchange.latency_ms + 1))
     rita = await login(world, "rt@example.test")
     try:
         r = await rita.post("/api/findings/reports", json=body(world, str(exchange.version_id),
@@ -169,7 +171,8 @@ async def test_webhooks_are_signed_and_deliveries_recorded(world: World) -> None
             await asyncio.sleep(0.05)
         headers, raw = Receiver.got[0]
         assert headers["X-Redhive-Event"] == "report.submitted"
-        assert headers[webhooks.SIGNATURE_HEADER] == "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        expected = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        assert headers[webhooks.SIGNATURE_HEADER] == expected
         assert json.loads(raw)["to"] == "submitted"
         async with world.db.sessions() as session:
             delivery = await session.scalar(select(WebhookDelivery))
@@ -192,7 +195,8 @@ def test_cli_submit_reports_file_and_line_and_from_run_drafts_per_family(
         async with world.db.sessions() as session:
             from redhive.orgs.models import SystemVersion
 
-            return str(await session.scalar(select(SystemVersion.id).where(SystemVersion.upstream_target == "sim:guarded")))
+            query = select(SystemVersion.id).where(SystemVersion.upstream_target == "sim:guarded")
+            return str(await session.scalar(query))
 
     version_id = asyncio.run(version())
     bad = tmp_path / "bad.yaml"
