@@ -13,6 +13,7 @@ from redhive.cli import (
     audit,
     demo,
     export,
+    findings,
     imports,
     judge,
     policy,
@@ -49,6 +50,8 @@ app.add_typer(agent_runs.traces, name="traces")
 app.add_typer(audit.app, name="audit")
 app.add_typer(admin.app, name="admin")
 app.add_typer(judge.app, name="judge")
+app.add_typer(findings.app, name="findings")
+app.command("regress")(findings.regress)
 
 
 def _version(value: bool) -> None:

@@ -64,12 +64,17 @@ def _report_fields(values: dict[str, str]) -> dict[str, Any]:
 async def report_create(request: Request, tasks: BackgroundTasks, session: SessionDep, actor: UserDep) -> Response:
     values = await read_form(request)
     form = await request.form()
-    files = [f for f in form.getlist("attachments") if isinstance(f, UploadFile) and f.filename]
+    files = [f for f in form.getlist("attachments") if isinstance(f, UploadFile)]
+    attachments = []
     try:
-        attachments = []
         for f in files:
             content = await f.read(service.MAX_ATTACHMENT_BYTES + 1)
-            attachments.append(service.Attachment(f.filename or "file", f.content_type or "", content))
+            if f.filename:
+                attachments.append(service.Attachment(f.filename, f.content_type or "", content))
+    finally:
+        for f in files:
+            await f.close()
+    try:
         parsed = parse_form(ReportCreate, _report_fields(values))
         report, _ = await service.submit_report(session, actor, data=parsed, attachments=attachments)
     except (InvalidInput, Conflict) as exc:

@@ -1,0 +1,105 @@
+"""`redhive findings …` and `redhive regress`: submit a report file, drafts from a scan run, the
+dedup labelled set's precision and recall, regression re-tests of a system on a new version.
+Commands that act as a person take `--as EMAIL` and the password (REDHIVE_PASSWORD or a prompt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from redhive.cli.common import out, run, with_db
+
+app = typer.Typer(help="Flaw reports and flaws: submit, drafts from scans, dedup evaluation.", no_args_is_help=True)
+
+AS = typer.Option(..., "--as", help="Your account's email.")
+PASSWORD = typer.Option(..., "--password", envvar="REDHIVE_PASSWORD", prompt=True, hide_input=True,
+                        help="Your password (REDHIVE_PASSWORD, or asked for).")
+
+
+async def _actor(session: Any, email: str, password: str) -> Any:
+    from redhive.auth import service as auth
+
+    user = await auth.authenticate_password(session, email=email, password=password)
+    return await auth.load_actor(session, user, via="password")
+
+
+@app.command("submit")
+def submit(path: Path = typer.Argument(..., help="The report file (YAML, schema in docs/findings.md)."),
+           email: str = AS, password: str = PASSWORD) -> None:
+    """Submit a flaw report from a YAML file and print the likely duplicates."""
+    from redhive.cli.common import fail
+    from redhive.errors import RedhiveError
+    from redhive.findings import service
+    from redhive.findings.intake import load_report_file
+
+    try:
+        data = load_report_file(path)
+    except RedhiveError as exc:
+        raise fail(exc.message, exc.exit_code) from None
+
+    async def body(db: Any) -> tuple[str, str, list[Any]]:
+        async with db.session() as session:
+            actor = await _actor(session, email, password)
+            report, dups = await service.submit_report(session, actor, data=data)
+            return report.id, report.state, dups
+
+    report_id, state, dups = run(with_db, body)
+    out.print(f"Report {report_id} stored ({state}).", highlight=False)
+    for d in dups:
+        out.print(f"  likely duplicate {d.report_id} score {d.score:.2f} ({d.link_type}): {d.title}", highlight=False)
+
+
+@app.command("from-run")
+def from_run(run_id: str = typer.Argument(..., help="The scan run."),
+             version: str = typer.Option(..., "--version", help="The system version the run tested."),
+             mission: str | None = typer.Option(None, "--mission", help="The mission it ran under."),
+             email: str = AS, password: str = PASSWORD) -> None:
+    """Draft one report per probe family (risk area × attack) with successes."""
+    from redhive.findings.intake import drafts_from_run
+
+    async def body(db: Any) -> list[tuple[str, str]]:
+        async with db.session() as session:
+            actor = await _actor(session, email, password)
+            drafts = await drafts_from_run(session, actor, run_id, version_id=version, mission_id=mission)
+            return [(d.id, d.title) for d in drafts]
+
+    drafts = run(with_db, body)
+    out.print(f"{len(drafts)} draft report(s) from run {run_id}:", highlight=False)
+    for rid, title in drafts:
+        out.print(f"  {rid}  {title}", highlight=False)
+
+
+@app.command("dedup-eval")
+def dedup_eval(threshold: float | None = typer.Option(None, "--threshold", help="Score at which two reports are "
+                                                       "duplicates (default: the shipped threshold)."),
+               labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled set (YAML).")) -> None:
+    """Precision and recall of duplicate detection on the labelled set of paraphrased and distinct reports."""
+    from redhive.findings import dedup
+
+    docs = dedup.load_labelled(labelled) if labelled else dedup.labelled_set()
+    result = dedup.evaluate(docs, dedup.DEFAULT_THRESHOLD if threshold is None else threshold)
+    out.print(f"dedup labelled set: {len(docs)} reports, {result.pairs} pairs, {result.duplicate_pairs} duplicate "
+              f"pairs; threshold {result.threshold:.2f}: precision {result.precision:.3f} recall {result.recall:.3f} "
+              f"(TP {result.true_positives}, FP {result.false_positives}, FN {result.false_negatives})",
+              highlight=False)
+
+
+def regress(system: str = typer.Option(..., "--system", help="The AI system id."),
+            version: str = typer.Option(..., "--version", help="The new version id."),
+            trials: int = typer.Option(10, "--trials", min=1, help="Trials per regression case."),
+            email: str = AS, password: str = PASSWORD) -> None:
+    """Re-run every regression case of a system on a new version and move its flaws."""
+    from redhive.findings import verification
+
+    async def body(db: Any) -> list[Any]:
+        async with db.session() as session:
+            actor = await _actor(session, email, password)
+            return await verification.regress(session, actor, system_id=system, version_id=version, trials=trials)
+
+    results = run(with_db, body)
+    out.print(f"{len(results)} regression case(s) on version {version}:", highlight=False)
+    for r in results:
+        out.print(f"  flaw {r.flaw_id}: {r.successes}/{r.trials} successes -> {r.result}; flaw now {r.state}",
+                  highlight=False)
