@@ -88,7 +88,7 @@ async def report_show(report_id: str, request: Request, session: SessionDep, act
     report = await service.get_report(session, actor, report_id)
     version = await session.get(SystemVersion, report.version_id)
     return render(request, "findings/report.html", {
-        "nav": "findings", "report": report, "version": version,
+        "nav": "findings", "report": report, "system_version": version,
         "duplicates": await service.suggest_duplicates(session, report),
         "moves": lifecycle.REPORT_TRANSITIONS[report.state],
         "can_triage": has_permission(actor, "findings.triage", report.org_id)})
