@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -11,6 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from redhive import aio
 from redhive.errors import RedhiveError
 
 T = TypeVar("T")
@@ -27,9 +27,9 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def run(coro_fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
-    """Run a coroutine; a RedhiveError becomes one sentence on stderr and exit code 2."""
+    """Run a coroutine (on uvloop where installed); a RedhiveError becomes one sentence on stderr and exit code 2."""
     try:
-        return asyncio.run(coro_fn(*args, **kwargs))
+        return aio.run(coro_fn(*args, **kwargs))
     except RedhiveError as exc:
         raise fail(exc.message, exc.exit_code) from None
 
