@@ -487,7 +487,8 @@ def report(results: dict[str, Any]) -> str:
     eng200 = [r["engine"] for r in lat["rounds"]]
     lines = [
         "redhive engine (scored, persisted to SQLite; openai: target over aiohttp) against bare client loops, "
-        f"one mock endpoint; event loop: {results['machine']['event_loop']}" + (" -- QUICK smoke run: sizes too small to judge the targets" if quick else ""),
+        f"one mock endpoint; event loop: {results['machine']['event_loop']}"
+        + (" -- QUICK smoke run: sizes too small to judge the targets" if quick else ""),
         row("measure (ranges over rounds)", "value", "target", "result"),
         row(f"0 ms, {conc} in flight: bare aiohttp loop (req/s)", spread([b["per_s"] for b in aio0])),
         row("0 ms: bare aiohttp loop CPU per request (ms)", spread([b["cpu_ms_each"] for b in aio0], "{:.3f}")),
