@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from redhive.db.session import Database
@@ -22,6 +22,8 @@ from redhive.gateway.models import ChainHead, Exchange
 __all__ = ["Recorder"]
 
 _RETRIES = 5
+_EXCHANGES, _HEADS = cast(Table, Exchange.__table__), cast(Table, ChainHead.__table__)
+_HEAD = select(_HEADS.c.seq, _HEADS.c.hash).with_for_update()
 
 Pending = tuple[dict[str, Any], "asyncio.Future[dict[str, Any]]"]
 
@@ -79,11 +81,10 @@ class Recorder:
         raise AssertionError("unreachable")
 
     async def _write_once(self, mission_id: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        # Not db.session(): an IntegrityError must reach _write() as itself, to retry.
-        async with self.db.sessions() as session, session.begin():
-            head = await session.scalar(
-                select(ChainHead).where(ChainHead.mission_id == mission_id).with_for_update()
-            )
+        # Core statements on one connection, no ORM unit of work: a batch is one head read, one
+        # executemany insert and one head write. An IntegrityError must reach _write() as itself.
+        async with self.db.engine.begin() as conn:
+            head = (await conn.execute(_HEAD.where(_HEADS.c.mission_id == mission_id))).first()
             seq, prev = (head.seq, head.hash) if head is not None else (0, GENESIS)
             records = []
             for draft in drafts:
@@ -91,10 +92,9 @@ class Recorder:
                 record = {**draft, "seq": seq, "prev_hash": prev}
                 record["hash"] = prev = record_hash(record)
                 records.append(record)
-            session.add_all([Exchange(**record) for record in records])
+            await conn.execute(insert(_EXCHANGES), records)
             if head is None:
-                session.add(ChainHead(mission_id=mission_id, seq=seq, hash=prev))
+                await conn.execute(insert(_HEADS).values(mission_id=mission_id, seq=seq, hash=prev))
             else:
-                head.seq, head.hash = seq, prev
-            await session.flush()
+                await conn.execute(update(_HEADS).where(_HEADS.c.mission_id == mission_id).values(seq=seq, hash=prev))
         return records
