@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from redhive.db.session import Database
 from redhive.gateway.chain import GENESIS, record_hash
@@ -34,6 +35,7 @@ class Recorder:
         self._pending: defaultdict[str, list[Pending]] = defaultdict(list)
         self._writers: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
+        self._heads: dict[str, tuple[int, str]] = {}  # (seq, hash) this writer last committed
 
     async def append(self, draft: dict[str, Any]) -> dict[str, Any]:
         """Store one exchange (all columns but seq, prev_hash and hash); returns the stored record."""
@@ -75,26 +77,43 @@ class Recorder:
         for attempt in range(_RETRIES):
             try:
                 return await self._write_once(mission_id, drafts)
-            except IntegrityError:  # another process appended first: read the new head, retry
+            except (IntegrityError, _HeadMoved):  # another process appended first: read the head again
+                self._heads.pop(mission_id, None)
                 if attempt == _RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
 
     async def _write_once(self, mission_id: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        # Core statements on one connection, no ORM unit of work: a batch is one head read, one
-        # executemany insert and one head write. An IntegrityError must reach _write() as itself.
+        # Core statements on one connection, no ORM unit of work. The head this writer last wrote is
+        # kept, so a batch is two statements: move the head only if it is still where it was left
+        # (compare and set: another process's append makes it fail, and the batch is retried), then
+        # one executemany insert. The head's row lock (PostgreSQL) or the write lock (SQLite) holds
+        # other writers until the commit.
         async with self.db.engine.begin() as conn:
-            head = (await conn.execute(_HEAD.where(_HEADS.c.mission_id == mission_id))).first()
-            seq, prev = (head.seq, head.hash) if head is not None else (0, GENESIS)
+            known = self._heads.get(mission_id) or await _read_head(conn, mission_id)
+            seq, prev = known or (0, GENESIS)
             records = []
             for draft in drafts:
                 seq += 1
                 record = {**draft, "seq": seq, "prev_hash": prev}
                 record["hash"] = prev = record_hash(record)
                 records.append(record)
-            await conn.execute(insert(_EXCHANGES), records)
-            if head is None:
+            if known is None:  # a second process inserting the first head too fails on the primary key
                 await conn.execute(insert(_HEADS).values(mission_id=mission_id, seq=seq, hash=prev))
             else:
-                await conn.execute(update(_HEADS).where(_HEADS.c.mission_id == mission_id).values(seq=seq, hash=prev))
+                moved = await conn.execute(update(_HEADS).where(_HEADS.c.mission_id == mission_id,
+                                                                _HEADS.c.seq == known[0]).values(seq=seq, hash=prev))
+                if moved.rowcount != 1:
+                    raise _HeadMoved
+            await conn.execute(insert(_EXCHANGES), records)
+        self._heads[mission_id] = (seq, prev)
         return records
+
+
+class _HeadMoved(Exception):
+    """The chain head is not where this writer left it: another process appended."""
+
+
+async def _read_head(conn: AsyncConnection, mission_id: str) -> tuple[int, str] | None:
+    row = (await conn.execute(_HEAD.where(_HEADS.c.mission_id == mission_id))).first()
+    return None if row is None else (row.seq, row.hash)

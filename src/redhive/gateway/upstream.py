@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import yarl
 from aiohttp.http_exceptions import LineTooLong
 
 from redhive.engine.targets.base import Target, TargetOptions, create_target
@@ -110,6 +112,7 @@ class Upstreams:
     def __init__(self, *, timeout: float = 60.0, connections: int = 512) -> None:
         self.timeout, self.connections = timeout, connections
         self._http: aiohttp.ClientSession | None = None
+        self._endpoints: dict[str, tuple[yarl.URL, str | None]] = {}
         self._targets: dict[str, Target] = {}
 
     @property
@@ -119,8 +122,9 @@ class Upstreams:
             timeout = aiohttp.ClientTimeout(total=None, connect=self.timeout, sock_connect=min(self.timeout, 10.0),
                                             sock_read=self.timeout)
             connector = aiohttp.TCPConnector(limit=self.connections, limit_per_host=0, ssl=shared_tls())
-            # trust_env: HTTP(S)_PROXY and NO_PROXY apply, as they did with httpx
-            self._http = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=True)
+            # trust_env off: aiohttp would read the proxy variables and ~/.netrc on every request;
+            # _endpoint resolves the proxy once per upstream instead
+            self._http = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False)
         return self._http
 
     async def aclose(self) -> None:
@@ -154,7 +158,8 @@ class Upstreams:
     async def _post(self, route: Route, payload: dict[str, Any]) -> AsyncIterator[aiohttp.ClientResponse]:
         """The upstream's answer, its status checked (an error status raises UpstreamFailure)."""
         # No redirects, as with httpx: a redirected POST would come back as a GET.
-        async with self.http.post(self._url(route), data=json.dumps(payload).encode(), allow_redirects=False,
+        url, proxy = self._endpoint(route)
+        async with self.http.post(url, data=json.dumps(payload).encode(), allow_redirects=False, proxy=proxy,
                                   headers=self._headers(route)) as response:
             if response.status >= 400:
                 self._raise_for(response.status, response.headers, await response.read())
@@ -249,6 +254,19 @@ class Upstreams:
         yield b"data: [DONE]\n\n"
 
     # -- helpers --------------------------------------------------------------------------------
+    def _endpoint(self, route: Route) -> tuple[yarl.URL, str | None]:
+        """The chat-completions URL, parsed once, and the proxy the environment names for it
+        (HTTP(S)_PROXY / ALL_PROXY minus NO_PROXY, as httpx read them), or None."""
+        found = self._endpoints.get(route.base_url or "")
+        if found is None:
+            url = yarl.URL(self._url(route))
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(url.scheme) or proxies.get("all")
+            if proxy and urllib.request.proxy_bypass(url.host or ""):
+                proxy = None
+            found = self._endpoints[route.base_url or ""] = (url, proxy or None)
+        return found
+
     @staticmethod
     def _url(route: Route) -> str:
         if not route.base_url:
