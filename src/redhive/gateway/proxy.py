@@ -82,7 +82,7 @@ class Gateway:
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
 
     async def aclose(self) -> None:
-        await self.recorder.drain()
+        await self.recorder.aclose()
         await self.upstreams.aclose()
 
     # -- who is calling ---------------------------------------------------------------------------
