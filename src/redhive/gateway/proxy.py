@@ -80,6 +80,8 @@ class Gateway:
         self.limits = Limits()
         self._grants: dict[str, tuple[float, Grant]] = {}
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
+        self._resolving: dict[str, asyncio.Task[Grant | None]] = {}
+        self._generation = 0  # forget_grants() counts up: a read begun before it is not cached
 
     async def aclose(self) -> None:
         await self.recorder.aclose()
@@ -87,15 +89,36 @@ class Gateway:
 
     # -- who is calling ---------------------------------------------------------------------------
     async def grant_for_key(self, token: str) -> Grant | None:
+        """The key's grant, read at most 2 s ago. A grant past half its life is re-read in the
+        background while it is still served, so under load no request waits for the database; and
+        one read per key at a time, however many requests arrive meanwhile."""
         digest = hash_token(token)
         cached = self._grants.get(digest)
-        if cached is not None and time.monotonic() - cached[0] < _GRANT_TTL:
+        age = time.monotonic() - cached[0] if cached is not None else _GRANT_TTL
+        if cached is not None and age < _GRANT_TTL:
+            if age >= _GRANT_TTL / 2:
+                self._resolve(digest, token)
             return self._checked(cached[1])
+        grant = await asyncio.shield(self._resolve(digest, token))  # a caller that hangs up leaves it
+        return None if grant is None else self._checked(grant)
+
+    def _resolve(self, digest: str, token: str) -> asyncio.Task[Grant | None]:
+        task = self._resolving.get(digest)
+        if task is None:
+            task = self._resolving[digest] = asyncio.get_running_loop().create_task(self._read(digest, token))
+            task.add_done_callback(lambda done: self._resolved(digest, done))
+        return task
+
+    def _resolved(self, digest: str, task: asyncio.Task[Grant | None]) -> None:
+        if self._resolving.get(digest) is task:  # not a newer read, begun after a forget_grants()
+            del self._resolving[digest]
+
+    async def _read(self, digest: str, token: str) -> Grant | None:
+        started, generation = time.monotonic(), self._generation
         async with self.db.session() as session:
             grant = await service.resolve_key(session, token, self.box)
-        if grant is not None:
-            self._grants[digest] = (time.monotonic(), grant)
-            return self._checked(grant)
+        if grant is not None and generation == self._generation:  # not read before a forget_grants()
+            self._grants[digest] = (started, grant)
         return grant
 
     def _checked(self, grant: Grant) -> Grant:
@@ -109,7 +132,9 @@ class Gateway:
 
     def forget_grants(self) -> None:
         """After a key is revoked or a mission changes: the next call reads the database again."""
+        self._generation += 1
         self._grants.clear()
+        self._resolving.clear()
 
     # -- the request path -------------------------------------------------------------------------
     def models(self, grant: Grant) -> Response:
