@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from redhive import __version__
 from redhive.db.session import Database
 from redhive.gateway.app import build_gateway_app
-from redhive.gateway.proxy import Gateway
+from redhive.gateway.proxy import Gateway, gateway_journal
 from redhive.kit import SecretBox
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
@@ -67,7 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.ensure_schema()
         app.state.db = db
         app.state.sessions = db.sessions
-        app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout)
+        app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout,
+                                    journal=gateway_journal(settings.home, db.url))
+        await app.state.gateway.start()
         try:
             yield
         finally:

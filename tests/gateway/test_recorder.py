@@ -1,9 +1,12 @@
 """The recorder's group commit and its chain head: concurrent appends share transactions, and a
-second writer on the same database (another server process) neither forks nor breaks the chain."""
+second writer on the same database (another server process) neither forks nor breaks the chain;
+its journal: what a crashed server answered is recorded at the next start, once and in order."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,6 +14,7 @@ from tests.gateway.conftest import build_world
 
 from redhive.db.session import Database
 from redhive.gateway import service
+from redhive.gateway.journal import Journal
 from redhive.gateway.models import Exchange
 from redhive.gateway.recorder import Recorder
 from redhive.kit import new_id, utcnow
@@ -61,3 +65,43 @@ async def test_a_second_writer_on_the_same_database_does_not_fork_the_chain(db: 
     assert await verified(db, mission_id) == (True, 46, list(range(1, 47)))
     async with db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Exchange)) == 46
+
+
+async def test_a_crashed_servers_journal_is_recorded_at_the_next_start(db: Database, tmp_path: Path) -> None:
+    mission_id, _, tester, _ = await build_world(db, "http://127.0.0.1:9/v1")
+    user = str(tester.user_id)
+    folder = tmp_path / "journal"
+    committed = draft(mission_id, user, 0)
+    await Recorder(db).append(committed)  # committed before the crash: not recorded twice
+    crashed = Journal(folder)  # a server answered these, journaled them, and died before committing
+    lost = [draft(mission_id, user, n) for n in range(1, 4)]
+    for d in [committed, *lost]:
+        crashed.write(d)
+    os.write(crashed._fd, b'{"id": "torn')  # killed in the middle of a write: that request got no answer
+    running = Journal(folder)  # a neighbour that is still serving: its journal is left alone
+    running.write(draft(mission_id, user, 9))
+    crashed.close(committed=False)
+
+    restarted = Recorder(db, journal=folder)
+    assert await restarted.recover() == 3
+    assert await verified(db, mission_id) == (True, 4, [1, 2, 3, 4])
+    async with db.sessions() as session:
+        ids = list(await session.scalars(select(Exchange.id).order_by(Exchange.seq)))
+    assert ids == [committed["id"], *[d["id"] for d in lost]]  # in the order they were answered
+    assert not crashed.path.exists() and running.path.exists()
+    await restarted.aclose()
+    running.close(committed=True)
+
+
+async def test_a_journaled_record_returns_before_its_commit_and_is_committed_after(db: Database,
+                                                                                  tmp_path: Path) -> None:
+    mission_id, _, tester, _ = await build_world(db, "http://127.0.0.1:9/v1")
+    recorder = Recorder(db, journal=tmp_path / "journal")
+    for n in range(5):
+        await recorder.record(draft(mission_id, str(tester.user_id), n))
+    journal = recorder._journal
+    assert journal is not None and journal.path.stat().st_size > 0  # on file before any commit
+    await recorder.drain()
+    assert await verified(db, mission_id) == (True, 5, [1, 2, 3, 4, 5])
+    await recorder.aclose()
+    assert not journal.path.exists()  # everything committed: a clean shutdown leaves no journal

@@ -1,6 +1,8 @@
 """Appends exchanges to their mission's chain, with group commit: requests that arrive while a write
 is in flight are appended together in the next transaction, in arrival order, so the database cost
-per exchange falls as load rises. Each caller still returns only once its record is committed.
+per exchange falls as load rises. With a journal (the server has one: redhive.gateway.journal) a
+request goes on once its exchange is journaled, and the commit follows off the response path;
+without one, each caller returns only once its record is committed.
 
 One writer per mission in this process; the `(mission_id, seq)` unique key and a locked chain head
 make a writer in another process retry rather than fork the chain.
@@ -9,10 +11,12 @@ make a writer in another process retry rather than fork the chain.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, create_engine, event, insert, select, update
@@ -20,10 +24,12 @@ from sqlalchemy.exc import IntegrityError
 
 from redhive.db.session import Database, _sqlite_pragmas, sync_url
 from redhive.gateway.chain import GENESIS, record_hash
+from redhive.gateway.journal import Journal
 from redhive.gateway.models import ChainHead, Exchange
 
 __all__ = ["Recorder"]
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 _RETRIES = 5
 _CHECKPOINT_EVERY_S = 1.0
@@ -34,7 +40,7 @@ Pending = tuple[dict[str, Any], "asyncio.Future[dict[str, Any]]"]
 
 
 class Recorder:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, journal: Path | None = None) -> None:
         self.db = db
         self._pending: defaultdict[str, list[Pending]] = defaultdict(list)
         self._writers: dict[str, asyncio.Task[None]] = {}
@@ -42,26 +48,58 @@ class Recorder:
         self._heads: dict[str, tuple[int, str]] = {}  # (seq, hash) this writer last committed
         on_file = db.is_sqlite and sync_url(db.url).database not in (None, "", ":memory:")
         self._sqlite = _SqliteWriter(db) if on_file else None  # an in-memory database is one connection's
+        self._journal = Journal(journal) if journal is not None else None
+        self._unsaved = 0  # journaled, not yet committed
+        self._failed = False  # a journaled record that did not commit: the journal is kept for the next start
 
-    async def append(self, draft: dict[str, Any]) -> dict[str, Any]:
-        """Store one exchange (all columns but seq, prev_hash and hash); returns the stored record."""
-        mission_id = draft["mission_id"]
-        done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._pending[mission_id].append((draft, done))
-        writer = self._writers.get(mission_id)
-        if writer is None or writer.done():
-            self._writers[mission_id] = asyncio.get_running_loop().create_task(self._write_all(mission_id))
-        return await asyncio.shield(done)  # a caller that gives up does not cancel the write
+    async def recover(self) -> int:
+        """Commit what the journals of servers that stopped without committing hold and the database
+        lacks, in their order; returns how many exchanges that was."""
+        if self._journal is None:
+            return 0
+        replayed = 0
+        for path, drafts in self._journal.orphans():
+            try:
+                missing = await self._missing(drafts)
+                await asyncio.gather(*[self._enqueue(d) for d in missing])
+            except Exception as exc:  # the server starts; the file stays for the next attempt
+                log.error("The journal %s could not be recorded (%s); it is kept for the next start.", path, exc)
+                continue
+            replayed += len(missing)
+            path.unlink(missing_ok=True)
+        if replayed:
+            log.warning("Recorded %d exchanges from the journal of a server that stopped before committing them.",
+                        replayed)
+        return replayed
 
-    def append_soon(self, draft: dict[str, Any]) -> None:
-        """Record from a place that cannot wait (a stream the client dropped): runs to completion
-        in its own task, even if the request's task is cancelled."""
+    async def record(self, draft: dict[str, Any]) -> None:
+        """Keep one exchange: with a journal, written to it now and committed just after (the caller
+        does not wait for the database); without one, committed before this returns."""
+        if self._journal is None:
+            await self.append(draft)
+            return
+        self._journal.write(draft)
+        self._unsaved += 1
+        self._enqueue(draft).add_done_callback(self._committed)
+
+    def record_soon(self, draft: dict[str, Any]) -> None:
+        """Record from a place that cannot wait (a stream the client dropped): never cancelled with
+        the request's task."""
+        if self._journal is not None:
+            self._journal.write(draft)
+            self._unsaved += 1
+            self._enqueue(draft).add_done_callback(self._committed)
+            return
         task = asyncio.get_running_loop().create_task(self.append(draft))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    async def append(self, draft: dict[str, Any]) -> dict[str, Any]:
+        """Store one exchange (all columns but seq, prev_hash and hash); returns the stored record."""
+        return await asyncio.shield(self._enqueue(draft))  # a caller that gives up does not cancel the write
+
     async def drain(self) -> None:
-        """Wait for every pending append (shutdown, tests)."""
+        """Wait for every pending append (shutdown, tests, and reads that must see every answer given)."""
         while self._background or any(not w.done() for w in self._writers.values()):
             await asyncio.gather(*self._background, *self._writers.values(), return_exceptions=True)
 
@@ -69,6 +107,35 @@ class Recorder:
         await self.drain()
         if self._sqlite is not None:
             self._sqlite.close()
+        if self._journal is not None:
+            self._journal.close(committed=self._unsaved == 0 and not self._failed)
+
+    def _enqueue(self, draft: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
+        mission_id = draft["mission_id"]
+        done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[mission_id].append((draft, done))
+        writer = self._writers.get(mission_id)
+        if writer is None or writer.done():
+            self._writers[mission_id] = asyncio.get_running_loop().create_task(self._write_all(mission_id))
+        return done
+
+    def _committed(self, done: asyncio.Future[dict[str, Any]]) -> None:
+        self._unsaved -= 1
+        if (exc := done.exception()) is not None:
+            self._failed = True
+            log.error("An exchange could not be committed (%s); it stays in the journal %s and is recorded at the "
+                      "next start.", exc, self._journal.path if self._journal else "")
+        elif self._unsaved == 0 and not self._failed and self._journal is not None:
+            self._journal.committed()
+
+    async def _missing(self, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [d["id"] for d in drafts]
+        stored: set[str] = set()
+        async with self.db.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = await conn.execute(select(_EXCHANGES.c.id).where(_EXCHANGES.c.id.in_(ids[i:i + 500])))
+                stored.update(rows.scalars())
+        return [d for d in drafts if d["id"] not in stored]
 
     async def _write_all(self, mission_id: str) -> None:
         while self._pending[mission_id]:
