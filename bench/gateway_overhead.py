@@ -139,10 +139,18 @@ def serve_gateway(home: Path, upstream_url: str) -> None:
 
 # --- processes ----------------------------------------------------------------------------------
 
+LOGS = OUT / "logs"
+_NAMES: dict[int, str] = {}  # pid -> the name of its log
+
+
 @contextmanager
-def _process(argv: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+def _process(argv: list[str], name: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """A server in its own process group; its stderr goes to bench/out/logs/NAME.log, not a pipe (a
+    full pipe would stall a server that logs under load)."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with (LOGS / f"{name}.log").open("w") as log:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, text=True, env=env, start_new_session=True)
+    _NAMES[proc.pid] = name
     try:
         yield proc
     finally:
@@ -159,9 +167,20 @@ def _first_line(proc: subprocess.Popen[str], what: str) -> str:
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if not line:
-        err = proc.stderr.read() if proc.stderr else ""
-        raise SystemExit(f"The {what} did not start: {err.strip()[-600:] or 'no output'}")
+        raise SystemExit(f"The {what} did not start: {_log_tail(proc) or 'no output'}")
     return line
+
+
+def _log_tail(proc: subprocess.Popen[str]) -> str:
+    return (LOGS / f"{_NAMES[proc.pid]}.log").read_text(errors="replace").strip()[-600:]
+
+
+def _check_alive(procs: list[subprocess.Popen[str]]) -> None:
+    """A server that died during the run makes every later figure an error count: say so."""
+    for proc in procs:
+        if proc.poll() is not None:
+            print(f"WARNING: the {_NAMES[proc.pid]} exited with {proc.returncode} during the run: "
+                  f"{_log_tail(proc)}", flush=True)
 
 
 def _litellm_python(option: str | None) -> str | None:
@@ -174,7 +193,7 @@ def _litellm_python(option: str | None) -> str | None:
 
 
 @contextmanager
-def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
+def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """LiteLLM's proxy (one worker, no database, no telemetry, local cost map) over the mock."""
     import socket
 
@@ -191,12 +210,12 @@ def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tup
            "DISABLE_SCHEMA_UPDATE": "True", "LITELLM_TELEMETRY": "False", "LITELLM_MASTER_KEY": LITELLM_KEY}
     env.pop("DATABASE_URL", None)
     with _process([litellm, "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
-                   "--num_workers", "1"], env=env) as proc:
+                   "--num_workers", "1"], "litellm", env=env) as proc:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise SystemExit(f"LiteLLM's proxy exited: {(proc.stderr.read() if proc.stderr else '')[-600:]}")
+                raise SystemExit(f"LiteLLM's proxy exited: {_log_tail(proc)}")
             try:
                 if httpx.get(url + "/health/liveliness", timeout=1).status_code == 200:
                     break
@@ -205,7 +224,7 @@ def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tup
             time.sleep(0.3)
         else:
             raise SystemExit("LiteLLM's proxy did not answer within 120 s.")
-        yield url + "/v1", proc.pid
+        yield url + "/v1", proc
 
 
 # --- load ----------------------------------------------------------------------------------------
@@ -367,7 +386,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-litellm", action="store_true")
     parser.add_argument("--json", type=Path, default=OUT / "gateway_overhead.json")
     parser.add_argument("--serve-gateway", nargs=2, metavar=("HOME", "UPSTREAM"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-mock", metavar="LATENCY_MS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_mock is not None:
+        from redhive.testing import mock_openai
+
+        mock_openai.main(["--latency-ms", args.serve_mock])
+        return
     if args.serve_gateway:
         serve_gateway(Path(args.serve_gateway[0]), args.serve_gateway[1])
         return
@@ -381,21 +406,25 @@ def main(argv: list[str] | None = None) -> None:
           f"throughput {args.concurrency} workers × {args.tput_seconds:g} s, upstream latency {args.latency_ms:g} ms"
           + (" — QUICK smoke run" if args.quick else ""), flush=True)
     try:
-        with _process([py, "-m", "redhive.testing.mock_openai", "--latency-ms", str(args.latency_ms)]) as mock:
+        # the mock_openai module served from this script: on the shared machine a process named
+        # "python -m redhive.testing.mock_openai" was twice stopped by a SIGTERM from outside the run
+        with _process([py, str(Path(__file__).resolve()), "--serve-mock", str(args.latency_ms)], "mock") as mock:
             upstream = _first_line(mock, "mock upstream")
             with _process([py, str(Path(__file__).resolve()), "--serve-gateway", str(workdir / "home"),
-                           upstream]) as gw:
+                           upstream], "gateway") as gw:
                 gw_url, key, *served = _first_line(gw, "gateway").split()
                 print(f"gateway served with {' '.join(served)}; load generator on {aio.loop_name()}; "
                       f"load average {os.getloadavg()}", flush=True)
                 targets = [Target("direct", upstream, "mock-model", pgid=mock.pid),
                            Target("gateway", gw_url, "mock/v1", key, pgid=gw.pid)]
                 if litellm_python:
-                    with litellm_proxy(litellm_python, upstream, workdir) as (lite_url, lite_pid):
-                        targets.append(Target("litellm", lite_url, "mock/v1", LITELLM_KEY, pgid=lite_pid))
+                    with litellm_proxy(litellm_python, upstream, workdir) as (lite_url, lite):
+                        targets.append(Target("litellm", lite_url, "mock/v1", LITELLM_KEY, pgid=lite.pid))
                         results = aio.run(measure(targets, args))
+                        _check_alive([mock, gw, lite])
                 else:
                     results = aio.run(measure(targets, args))
+                    _check_alive([mock, gw])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     summary = results["summary"]
