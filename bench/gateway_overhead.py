@@ -336,13 +336,27 @@ async def closed_loop(target: Target, concurrency: int, seconds: float) -> dict[
             "loadavg": os.getloadavg()}
 
 
+async def settle(targets: list[Target], limit_s: float = 120.0) -> float:
+    """Wait until every server is idle (under a tenth of a core for half a second): a saturated proxy
+    goes on working through the requests the generator gave up on, and would load the next measure."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit_s:
+        cpu = sum(_group_cpu_s(t.pgid) for t in targets)
+        await asyncio.sleep(0.5)
+        if sum(_group_cpu_s(t.pgid) for t in targets) - cpu < 0.05:
+            break
+    return round(time.perf_counter() - began, 1)
+
+
 async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, Any]:
     direct, proxies = targets[0], targets[1:]
     rounds: list[dict[str, Any]] = []
     for r in range(args.rounds):
         row: dict[str, Any] = {"round": r + 1}
         for proxy in proxies:
+            await settle(targets)
             base = await open_loop(direct, args.rate, args.seconds)
+            await settle(targets)
             via = await open_loop(proxy, args.rate, args.seconds)
             row.setdefault("direct", []).append(base)
             row[proxy.name] = via
@@ -356,6 +370,7 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, 
         rounds.append(row)
     throughput = {}
     for target in targets:
+        await settle(targets)
         throughput[target.name] = await closed_loop(target, args.concurrency, args.tput_seconds)
         print(f"  max throughput {target.name}: {throughput[target.name]['per_s']} req/s, "
               f"{throughput[target.name]['server_cpu_ms_each']} ms server CPU each "
@@ -399,6 +414,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.rate, args.seconds, args.rounds, args.concurrency, args.tput_seconds = 100.0, 1.5, 1, 8, 1.5
         args.no_litellm = True
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the servers it started
     litellm_python = None if args.no_litellm else _litellm_python(args.litellm_python)
     workdir = Path(tempfile.mkdtemp(prefix="rh-gw-bench-"))
     py = sys.executable
