@@ -3,6 +3,7 @@ migrates it and keeps the session factory on `app.state`. Nothing is built at im
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout,
                                     journal=gateway_journal(settings.home, db.url))
         await app.state.gateway.start()
+        gc.freeze()  # what start-up built lives as long as the app: full collections stop scanning it
         try:
             yield
         finally:
