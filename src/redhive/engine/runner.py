@@ -57,7 +57,7 @@ class Runner:
         *,
         params: GenerationParams | None = None,
         concurrency: int = 32,
-        batch_size: int = 256,
+        batch_size: int = 1024,
         flush_interval: float = 0.5,
         chunk_size: int = 2048,
         on_progress: ProgressFn | None = None,
