@@ -64,9 +64,11 @@ class SqlAttemptSink:
             del turn["index"]
         async with self.db.session() as session:  # one transaction: an attempt never lacks its turns
             connection = await session.connection()
-            for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-                chunk = rows[start:start + _ROWS_PER_STATEMENT]
-                await connection.exec_driver_sql(self._sql(len(chunk)), tuple(v for row in chunk for v in row))
+            start = 0
+            for size in _statement_sizes(len(rows)):
+                chunk = rows[start:start + size]
+                start += size
+                await connection.exec_driver_sql(self._sql(size), tuple(v for row in chunk for v in row))
             if turns:
                 await session.execute(self._insert_turns, turns)
 
@@ -78,6 +80,14 @@ _COLUMNS = ("run_id", "id", "seq", "suite", "probe_id", "risk_area", "attack", "
             "prompt", "response", "error", "evidence", "latency_ms", "input_tokens", "output_tokens", "created_at")
 
 
+def _statement_sizes(rows: int) -> list[int]:
+    """Rows per statement: full statements, then the rest in powers of two. Only nine statement
+    shapes ever exist, so the driver's cache of prepared statements (each a large program at
+    256 rows) stays small whatever the batch sizes are."""
+    full, rest = divmod(rows, _ROWS_PER_STATEMENT)
+    return [_ROWS_PER_STATEMENT] * full + [1 << bit for bit in reversed(range(rest.bit_length())) if rest >> bit & 1]
+
+
 def _attempt_insert(dialect: Dialect) -> tuple[Callable[[int], str], Callable[[datetime], Any]]:
     """For `dialect`: the insert of n attempt rows as one statement (one VALUES list: the driver
     steps once per batch, not once per row, so the writer thread does not hand the GIL back and
@@ -87,7 +97,7 @@ def _attempt_insert(dialect: Dialect) -> tuple[Callable[[int], str], Callable[[d
     head = f"INSERT INTO {_table.name} ({', '.join(_COLUMNS)}) VALUES "
     one = "(" + ", ".join([mark] * len(_COLUMNS)) + ")"
 
-    @functools.lru_cache(maxsize=64)
+    @functools.lru_cache(maxsize=16)
     def sql(rows: int) -> str:
         return head + ", ".join([one] * rows) + " ON CONFLICT (run_id, id) DO NOTHING"
 
