@@ -11,6 +11,7 @@ column types' own bind processors, so what is stored is exactly what the ORM wou
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -68,7 +69,7 @@ class SqlAttemptSink:
             for size in _statement_sizes(len(rows)):
                 chunk = rows[start:start + size]
                 start += size
-                await connection.exec_driver_sql(self._sql(size), tuple(v for row in chunk for v in row))
+                await connection.exec_driver_sql(self._sql(size), tuple(itertools.chain.from_iterable(chunk)))
             if turns:
                 await session.execute(self._insert_turns, turns)
 
