@@ -1,12 +1,12 @@
 """The database sink: attempts written in batches, each batch one transaction with the batch's
 conversation turns, duplicates ignored.
 
-Attempt rows go in as one multi-row `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING` per batch,
-positional parameters straight to the driver (same text on SQLite and PostgreSQL but for the
-placeholder):
-SQLAlchemy's compiled insert processed every row's parameters in Python and cost more than the
-rest of the engine's bookkeeping per attempt (bench/README.md). Values are converted with the
-column types' own bind processors, so what is stored is exactly what the ORM would store."""
+Attempt rows go in as multi-row `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING` statements with
+positional parameters straight to the driver (the same text on SQLite and PostgreSQL but for the
+placeholder): SQLAlchemy's compiled insert processed every row's parameters in Python and cost
+more than the rest of the engine's bookkeeping per attempt (bench/README.md, decision D11).
+created_at goes through the column type's own bind processor, so what is stored is exactly what
+the ORM would store."""
 
 from __future__ import annotations
 
