@@ -9,6 +9,7 @@ endpoint that cannot be reached after retries) stop the run after storing what f
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -57,7 +58,7 @@ class Runner:
         *,
         params: GenerationParams | None = None,
         concurrency: int = 32,
-        batch_size: int = 256,
+        batch_size: int = 1024,
         flush_interval: float = 0.5,
         chunk_size: int = 2048,
         on_progress: ProgressFn | None = None,
@@ -80,16 +81,15 @@ class Runner:
         self._fatal: TargetError | None = None
 
     async def run(self) -> RunnerResult:
-        queue: asyncio.Queue[PlannedAttempt | None] = asyncio.Queue(maxsize=self.concurrency * 2)
-        producer = asyncio.create_task(self._produce(queue))
-        workers = [asyncio.create_task(self._work(queue)) for _ in range(self.concurrency)]
+        feed = _Feed(iter(self.plan), self.sink, self.chunk_size, self.result)
+        workers = [asyncio.create_task(self._work(feed)) for _ in range(self.concurrency)]
         flusher = asyncio.create_task(self._flush_periodically())
         try:
-            await asyncio.gather(producer, *workers)
+            await asyncio.gather(*workers)
         finally:
-            for task in (producer, *workers, flusher):
+            for task in (*workers, flusher):
                 task.cancel()
-            await asyncio.gather(producer, *workers, flusher, return_exceptions=True)
+            await asyncio.gather(*workers, flusher, return_exceptions=True)
             await asyncio.shield(self._flush())
             for detector in self._detectors.values():
                 await detector.aclose()
@@ -101,22 +101,13 @@ class Runner:
             raise self._fatal
         return self.result
 
-    async def _produce(self, queue: asyncio.Queue[PlannedAttempt | None]) -> None:
-        for chunk in _chunks(iter(self.plan), self.chunk_size):
-            if self._fatal is not None:
-                break
-            done = await self.sink.existing([a.id for a in chunk])
-            self.result.skipped += len(done)
-            for item in chunk:
-                if item.id not in done:
-                    await queue.put(item)
-        for _ in range(self.concurrency):
-            await queue.put(None)
-
-    async def _work(self, queue: asyncio.Queue[PlannedAttempt | None]) -> None:
-        while (item := await queue.get()) is not None:
-            if self._fatal is not None:
-                continue
+    async def _work(self, feed: _Feed) -> None:
+        while self._fatal is None:
+            item = feed.take()
+            if item is None:
+                item = await feed.refill()
+                if item is None:
+                    return
             record = await self._execute(item)
             if record is None:
                 continue
@@ -237,6 +228,32 @@ def _join(probe: Probe, texts: Sequence[str]) -> str:
     return "\n\n".join(f"[{v.label}]\n{t}" for v, t in zip(probe.variants, texts, strict=False))
 
 
-def _chunks(items: Iterator[PlannedAttempt], size: int) -> Iterator[list[PlannedAttempt]]:
-    while chunk := list(itertools.islice(items, size)):
-        yield chunk
+class _Feed:
+    """The attempts still to execute, shared by the workers: the plan walked lazily, a chunk at a
+    time, less what the sink already holds (resume). A worker takes the next attempt without a
+    queue or a task in between; the one that finds the chunk used up reads the next (the others
+    wait for it on the lock)."""
+
+    def __init__(self, plan: Iterator[PlannedAttempt], sink: AttemptSink, chunk_size: int,
+                 result: RunnerResult) -> None:
+        self._plan, self._sink, self._size, self._result = plan, sink, chunk_size, result
+        self._ready: collections.deque[PlannedAttempt] = collections.deque()
+        self._lock = asyncio.Lock()
+        self._ended = False
+
+    def take(self) -> PlannedAttempt | None:
+        """The next attempt, or None when the chunk is used up (then `refill`)."""
+        return self._ready.popleft() if self._ready else None
+
+    async def refill(self) -> PlannedAttempt | None:
+        """The next attempt after reading chunks as needed; None when the plan is done."""
+        async with self._lock:
+            while not self._ready and not self._ended:
+                chunk = list(itertools.islice(self._plan, self._size))
+                if not chunk:
+                    self._ended = True
+                    break
+                done = await self._sink.existing([a.id for a in chunk])
+                self._result.skipped += len(done)
+                self._ready.extend(a for a in chunk if a.id not in done)
+            return self.take()

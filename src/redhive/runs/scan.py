@@ -117,7 +117,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
         else:
             run = await service.reopen_run(session, prepared.run_id)
         run_id = run.id
-    sink = SqlAttemptSink(db, run_id)
+    sink = SqlAttemptSink(db, run_id, fresh=prepared.run_id is None)
     if on_start is not None:
         async with db.session() as session:
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))

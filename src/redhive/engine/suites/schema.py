@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any, Literal
 
@@ -122,7 +123,7 @@ class Probe(_Strict):
             raise ValueError("counterfactual 'variants' need at least two entries")
         return self
 
-    @property
+    @functools.cached_property  # read for every attempt: hashed once per probe
     def canary(self) -> str:
         """A deterministic, unguessable-looking marker unique to this probe."""
         digest = hashlib.sha256(f"redhive-canary:{self.id}".encode()).hexdigest()
@@ -131,7 +132,7 @@ class Probe(_Strict):
     def fill(self, text: str) -> str:
         return text.replace("{canary}", self.canary)
 
-    @property
+    @functools.cached_property
     def prompts(self) -> tuple[str, ...]:
         """The final user turn(s): one, one per counterfactual variant, or every scripted turn."""
         if self.variants:
