@@ -9,10 +9,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from tests.gateway.conftest import build_world
 
 from redhive.db.session import Database
+from redhive.gateway import journal as journal_module
 from redhive.gateway import service
 from redhive.gateway.journal import Journal
 from redhive.gateway.models import Exchange
@@ -77,10 +79,12 @@ async def test_a_crashed_servers_journal_is_recorded_at_the_next_start(db: Datab
     lost = [draft(mission_id, user, n) for n in range(1, 4)]
     for d in [committed, *lost]:
         crashed.write(d)
-    os.write(crashed._fd, b'{"id": "torn')  # killed in the middle of a write: that request got no answer
+    os.write(crashed._current.fd, b'{"id": "torn')  # killed in the middle of a write: that request got no answer
     running = Journal(folder)  # a neighbour that is still serving: its journal is left alone
     running.write(draft(mission_id, user, 9))
-    crashed.close(committed=False)
+    crashed._current.unsaved = 1  # as its process left it: not committed, so close() keeps the file
+    crashed_path = crashed.paths[0]
+    crashed.close()
 
     restarted = Recorder(db, journal=folder)
     assert await restarted.recover() == 3
@@ -88,9 +92,9 @@ async def test_a_crashed_servers_journal_is_recorded_at_the_next_start(db: Datab
     async with db.sessions() as session:
         ids = list(await session.scalars(select(Exchange.id).order_by(Exchange.seq)))
     assert ids == [committed["id"], *[d["id"] for d in lost]]  # in the order they were answered
-    assert not crashed.path.exists() and running.path.exists()
+    assert not crashed_path.exists() and running.paths[0].exists()
     await restarted.aclose()
-    running.close(committed=True)
+    running.close()
 
 
 async def test_a_journaled_record_returns_before_its_commit_and_is_committed_after(db: Database,
@@ -100,8 +104,24 @@ async def test_a_journaled_record_returns_before_its_commit_and_is_committed_aft
     for n in range(5):
         await recorder.record(draft(mission_id, str(tester.user_id), n))
     journal = recorder._journal
-    assert journal is not None and journal.path.stat().st_size > 0  # on file before any commit
+    assert journal is not None and journal.paths[0].stat().st_size > 0  # on file before any commit
     await recorder.drain()
     assert await verified(db, mission_id) == (True, 5, [1, 2, 3, 4, 5])
     await recorder.aclose()
-    assert not journal.path.exists()  # everything committed: a clean shutdown leaves no journal
+    assert not list((tmp_path / "journal").iterdir())  # everything committed: a clean shutdown leaves none
+
+
+async def test_a_busy_journal_does_not_grow(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mission_id, _, tester, _ = await build_world(db, "http://127.0.0.1:9/v1")
+    monkeypatch.setattr(journal_module, "_SEGMENT_BYTES", 2_000)  # a few exchanges a file
+    folder = tmp_path / "journal"
+    recorder = Recorder(db, journal=folder)
+    for n in range(150):  # never idle: each exchange arrives before the one before it is committed
+        await recorder.record(draft(mission_id, str(tester.user_id), n))
+        if n % 3 == 2:
+            await asyncio.sleep(0.004)
+        assert len(list(folder.iterdir())) <= 10  # full, committed files go while the load goes on (~25 in all)
+    await recorder.drain()
+    assert len(list(folder.iterdir())) == 1  # only the file being written
+    assert await verified(db, mission_id) == (True, 150, list(range(1, 151)))
+    await recorder.aclose()

@@ -6,9 +6,9 @@ that crashes or is killed loses nothing: the next start replays what its journal
 database lacks (by exchange id). That is the durability a SQLite commit had here (WAL with
 synchronous=NORMAL: no fsync per commit either); a power cut can lose the last moments of both.
 
-One file per server process, locked while it lives (flock): a starting server replays only the
-journals of processes that are gone, never a running neighbour's. A journal is emptied whenever
-everything in it is committed, and removed at a clean shutdown.
+Files of a few MiB per server process, locked while it lives (flock): a starting server replays
+only the journals of processes that are gone, never a running neighbour's. A file is removed once
+it is full and everything in it is committed, and the last one at a clean shutdown.
 """
 
 from __future__ import annotations
@@ -27,45 +27,81 @@ try:
 except ImportError:  # Windows: one server process per home is assumed
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Journal"]
+__all__ = ["Journal", "Segment"]
 
-_KEEP_BYTES = 1 << 20  # a fully committed journal is emptied once it is this large
+_SEGMENT_BYTES = 4 << 20  # a journal file past this size is closed for writing and a new one begun
+
+
+class Segment:
+    """One journal file: removed once every exchange written to it is committed and it is full."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f"{os.getpid()}-{new_id()}.jsonl"
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if fcntl is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.size = self.unsaved = 0
+        self.full = self.failed = False
+
+    def close(self) -> None:
+        os.close(self.fd)
+        if self.unsaved == 0 and not self.failed:
+            self.path.unlink(missing_ok=True)
 
 
 class Journal:
+    """This process's journal: a run of segments, so that it never grows while the server is busy
+    (a segment goes once it is full and committed, whether or not later ones are)."""
+
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.path = folder / f"{os.getpid()}-{new_id()}.jsonl"
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        if fcntl is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._size = 0
+        self._open: list[Segment] = []
+        self._current = self._begin()
 
-    def write(self, draft: dict[str, Any]) -> None:
+    @property
+    def paths(self) -> list[Path]:
+        return [segment.path for segment in self._open]
+
+    def write(self, draft: dict[str, Any]) -> Segment:
+        """Write one exchange; returns its segment, to pass to `committed` once it is in the database."""
         line = json.dumps(draft, default=_iso, separators=(",", ":")).encode() + b"\n"
-        os.write(self._fd, line)  # one write of one line, O_APPEND: a crash leaves at most a torn last line
-        self._size += len(line)
+        segment = self._current
+        os.write(segment.fd, line)  # one write of one line, O_APPEND: a crash leaves at most a torn last line
+        segment.size += len(line)
+        segment.unsaved += 1
+        if segment.size >= _SEGMENT_BYTES:
+            segment.full = True
+            self._current = self._begin()
+        return segment
 
-    def committed(self) -> None:
-        """Everything written so far is in the database."""
-        if self._size >= _KEEP_BYTES:
-            os.ftruncate(self._fd, 0)
-            self._size = 0
+    def committed(self, segment: Segment, *, ok: bool) -> None:
+        """An exchange written to `segment` is in the database (ok) or could not be put there."""
+        segment.unsaved -= 1
+        segment.failed = segment.failed or not ok  # a failed segment is kept for the next start
+        if segment.full and segment.unsaved == 0:
+            segment.close()
+            self._open.remove(segment)
 
-    def close(self, *, committed: bool) -> None:
-        os.close(self._fd)
-        if committed:
-            self.path.unlink(missing_ok=True)
+    def close(self) -> None:
+        for segment in self._open:
+            segment.close()
+        self._open = []
 
     def orphans(self) -> Iterator[tuple[Path, list[dict[str, Any]]]]:
-        """(file, drafts in order) for each journal in the folder whose process is gone."""
+        """(file, drafts in order) for each journal file in the folder whose process is gone."""
+        mine = set(self.paths)
         for path in sorted(self.folder.glob("*.jsonl")):
-            if path == self.path:
+            if path in mine:
                 continue
             drafts = _read_if_orphaned(path)
             if drafts is not None:
                 yield path, drafts
+
+    def _begin(self) -> Segment:
+        segment = Segment(self.folder)
+        self._open.append(segment)
+        return segment
 
 
 def _read_if_orphaned(path: Path) -> list[dict[str, Any]] | None:

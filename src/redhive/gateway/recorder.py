@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from redhive.db.session import Database, _sqlite_pragmas, sync_url
 from redhive.gateway.chain import GENESIS, record_hash
-from redhive.gateway.journal import Journal
+from redhive.gateway.journal import Journal, Segment
 from redhive.gateway.models import ChainHead, Exchange
 
 __all__ = ["Recorder"]
@@ -50,8 +50,6 @@ class Recorder:
         on_file = db.is_sqlite and sync_url(db.url).database not in (None, "", ":memory:")
         self._sqlite = _SqliteWriter(db) if on_file else None  # an in-memory database is one connection's
         self._journal = Journal(journal) if journal is not None else None
-        self._unsaved = 0  # journaled, not yet committed
-        self._failed = False  # a journaled record that did not commit: the journal is kept for the next start
 
     async def recover(self) -> int:
         """Commit what the journals of servers that stopped without committing hold and the database
@@ -79,17 +77,13 @@ class Recorder:
         if self._journal is None:
             await self.append(draft)
             return
-        self._journal.write(draft)
-        self._unsaved += 1
-        self._enqueue(draft).add_done_callback(self._committed)
+        self._journal_and_enqueue(self._journal, draft)
 
     def record_soon(self, draft: dict[str, Any]) -> None:
         """Record from a place that cannot wait (a stream the client dropped): never cancelled with
         the request's task."""
         if self._journal is not None:
-            self._journal.write(draft)
-            self._unsaved += 1
-            self._enqueue(draft).add_done_callback(self._committed)
+            self._journal_and_enqueue(self._journal, draft)
             return
         task = asyncio.get_running_loop().create_task(self.append(draft))
         self._background.add(task)
@@ -109,7 +103,7 @@ class Recorder:
         if self._sqlite is not None:
             self._sqlite.close()
         if self._journal is not None:
-            self._journal.close(committed=self._unsaved == 0 and not self._failed)
+            self._journal.close()
 
     def _enqueue(self, draft: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
         mission_id = draft["mission_id"]
@@ -120,14 +114,16 @@ class Recorder:
             self._writers[mission_id] = asyncio.get_running_loop().create_task(self._write_all(mission_id))
         return done
 
-    def _committed(self, done: asyncio.Future[dict[str, Any]]) -> None:
-        self._unsaved -= 1
+    def _journal_and_enqueue(self, journal: Journal, draft: dict[str, Any]) -> None:
+        segment = journal.write(draft)
+        self._enqueue(draft).add_done_callback(lambda done: self._committed(journal, segment, done))
+
+    @staticmethod
+    def _committed(journal: Journal, segment: Segment, done: asyncio.Future[dict[str, Any]]) -> None:
         if (exc := done.exception()) is not None:
-            self._failed = True
             log.error("An exchange could not be committed (%s); it stays in the journal %s and is recorded at the "
-                      "next start.", exc, self._journal.path if self._journal else "")
-        elif self._unsaved == 0 and not self._failed and self._journal is not None:
-            self._journal.committed()
+                      "next start.", exc, segment.path)
+        journal.committed(segment, ok=exc is None)
 
     async def _missing(self, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [d["id"] for d in drafts]
