@@ -40,7 +40,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
+
+from redhive import aio
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -125,18 +128,29 @@ def serve_gateway(home: Path, upstream_url: str) -> None:
     key = asyncio.run(_seed(db_url, upstream_url))
     app = create_app(Settings(home=home, database_url=db_url, secret_key=SECRET, env="dev"))
     sock = _listening_socket()
-    print(f"http://127.0.0.1:{sock.getsockname()[1]}/v1 {key}", flush=True)
     config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="on",
                             timeout_keep_alive=120, backlog=2048)
+    config.load()  # resolves "auto": what `redhive serve` gets (httptools and uvloop when installed)
+    loop = config.get_loop_factory()
+    print(f"http://127.0.0.1:{sock.getsockname()[1]}/v1 {key} http={config.http_protocol_class.__name__} "
+          f"loop={getattr(loop, '__module__', 'asyncio')}", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
 
 
 # --- processes ----------------------------------------------------------------------------------
 
+LOGS = OUT / "logs"
+_NAMES: dict[int, str] = {}  # pid -> the name of its log
+
+
 @contextmanager
-def _process(argv: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+def _process(argv: list[str], name: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """A server in its own process group; its stderr goes to bench/out/logs/NAME.log, not a pipe (a
+    full pipe would stall a server that logs under load)."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with (LOGS / f"{name}.log").open("w") as log:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, text=True, env=env, start_new_session=True)
+    _NAMES[proc.pid] = name
     try:
         yield proc
     finally:
@@ -153,9 +167,20 @@ def _first_line(proc: subprocess.Popen[str], what: str) -> str:
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if not line:
-        err = proc.stderr.read() if proc.stderr else ""
-        raise SystemExit(f"The {what} did not start: {err.strip()[-600:] or 'no output'}")
+        raise SystemExit(f"The {what} did not start: {_log_tail(proc) or 'no output'}")
     return line
+
+
+def _log_tail(proc: subprocess.Popen[str]) -> str:
+    return (LOGS / f"{_NAMES[proc.pid]}.log").read_text(errors="replace").strip()[-600:]
+
+
+def _check_alive(procs: list[subprocess.Popen[str]]) -> None:
+    """A server that died during the run makes every later figure an error count: say so."""
+    for proc in procs:
+        if proc.poll() is not None:
+            print(f"WARNING: the {_NAMES[proc.pid]} exited with {proc.returncode} during the run: "
+                  f"{_log_tail(proc)}", flush=True)
 
 
 def _litellm_python(option: str | None) -> str | None:
@@ -168,7 +193,7 @@ def _litellm_python(option: str | None) -> str | None:
 
 
 @contextmanager
-def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
+def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """LiteLLM's proxy (one worker, no database, no telemetry, local cost map) over the mock."""
     import socket
 
@@ -185,12 +210,12 @@ def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tup
            "DISABLE_SCHEMA_UPDATE": "True", "LITELLM_TELEMETRY": "False", "LITELLM_MASTER_KEY": LITELLM_KEY}
     env.pop("DATABASE_URL", None)
     with _process([litellm, "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
-                   "--num_workers", "1"], env=env) as proc:
+                   "--num_workers", "1"], "litellm", env=env) as proc:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise SystemExit(f"LiteLLM's proxy exited: {(proc.stderr.read() if proc.stderr else '')[-600:]}")
+                raise SystemExit(f"LiteLLM's proxy exited: {_log_tail(proc)}")
             try:
                 if httpx.get(url + "/health/liveliness", timeout=1).status_code == 200:
                     break
@@ -199,7 +224,7 @@ def litellm_proxy(python: str, upstream_url: str, workdir: Path) -> Iterator[tup
             time.sleep(0.3)
         else:
             raise SystemExit("LiteLLM's proxy did not answer within 120 s.")
-        yield url + "/v1", proc.pid
+        yield url + "/v1", proc
 
 
 # --- load ----------------------------------------------------------------------------------------
@@ -226,14 +251,27 @@ class Target:
         self.headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
 
-def _client(connections: int) -> httpx.AsyncClient:
-    return httpx.AsyncClient(limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-                             timeout=30.0)
+def _client(connections: int) -> aiohttp.ClientSession:
+    """aiohttp: its C parser keeps the generator's CPU per request well under the servers' (httpx's,
+    at 1–4 ms, saturated the generator at 500/s). A request past 30 s counts as an error."""
+    connector = aiohttp.TCPConnector(limit=connections, limit_per_host=0, force_close=False)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30.0))
 
 
-async def _send(client: httpx.AsyncClient, target: Target) -> bool:
-    response = await client.post(target.url, content=target.body, headers=target.headers)
-    return response.status_code == 200 and b'"choices"' in response.content
+async def _send(client: aiohttp.ClientSession, target: Target) -> bool:
+    """One call; False for a wrong answer, a timeout or a broken connection (a saturated server
+    yields counted errors, not a crashed run)."""
+    try:
+        async with client.post(target.url, data=target.body, headers=target.headers) as response:
+            content = await response.read()
+    except (TimeoutError, aiohttp.ClientError, OSError):
+        return False
+    return response.status == 200 and b'"choices"' in content
+
+
+async def _warm(client: aiohttp.ClientSession, target: Target, connections: int) -> None:
+    """Open `connections` kept-alive connections before timing (errors are ignored here)."""
+    await asyncio.gather(*(_send(client, target) for _ in range(connections)))
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -247,24 +285,20 @@ async def open_loop(target: Target, rate: float, seconds: float) -> dict[str, An
     latencies: list[float] = []
     errors = 0
     late: list[float] = []
-    async with _client(512) as client:
-        for _ in range(20):  # warm connections
-            await _send(client, target)
+    async with _client(2048) as client:
+        await _warm(client, target, 20)
 
         async def one(at: float) -> None:
             nonlocal errors
             late.append(time.perf_counter() - at)
-            try:
-                ok = await _send(client, target)
-            except httpx.HTTPError:
-                ok = False
-            if ok:
+            if await _send(client, target):
                 latencies.append((time.perf_counter() - at) * 1000)
             else:
                 errors += 1
 
         tasks = []
         start = time.perf_counter() + 0.05
+        cpu = _group_cpu_s(target.pgid)
         for i in range(n):
             at = start + i / rate
             delay = at - time.perf_counter()
@@ -272,34 +306,46 @@ async def open_loop(target: Target, rate: float, seconds: float) -> dict[str, An
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one(at)))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, _group_cpu_s(target.pgid) - cpu
     return {"target": target.name, "rate": rate, "n": n, "ok": len(latencies), "errors": errors,
-            "achieved_per_s": round(n / elapsed, 1), "p50_ms": round(_pct(latencies, 0.5), 3),
+            "achieved_per_s": round(len(latencies) / elapsed, 1), "p50_ms": round(_pct(latencies, 0.5), 3),
             "p90_ms": round(_pct(latencies, 0.9), 3), "p99_ms": round(_pct(latencies, 0.99), 3),
-            "send_lag_p99_ms": round(_pct(late, 0.99) * 1000, 3)}
+            "send_lag_p99_ms": round(_pct(late, 0.99) * 1000, 3),
+            "server_cpu_ms_each": round(cpu * 1000 / max(n, 1), 3), "loadavg": os.getloadavg()}
 
 
 async def closed_loop(target: Target, concurrency: int, seconds: float) -> dict[str, Any]:
     done = errors = 0
     async with _client(concurrency) as client:
-        for _ in range(concurrency):
-            await _send(client, target)
+        await _warm(client, target, concurrency)
         stop = time.perf_counter() + seconds
 
         async def worker() -> None:
             nonlocal done, errors
             while time.perf_counter() < stop:
-                try:
-                    ok = await _send(client, target)
-                except httpx.HTTPError:
-                    ok = False
-                done, errors = (done + 1, errors) if ok else (done, errors + 1)
+                if await _send(client, target):
+                    done += 1
+                else:
+                    errors += 1
 
         began, cpu = time.perf_counter(), _group_cpu_s(target.pgid)
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed, cpu = time.perf_counter() - began, _group_cpu_s(target.pgid) - cpu
     return {"target": target.name, "concurrency": concurrency, "ok": done, "errors": errors,
-            "per_s": round(done / elapsed, 1), "server_cpu_ms_each": round(cpu * 1000 / max(done, 1), 3)}
+            "per_s": round(done / elapsed, 1), "server_cpu_ms_each": round(cpu * 1000 / max(done, 1), 3),
+            "loadavg": os.getloadavg()}
+
+
+async def settle(targets: list[Target], limit_s: float = 120.0) -> float:
+    """Wait until every server is idle (under a tenth of a core for half a second): a saturated proxy
+    goes on working through the requests the generator gave up on, and would load the next measure."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit_s:
+        cpu = sum(_group_cpu_s(t.pgid) for t in targets)
+        await asyncio.sleep(0.5)
+        if sum(_group_cpu_s(t.pgid) for t in targets) - cpu < 0.05:
+            break
+    return round(time.perf_counter() - began, 1)
 
 
 async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, Any]:
@@ -308,7 +354,9 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, 
     for r in range(args.rounds):
         row: dict[str, Any] = {"round": r + 1}
         for proxy in proxies:
+            await settle(targets)
             base = await open_loop(direct, args.rate, args.seconds)
+            await settle(targets)
             via = await open_loop(proxy, args.rate, args.seconds)
             row.setdefault("direct", []).append(base)
             row[proxy.name] = via
@@ -317,10 +365,12 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, 
             print(f"  round {r + 1}: direct p50 {base['p50_ms']:.2f} p99 {base['p99_ms']:.2f} ms | {proxy.name} p50 "
                   f"{via['p50_ms']:.2f} p99 {via['p99_ms']:.2f} ms ({via['achieved_per_s']}/s, {via['errors']} errors)"
                   f" -> added p50 {row[f'{proxy.name}_added_p50_ms']:+.2f} "
-                  f"p99 {row[f'{proxy.name}_added_p99_ms']:+.2f}", flush=True)
+                  f"p99 {row[f'{proxy.name}_added_p99_ms']:+.2f}; CPU {via['server_cpu_ms_each']} ms each, "
+                  f"load {via['loadavg'][0]:.2f}", flush=True)
         rounds.append(row)
     throughput = {}
     for target in targets:
+        await settle(targets)
         throughput[target.name] = await closed_loop(target, args.concurrency, args.tput_seconds)
         print(f"  max throughput {target.name}: {throughput[target.name]['per_s']} req/s, "
               f"{throughput[target.name]['server_cpu_ms_each']} ms server CPU each "
@@ -335,7 +385,7 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> dict[str, 
         }
     summary["direct"] = {"max_per_s": throughput[direct.name]["per_s"],
                          "server_cpu_ms_each": throughput[direct.name]["server_cpu_ms_each"]}
-    return {"rounds": rounds, "throughput": throughput, "summary": summary}
+    return {"rounds": rounds, "throughput": throughput, "summary": summary, "loadavg_end": os.getloadavg()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -351,13 +401,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-litellm", action="store_true")
     parser.add_argument("--json", type=Path, default=OUT / "gateway_overhead.json")
     parser.add_argument("--serve-gateway", nargs=2, metavar=("HOME", "UPSTREAM"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-mock", metavar="LATENCY_MS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_mock is not None:
+        from redhive.testing import mock_openai
+
+        mock_openai.main(["--latency-ms", args.serve_mock])
+        return
     if args.serve_gateway:
         serve_gateway(Path(args.serve_gateway[0]), args.serve_gateway[1])
         return
     if args.quick:
         args.rate, args.seconds, args.rounds, args.concurrency, args.tput_seconds = 100.0, 1.5, 1, 8, 1.5
         args.no_litellm = True
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the servers it started
     litellm_python = None if args.no_litellm else _litellm_python(args.litellm_python)
     workdir = Path(tempfile.mkdtemp(prefix="rh-gw-bench-"))
     py = sys.executable
@@ -365,19 +422,25 @@ def main(argv: list[str] | None = None) -> None:
           f"throughput {args.concurrency} workers × {args.tput_seconds:g} s, upstream latency {args.latency_ms:g} ms"
           + (" — QUICK smoke run" if args.quick else ""), flush=True)
     try:
-        with _process([py, "-m", "redhive.testing.mock_openai", "--latency-ms", str(args.latency_ms)]) as mock:
+        # the mock_openai module served from this script: on the shared machine a process named
+        # "python -m redhive.testing.mock_openai" was twice stopped by a SIGTERM from outside the run
+        with _process([py, str(Path(__file__).resolve()), "--serve-mock", str(args.latency_ms)], "mock") as mock:
             upstream = _first_line(mock, "mock upstream")
             with _process([py, str(Path(__file__).resolve()), "--serve-gateway", str(workdir / "home"),
-                           upstream]) as gw:
-                gw_url, key = _first_line(gw, "gateway").split()
+                           upstream], "gateway") as gw:
+                gw_url, key, *served = _first_line(gw, "gateway").split()
+                print(f"gateway served with {' '.join(served)}; load generator on {aio.loop_name()}; "
+                      f"load average {os.getloadavg()}", flush=True)
                 targets = [Target("direct", upstream, "mock-model", pgid=mock.pid),
                            Target("gateway", gw_url, "mock/v1", key, pgid=gw.pid)]
                 if litellm_python:
-                    with litellm_proxy(litellm_python, upstream, workdir) as (lite_url, lite_pid):
-                        targets.append(Target("litellm", lite_url, "mock/v1", LITELLM_KEY, pgid=lite_pid))
-                        results = asyncio.run(measure(targets, args))
+                    with litellm_proxy(litellm_python, upstream, workdir) as (lite_url, lite):
+                        targets.append(Target("litellm", lite_url, "mock/v1", LITELLM_KEY, pgid=lite.pid))
+                        results = aio.run(measure(targets, args))
+                        _check_alive([mock, gw, lite])
                 else:
-                    results = asyncio.run(measure(targets, args))
+                    results = aio.run(measure(targets, args))
+                    _check_alive([mock, gw])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     summary = results["summary"]
@@ -399,6 +462,7 @@ def main(argv: list[str] | None = None) -> None:
         print("QUICK smoke run: figures are not measurements")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    config["generator_loop"] = aio.loop_name()
     args.json.write_text(json.dumps({"config": config, **results}, indent=2))
     print(f"results: {args.json}")
 

@@ -190,8 +190,8 @@ async def test_every_outcome_is_on_the_chain(world: World) -> None:
         for name, value in setup.items():
             setattr(world.upstream, name, value)
         await asyncio.to_thread(post, world, world.key, {"model": "mock/v1", "messages": ASK})
+    stored = await exchanges(world, 2)  # journaled before each answer, committed just after (docs/gateway.md)
     async with world.db.sessions() as session:
         report = await service.verify_mission(session, world.mission_id)
     assert report.ok and report.checked == 2
-    stored = await exchanges(world, 2)
     assert all(isinstance(e, Exchange) for e in stored) and stored[1].prev_hash == stored[0].hash

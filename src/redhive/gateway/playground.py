@@ -66,6 +66,7 @@ async def _recent_sessions(session: AsyncSession, actor: Actor, mission_id: str)
 @router.get("/missions/{mission_id}/playground")
 async def playground_page(mission_id: str, request: Request, session: SessionDep, actor: UserDep,
                           box: SecretBoxDep) -> Response:
+    await request.app.state.gateway.recorder.drain()  # the history shows the reply just streamed
     grant = await service.playground_grant(session, actor, mission_id, box)
     current = _session_id(request.query_params.get("session"), where="'session' parameter")
     history = await service.list_session(session, actor, mission_id, current) if current else []

@@ -16,6 +16,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.responses import Response, StreamingResponse
@@ -30,7 +31,7 @@ from redhive.kit import SecretBox, hash_token, new_id, utcnow
 from redhive.safeguards import CheckContext, DenyList, Pipeline
 from redhive.safeguards.pipeline import Decision, blocked
 
-__all__ = ["Gateway", "openai_error"]
+__all__ = ["Gateway", "gateway_journal", "openai_error"]
 
 _GRANT_TTL = 2.0  # seconds a resolved key is reused; revocation in this process clears it at once
 _JSON = "application/json"
@@ -73,29 +74,57 @@ class _Call:
 
 
 class Gateway:
-    def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0) -> None:
+    def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0,
+                 journal: Path | None = None) -> None:
         self.db, self.box = db, box
-        self.recorder = Recorder(db)
+        self.recorder = Recorder(db, journal=journal)
         self.upstreams = Upstreams(timeout=upstream_timeout)
         self.limits = Limits()
         self._grants: dict[str, tuple[float, Grant]] = {}
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
+        self._resolving: dict[str, asyncio.Task[Grant | None]] = {}
+        self._generation = 0  # forget_grants() counts up: a read begun before it is not cached
+
+    async def start(self) -> None:
+        """Before serving: record what a server that stopped left in its journal."""
+        await self.recorder.recover()
 
     async def aclose(self) -> None:
-        await self.recorder.drain()
+        await self.recorder.aclose()
         await self.upstreams.aclose()
 
     # -- who is calling ---------------------------------------------------------------------------
     async def grant_for_key(self, token: str) -> Grant | None:
+        """The key's grant, read at most 2 s ago. A grant past half its life is re-read in the
+        background while it is still served, so under load no request waits for the database; and
+        one read per key at a time, however many requests arrive meanwhile."""
         digest = hash_token(token)
         cached = self._grants.get(digest)
-        if cached is not None and time.monotonic() - cached[0] < _GRANT_TTL:
+        age = time.monotonic() - cached[0] if cached is not None else _GRANT_TTL
+        if cached is not None and age < _GRANT_TTL:
+            if age >= _GRANT_TTL / 2:
+                self._resolve(digest, token)
             return self._checked(cached[1])
+        grant = await asyncio.shield(self._resolve(digest, token))  # a caller that hangs up leaves it
+        return None if grant is None else self._checked(grant)
+
+    def _resolve(self, digest: str, token: str) -> asyncio.Task[Grant | None]:
+        task = self._resolving.get(digest)
+        if task is None:
+            task = self._resolving[digest] = asyncio.get_running_loop().create_task(self._read(digest, token))
+            task.add_done_callback(lambda done: self._resolved(digest, done))
+        return task
+
+    def _resolved(self, digest: str, task: asyncio.Task[Grant | None]) -> None:
+        if self._resolving.get(digest) is task:  # not a newer read, begun after a forget_grants()
+            del self._resolving[digest]
+
+    async def _read(self, digest: str, token: str) -> Grant | None:
+        started, generation = time.monotonic(), self._generation
         async with self.db.session() as session:
             grant = await service.resolve_key(session, token, self.box)
-        if grant is not None:
-            self._grants[digest] = (time.monotonic(), grant)
-            return self._checked(grant)
+        if grant is not None and generation == self._generation:  # not read before a forget_grants()
+            self._grants[digest] = (started, grant)
         return grant
 
     def _checked(self, grant: Grant) -> Grant:
@@ -109,7 +138,9 @@ class Gateway:
 
     def forget_grants(self) -> None:
         """After a key is revoked or a mission changes: the next call reads the database again."""
+        self._generation += 1
         self._grants.clear()
+        self._resolving.clear()
 
     # -- the request path -------------------------------------------------------------------------
     def models(self, grant: Grant) -> Response:
@@ -223,7 +254,7 @@ class Gateway:
             self.limits.release(principal)
             self.limits.add_tokens(principal, sum(usage))
             # Recorded from its own task: a client that hung up cancels this generator mid-await.
-            self.recorder.append_soon(call.draft(outcome=outcome, status=status, response=reassembly.response(),
+            self.recorder.record_soon(call.draft(outcome=outcome, status=status, response=reassembly.response(),
                                                  error=error, decisions=decisions, usage=usage))
 
     # -- helpers --------------------------------------------------------------------------------
@@ -231,8 +262,8 @@ class Gateway:
                       error: str | None, decisions: list[Decision]) -> None:
         usage = _usage(response, call.body) if response else (0, 0)
         self.limits.add_tokens(_principal(call.grant), sum(usage))
-        await asyncio.shield(self.recorder.append(call.draft(outcome=outcome, status=status, response=response,
-                                                             error=error, decisions=decisions, usage=usage)))
+        await self.recorder.record(call.draft(outcome=outcome, status=status, response=response, error=error,
+                                              decisions=decisions, usage=usage))
 
     async def _seed_tokens(self, principal: str, grant: Grant) -> None:
         today = utcnow().date()
@@ -249,6 +280,12 @@ class Gateway:
     def _context(call: _Call) -> CheckContext:
         return CheckContext(call.grant.mission_id, call.grant.user_id, call.grant.vetting_level,
                             str(call.body.get("model")), call.body)
+
+
+def gateway_journal(home: Path, database_url: str) -> Path:
+    """The recorder's journal folder: under the server's home, one per database (a journal is
+    replayed only into the database its exchanges were meant for)."""
+    return home / "gateway-journal" / hashlib.sha256(database_url.encode()).hexdigest()[:16]
 
 
 def _principal(grant: Grant) -> str:

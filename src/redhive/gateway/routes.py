@@ -56,17 +56,22 @@ async def update_settings(mission_id: str, data: SettingsUpdate, request: Reques
 
 
 @router.post("/gateway/exchanges/{exchange_id}/flags", response_model=FlagRead, status_code=201)
-async def flag_exchange(exchange_id: str, data: FlagCreate, session: SessionDep, actor: UserDep) -> FlagRead:
+async def flag_exchange(exchange_id: str, data: FlagCreate, request: Request, session: SessionDep,
+                        actor: UserDep) -> FlagRead:
+    await request.app.state.gateway.recorder.drain()  # an exchange just answered is committed first
     return FlagRead.model_validate(await service.flag_exchange(session, actor, exchange_id, note=data.note))
 
 
 @router.get("/missions/{mission_id}/gateway/sessions/{session_id}", response_model=list[ExchangeRead])
-async def session_history(mission_id: str, session_id: str, session: SessionDep, actor: UserDep) -> list[ExchangeRead]:
+async def session_history(mission_id: str, session_id: str, request: Request, session: SessionDep,
+                          actor: UserDep) -> list[ExchangeRead]:
+    await request.app.state.gateway.recorder.drain()
     return [ExchangeRead.model_validate(e) for e in await service.list_session(session, actor, mission_id, session_id)]
 
 
 @router.get("/missions/{mission_id}/gateway/verify", response_model=VerifyRead)
-async def verify(mission_id: str, session: SessionDep, actor: UserDep) -> VerifyRead:
+async def verify(mission_id: str, request: Request, session: SessionDep, actor: UserDep) -> VerifyRead:
+    await request.app.state.gateway.recorder.drain()
     await missions.get_mission(session, actor, mission_id)
     report = await service.verify_mission(session, mission_id)
     return VerifyRead(ok=report.ok, checked=report.checked, broken_seq=report.broken_seq, broken_id=report.broken_id,

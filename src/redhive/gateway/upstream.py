@@ -12,17 +12,24 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import AsyncIterator
+import urllib.request
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import aiohttp
+import yarl
+from aiohttp.http_exceptions import LineTooLong
 
 from redhive.engine.targets.base import Target, TargetOptions, create_target
+from redhive.engine.targets.http_transport import shared_tls
 from redhive.engine.types import GenerationParams, Message, ToolCall
 from redhive.errors import TargetAuthError, TargetError, TransientTargetError
 
 __all__ = ["Reassembly", "Route", "UpstreamFailure", "Upstreams"]
+
+_LINE_LIMIT = 4 * 2**20  # the longest stream line taken (a large tool call arrives in one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +102,35 @@ class Reassembly:
 
 
 class Upstreams:
-    """One pooled HTTP client for `openai:` upstreams and one engine target per other version."""
+    """One pooled aiohttp session for `openai:` upstreams and one engine target per other version.
 
-    def __init__(self, *, timeout: float = 60.0) -> None:
-        self.timeout = timeout
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-                                      limits=httpx.Limits(max_connections=512, max_keepalive_connections=128))
+    aiohttp rather than httpx: its C parser and O(1) pool cost a fraction of httpx's CPU per request,
+    and httpcore's pool scan grows with the connections open (decision D9; bench/README.md).
+    Timeouts are per read, as httpx's were: `timeout` bounds the wait for each chunk, not a stream.
+    """
+
+    def __init__(self, *, timeout: float = 60.0, connections: int = 512) -> None:
+        self.timeout, self.connections = timeout, connections
+        self._http: aiohttp.ClientSession | None = None
+        self._endpoints: dict[str, tuple[yarl.URL, str | None]] = {}
         self._targets: dict[str, Target] = {}
 
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """Made on first use: aiohttp wants its session created in the loop that uses it."""
+        if self._http is None:
+            timeout = aiohttp.ClientTimeout(total=None, connect=self.timeout, sock_connect=min(self.timeout, 10.0),
+                                            sock_read=self.timeout)
+            connector = aiohttp.TCPConnector(limit=self.connections, limit_per_host=0, ssl=shared_tls())
+            # trust_env off: aiohttp would read the proxy variables and ~/.netrc on every request;
+            # _endpoint resolves the proxy once per upstream instead
+            self._http = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False)
+        return self._http
+
     async def aclose(self) -> None:
-        await self.http.aclose()
+        http, self._http = self._http, None
+        if http is not None:
+            await http.close()
         for target in self._targets.values():
             await target.aclose()
 
@@ -112,25 +138,32 @@ class Upstreams:
     async def complete(self, route: Route, body: dict[str, Any]) -> dict[str, Any]:
         if not route.is_openai:
             return await self._engine_complete(route, body)
-        response = await self._post(route, {**body, "model": route.upstream_model, "stream": False})
+        payload = {**body, "model": route.upstream_model, "stream": False}
         try:
-            data = response.json()
+            async with self._post(route, payload) as response:
+                content = await response.read()
+        except UpstreamFailure:
+            raise
+        except Exception as exc:
+            raise _transport_failure(exc, self.timeout) from None
+        try:
+            data = json.loads(content)
         except ValueError:
             raise UpstreamFailure(502, "The upstream model returned a malformed response (not JSON).") from None
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
             raise UpstreamFailure(502, "The upstream model returned a malformed response (no choices).")
         return {**data, "model": route.model}
 
-    async def _post(self, route: Route, body: dict[str, Any]) -> httpx.Response:
-        try:
-            response = await self.http.post(self._url(route), json=body, headers=self._headers(route))
-        except httpx.TimeoutException:
-            raise UpstreamFailure(504, f"The upstream model did not answer within {self.timeout:g} s.",
-                                  kind="timeout") from None
-        except httpx.HTTPError as exc:
-            raise UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).") from None
-        self._raise_for(response.status_code, response.headers, response.content)
-        return response
+    @asynccontextmanager
+    async def _post(self, route: Route, payload: dict[str, Any]) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The upstream's answer, its status checked (an error status raises UpstreamFailure)."""
+        # No redirects, as with httpx: a redirected POST would come back as a GET.
+        url, proxy = self._endpoint(route)
+        async with self.http.post(url, data=json.dumps(payload).encode(), allow_redirects=False, proxy=proxy,
+                                  headers=self._headers(route)) as response:
+            if response.status >= 400:
+                self._raise_for(response.status, response.headers, await response.read())
+            yield response
 
     # -- streamed -------------------------------------------------------------------------------
     async def stream(self, route: Route, body: dict[str, Any], into: Reassembly) -> AsyncIterator[bytes]:
@@ -139,38 +172,29 @@ class Upstreams:
             async for event in self._engine_stream(route, body, into):
                 yield event
             return
-        request = self.http.build_request("POST", self._url(route), headers=self._headers(route),
-                                          json={**body, "model": route.upstream_model, "stream": True})
+        payload = {**body, "model": route.upstream_model, "stream": True}
+        started = False  # a failure before the first byte is the call's failure; after it, the stream's
         try:
-            response = await self.http.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise UpstreamFailure(504, f"The upstream model did not answer within {self.timeout:g} s.",
-                                  kind="timeout") from None
-        except httpx.HTTPError as exc:
-            raise UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).") from None
-        try:
-            if response.status_code >= 400:
-                self._raise_for(response.status_code, response.headers, await response.aread())
-            async for line in response.aiter_lines():
-                if not line.startswith("data:"):
-                    continue
-                payload = line[5:].strip()
-                if payload == "[DONE]":
-                    into.done = True
-                    yield b"data: [DONE]\n\n"
-                    return
-                try:
-                    chunk = json.loads(payload)
-                except ValueError:
-                    raise UpstreamFailure(502, "The upstream model sent a malformed stream chunk.") from None
-                chunk["model"] = route.model
-                into.add(chunk)
-                yield b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
-        except httpx.HTTPError as exc:
-            raise UpstreamFailure(502, f"The upstream stream broke off ({type(exc).__name__}).",
-                                  kind="stream_interrupted") from None
-        finally:
-            await response.aclose()
+            async with self._post(route, payload) as response:
+                started = True
+                while line := await response.content.readline(max_line_length=_LINE_LIMIT):
+                    if not line.startswith(b"data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == b"[DONE]":
+                        into.done = True
+                        yield b"data: [DONE]\n\n"
+                        return
+                    yield _relayed(data, route, into)
+        except UpstreamFailure:
+            raise
+        except Exception as exc:
+            if not started:
+                raise _transport_failure(exc, self.timeout) from None
+            if isinstance(exc, (aiohttp.ClientError, TimeoutError, LineTooLong)):
+                raise UpstreamFailure(502, f"The upstream stream broke off ({type(exc).__name__}).",
+                                      kind="stream_interrupted") from None
+            raise
         raise UpstreamFailure(502, "The upstream stream ended before it was complete.", kind="stream_interrupted")
 
     # -- engine targets (sim:, hf:, anthropic:) -------------------------------------------------
@@ -230,6 +254,19 @@ class Upstreams:
         yield b"data: [DONE]\n\n"
 
     # -- helpers --------------------------------------------------------------------------------
+    def _endpoint(self, route: Route) -> tuple[yarl.URL, str | None]:
+        """The chat-completions URL, parsed once, and the proxy the environment names for it
+        (HTTP(S)_PROXY / ALL_PROXY minus NO_PROXY, as httpx read them), or None."""
+        found = self._endpoints.get(route.base_url or "")
+        if found is None:
+            url = yarl.URL(self._url(route))
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(url.scheme) or proxies.get("all")
+            if proxy and urllib.request.proxy_bypass(url.host or ""):
+                proxy = None
+            found = self._endpoints[route.base_url or ""] = (url, proxy or None)
+        return found
+
     @staticmethod
     def _url(route: Route) -> str:
         if not route.base_url:
@@ -241,7 +278,7 @@ class Upstreams:
         return {"Authorization": f"Bearer {route.api_key}"} if route.api_key else {}
 
     @staticmethod
-    def _raise_for(status: int, headers: httpx.Headers, content: bytes) -> None:
+    def _raise_for(status: int, headers: Mapping[str, str], content: bytes) -> None:
         if status < 400:
             return
         if status == 429:
@@ -257,6 +294,27 @@ class Upstreams:
         except (ValueError, KeyError, TypeError):
             message = f"The upstream model rejected the request (HTTP {status})."
         raise UpstreamFailure(status, str(message), kind="invalid_request_error")
+
+
+def _transport_failure(exc: Exception, timeout: float) -> Exception:
+    """What the client is told when the upstream could not be asked or did not answer in time;
+    anything but a transport error is returned as it is (a bug to surface, not a 502)."""
+    if isinstance(exc, TimeoutError):  # aiohttp's connect and read timeouts are TimeoutErrors
+        return UpstreamFailure(504, f"The upstream model did not answer within {timeout:g} s.", kind="timeout")
+    if isinstance(exc, (aiohttp.ClientError, OSError)):
+        return UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).")
+    return exc
+
+
+def _relayed(data: bytes, route: Route, into: Reassembly) -> bytes:
+    """One upstream chunk as the client gets it: under the mission's model name, kept in `into`."""
+    try:
+        chunk = json.loads(data)
+    except ValueError:
+        raise UpstreamFailure(502, "The upstream model sent a malformed stream chunk.") from None
+    chunk["model"] = route.model
+    into.add(chunk)
+    return b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
 
 
 def _message(raw: dict[str, Any]) -> Message:
