@@ -41,6 +41,7 @@ __all__ = [
     "TargetUnreachable",
     "TransientTargetError",
     "ValidationFailed",
+    "is_fatal",
 ]
 
 
@@ -163,6 +164,11 @@ class TargetRejected(TargetError):
     def __init__(self, message: str, *, fatal: bool = False) -> None:
         super().__init__(message)
         self.fatal = fatal
+
+
+def is_fatal(exc: TargetError) -> bool:
+    """Failures that every further request would repeat: a run stops instead of recording them."""
+    return isinstance(exc, TargetAuthError | TargetUnreachable) or (isinstance(exc, TargetRejected) and exc.fatal)
 
 
 class TransientTargetError(TargetError):

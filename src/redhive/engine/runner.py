@@ -27,18 +27,11 @@ from redhive.engine.strategies.scripted import run_script
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
-from redhive.errors import TargetAuthError, TargetError, TargetRejected, TargetUnreachable
+from redhive.errors import TargetError, is_fatal
 
 __all__ = ["Runner", "RunnerResult"]
 
 ProgressFn = Callable[[AttemptRecord], None]
-
-
-def is_fatal(exc: TargetError) -> bool:
-    """Failures that every further request would repeat: stop the run instead of recording them."""
-    return isinstance(exc, TargetAuthError | TargetUnreachable) or (
-        isinstance(exc, TargetRejected) and exc.fatal
-    )
 
 
 @dataclass(slots=True)

@@ -15,7 +15,6 @@ import pytest
 from redhive.engine import GenerationParams, Message, Plan, Runner, load_suite, parse_attacks
 from redhive.engine.records import AttemptRecord
 from redhive.engine.resilience import TargetGate
-from redhive.engine.runner import is_fatal
 from redhive.engine.sinks import MemorySink
 from redhive.engine.targets.base import TargetOptions
 from redhive.engine.targets.openai_compat import OpenAICompatTarget
@@ -27,6 +26,7 @@ from redhive.errors import (
     TargetRejected,
     TargetUnreachable,
     TransientTargetError,
+    is_fatal,
 )
 from redhive.testing import MockOpenAI
 

@@ -39,10 +39,9 @@ from redhive.engine.agentic.tools import InvalidArguments
 from redhive.engine.agentic.trace import ActionRecord, Episode, StepRecord, episode_id
 from redhive.engine.agentic.users import ask_user
 from redhive.engine.resilience import TargetGate
-from redhive.engine.runner import is_fatal
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, ToolCall
-from redhive.errors import TargetError
+from redhive.errors import TargetError, is_fatal
 
 __all__ = ["EpisodePlan", "LoopLimits", "run_episode"]
 

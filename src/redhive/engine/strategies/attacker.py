@@ -10,10 +10,10 @@ message, at most `max_parse_retries` times; then the attempt is an error, never 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from redhive.engine.replies import json_object_with
 from redhive.engine.resilience import TargetGate
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
@@ -60,21 +60,14 @@ class Proposal:
 
 def parse_proposal(text: str) -> Proposal | str:
     """The proposal in an attacker's reply, or a sentence saying why it could not be read."""
-    decoder = json.JSONDecoder()
-    for start, char in enumerate(text):
-        if char != "{":
-            continue
-        try:
-            found, _ = decoder.raw_decode(text, start)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(found, dict) and "prompt" in found:
-            prompt = found["prompt"]
-            if not isinstance(prompt, str) or not prompt.strip():
-                return "its 'prompt' field is empty or not a string"
-            improvement = found.get("improvement", "")
-            return Proposal(prompt.strip(), improvement.strip() if isinstance(improvement, str) else "")
-    return "it holds no JSON object with a 'prompt' field"
+    found = json_object_with(text, "prompt")
+    if found is None:
+        return "it holds no JSON object with a 'prompt' field"
+    prompt = found["prompt"]
+    if not isinstance(prompt, str) or not prompt.strip():
+        return "its 'prompt' field is empty or not a string"
+    improvement = found.get("improvement", "")
+    return Proposal(prompt.strip(), improvement.strip() if isinstance(improvement, str) else "")
 
 
 def render_request(sections: dict[str, str]) -> str:
