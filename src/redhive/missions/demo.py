@@ -198,27 +198,8 @@ async def _experts(session: AsyncSession, seed: DemoSeed) -> list[User]:
                     created_at=utcnow() - timedelta(days=21),
                 )
             )
-        session.add(
-            ExpertProfile(
-                user_id=user.id,
-                application_id=app.id,
-                affiliation=app.affiliation,
-                disciplines=app.disciplines,
-                risk_areas=app.risk_areas,
-                languages=app.languages,
-                regions=app.regions,
-                sectors=app.sectors,
-                years_experience=app.years_experience,
-                links=app.links,
-                conflicts=[],
-                hours_per_week=app.hours_per_week,
-                available_from=None,
-                available_until=None,
-                quality=float(p["quality"]),  # type: ignore[arg-type]
-                active=True,
-                joined_at=utcnow() - timedelta(days=20),
-            )
-        )
+        session.add(ExpertProfile.from_application(app, user.id, quality=float(p["quality"]),  # type: ignore[arg-type]
+                                                   joined_at=utcnow() - timedelta(days=20)))
     await session.flush()
     return users
 

@@ -91,3 +91,15 @@ class ExpertProfile(Base):
     activation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     activation_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @classmethod
+    def from_application(cls, app: Application, user_id: str, *, quality: float, joined_at: datetime,
+                         ) -> ExpertProfile:
+        """An accepted application's profile: what the applicant declared, copied."""
+        return cls(
+            user_id=user_id, application_id=app.id, affiliation=app.affiliation, disciplines=app.disciplines,
+            risk_areas=app.risk_areas, languages=app.languages, regions=app.regions, sectors=app.sectors,
+            years_experience=app.years_experience, links=app.links, conflicts=app.conflicts,
+            hours_per_week=app.hours_per_week, available_from=app.available_from,
+            available_until=app.available_until, quality=quality, active=True, joined_at=joined_at,
+        )

@@ -278,25 +278,7 @@ async def _make_expert(session: AsyncSession, app: Application, *, quality: floa
         user = await auth.register_user(session, email=app.email, display_name=app.full_name, password=None)
     elif await session.scalar(select(ExpertProfile.id).where(ExpertProfile.user_id == user.id)):
         raise Conflict(f"{app.email} already has an expert profile.")
-    profile = ExpertProfile(
-        user_id=user.id,
-        application_id=app.id,
-        affiliation=app.affiliation,
-        disciplines=app.disciplines,
-        risk_areas=app.risk_areas,
-        languages=app.languages,
-        regions=app.regions,
-        sectors=app.sectors,
-        years_experience=app.years_experience,
-        links=app.links,
-        conflicts=app.conflicts,
-        hours_per_week=app.hours_per_week,
-        available_from=app.available_from,
-        available_until=app.available_until,
-        quality=quality,
-        active=True,
-        joined_at=utcnow(),
-    )
+    profile = ExpertProfile.from_application(app, user.id, quality=quality, joined_at=utcnow())
     if user.password_hash is None:
         token = new_token()
         profile.activation_token_hash = hash_token(token)
