@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from redhive.cli.common import err, fail, is_tty, out, run, with_db
+from redhive.cli.common import fail, out, run, with_db
 from redhive.cli.gate import Condition
-from redhive.cli.scan import EXIT_GATE, EXIT_INTERRUPTED, _options, run_sync_prepare
+from redhive.cli.scan import _options, run_sync_prepare
+from redhive.cli.scan_output import ScanProgress, conclude
 from redhive.errors import InvalidInput
 
 GATE_RATES = ("benign_utility", "utility_under_attack", "targeted_asr", "asr_when_seen", "injection_seen",
@@ -117,25 +117,14 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
         nonlocal prepared
         if prepared is None:
             prepared = await scans.prepare_resume(db, resume or "", api_key)
-        progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[hits]} injections succeeded, {task.fields[errors]} errors"),
-                            TimeRemainingColumn(), console=err, disable=as_json or not is_tty(), transient=False)
-        task = progress.add_task("agent scan", total=None, hits=0, errors=0)
-        counts = {"hits": 0, "errors": 0}
-
-        def on_start(run_id: str, planned: int, stored: int) -> None:
-            progress.update(task, description=f"agent run {run_id}", total=planned, completed=stored)
-            if not as_json:
-                err.print(f"Agent run [bold]{run_id}[/]: {planned} episodes planned"
-                          + (f", {stored} already stored" if stored else "") + ".", highlight=False)
+        progress = ScanProgress(title="agent scan", label="agent run", unit="episodes",
+                                hits="injections succeeded", quiet=as_json)
 
         def on_episode(ep: Any) -> None:
-            counts["hits"] += bool(ep.injection_success)
-            counts["errors"] += not ep.scored
-            progress.update(task, advance=1, hits=counts["hits"], errors=counts["errors"])
+            progress.advance(hit=bool(ep.injection_success), error=not ep.scored)
 
-        with progress:
-            result = await scans.execute(db, prepared, on_start=on_start, on_episode=on_episode)
+        with progress.bar:
+            result = await scans.execute(db, prepared, on_start=progress.start, on_episode=on_episode)
         if result.error is not None and not result.ran and not result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:
@@ -153,17 +142,7 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
             print_agent_summary(out, summary)
             if html is not None:
                 out.print(f"HTML report: {html}", highlight=False)
-        if result.status == "interrupted":
-            err.print(f"Interrupted. Resume with: redhive agent-scan --resume {result.run_id}", highlight=False)
-            return EXIT_INTERRUPTED
-        if result.error is not None:
-            err.print("Stopped early; after fixing the cause, finish with: "
-                      f"redhive agent-scan --resume {result.run_id}", highlight=False)
-            raise result.error
-        values = gate_values(summary["metrics"])
-        failed = [(c, v) for c in gate for ok, v in [c.holds(values)] if ok]
-        for cond, value in failed:
-            err.print(f"[bold red]Gate failed:[/] {cond.metric} = {value:g} ({cond}).", highlight=False)
-        return EXIT_GATE if failed else 0
+        return conclude("agent-scan", result.run_id, result.status, result.error, gate,
+                        gate_values(summary["metrics"]))
 
     return await with_db(body)

@@ -7,14 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from redhive.cli.common import err, fail, is_tty, out, run, with_db
+from redhive.cli.common import fail, out, run, with_db
 from redhive.cli.gate import Condition, parse_gate
 from redhive.cli.render import print_summary
-
-EXIT_GATE = 1
-EXIT_INTERRUPTED = 130
+from redhive.cli.scan_output import ScanProgress, conclude
 
 
 def scan(
@@ -136,26 +133,13 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
         nonlocal prepared
         if prepared is None:
             prepared = await scans.prepare_resume(db, resume or "", api_key)
-        progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[hits]} successes, {task.fields[errors]} errors"),
-                            TimeRemainingColumn(), console=err, disable=as_json or not is_tty(),
-                            transient=False)
-        task = progress.add_task("scanning", total=None, hits=0, errors=0)
-        counts = {"success": 0, "error": 0}
-
-        def on_start(run_id: str, planned: int, stored: int) -> None:
-            progress.update(task, description=f"run {run_id}", total=planned, completed=stored)
-            if not as_json:
-                err.print(f"Run [bold]{run_id}[/]: {planned} attempts planned"
-                          + (f", {stored} already stored" if stored else "") + ".", highlight=False)
+        progress = ScanProgress(title="scanning", label="run", unit="attempts", hits="successes", quiet=as_json)
 
         def on_progress(record: Any) -> None:
-            if record.outcome in counts:
-                counts[record.outcome] += 1
-            progress.update(task, advance=1, hits=counts["success"], errors=counts["error"])
+            progress.advance(hit=record.outcome == "success", error=record.outcome == "error")
 
-        with progress:
-            result = await scans.execute(db, prepared, on_start=on_start, on_progress=on_progress)
+        with progress.bar:
+            result = await scans.execute(db, prepared, on_start=progress.start, on_progress=on_progress)
         if result.error is not None and not result.result.counts.attempts and not result.result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:
@@ -170,16 +154,6 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
             print_summary(out, summary)
             if html is not None:
                 out.print(f"HTML report: {html}", highlight=False)
-        if result.status == "interrupted":
-            err.print(f"Interrupted. Resume with: redhive scan --resume {result.run_id}", highlight=False)
-            return EXIT_INTERRUPTED
-        if result.error is not None:
-            err.print(f"Stopped early; after fixing the cause, finish with: redhive scan --resume {result.run_id}",
-                      highlight=False)
-            raise result.error
-        failed = [(c, v) for c in gate for ok, v in [c.holds(summary.totals)] if ok]
-        for cond, value in failed:
-            err.print(f"[bold red]Gate failed:[/] {cond.metric} = {value:g} ({cond}).", highlight=False)
-        return EXIT_GATE if failed else 0
+        return conclude("scan", result.run_id, result.status, result.error, gate, summary.totals)
 
     return await with_db(body)
