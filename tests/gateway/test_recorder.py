@@ -125,3 +125,27 @@ async def test_a_busy_journal_does_not_grow(db: Database, tmp_path: Path, monkey
     assert len(list(folder.iterdir())) == 1  # only the file being written
     assert await verified(db, mission_id) == (True, 150, list(range(1, 151)))
     await recorder.aclose()
+
+
+async def test_exchanges_whose_commit_fails_stay_in_the_journal_for_the_next_start(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    mission_id, _, tester, _ = await build_world(db, "http://127.0.0.1:9/v1")
+    folder = tmp_path / "journal"
+    recorder = Recorder(db, journal=folder)
+
+    async def database_gone(*args: Any) -> Any:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(recorder, "_write_once", database_gone)
+    drafts = [draft(mission_id, str(tester.user_id), n) for n in range(3)]
+    for d in drafts:
+        await recorder.record(d)  # the answers leave: each is on file
+    await recorder.drain()
+    assert "3 exchanges could not be committed (disk I/O error)" in caplog.text
+    await recorder.aclose()
+    assert len(list(folder.iterdir())) == 1  # kept at shutdown, not removed
+    restarted = Recorder(db, journal=folder)
+    assert await restarted.recover() == 3
+    assert await verified(db, mission_id) == (True, 3, [1, 2, 3])
+    await restarted.aclose()
+    assert not list(folder.iterdir())

@@ -37,7 +37,8 @@ _GATHER_S = 0.005  # with a journal, a batch collects for this long: at 500 requ
 _EXCHANGES, _HEADS = cast(Table, Exchange.__table__), cast(Table, ChainHead.__table__)
 _HEAD = select(_HEADS.c.seq, _HEADS.c.hash).with_for_update()
 
-Pending = tuple[dict[str, Any], "asyncio.Future[dict[str, Any]]"]
+# an exchange with the future its caller waits on, or with the journal file it was written to
+Pending = tuple[dict[str, Any], "asyncio.Future[dict[str, Any]] | None", Segment | None]
 
 
 class Recorder:
@@ -106,24 +107,20 @@ class Recorder:
             self._journal.close()
 
     def _enqueue(self, draft: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
-        mission_id = draft["mission_id"]
         done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._pending[mission_id].append((draft, done))
-        writer = self._writers.get(mission_id)
-        if writer is None or writer.done():
-            self._writers[mission_id] = asyncio.get_running_loop().create_task(self._write_all(mission_id))
+        self._queue(draft, done, None)
         return done
 
     def _journal_and_enqueue(self, journal: Journal, draft: dict[str, Any]) -> None:
-        segment = journal.write(draft)
-        self._enqueue(draft).add_done_callback(lambda done: self._committed(journal, segment, done))
+        self._queue(draft, None, journal.write(draft))  # nobody waits: the journal learns the outcome
 
-    @staticmethod
-    def _committed(journal: Journal, segment: Segment, done: asyncio.Future[dict[str, Any]]) -> None:
-        if (exc := done.exception()) is not None:
-            log.error("An exchange could not be committed (%s); it stays in the journal %s and is recorded at the "
-                      "next start.", exc, segment.path)
-        journal.committed(segment, ok=exc is None)
+    def _queue(self, draft: dict[str, Any], done: asyncio.Future[dict[str, Any]] | None,
+               segment: Segment | None) -> None:
+        mission_id = draft["mission_id"]
+        self._pending[mission_id].append((draft, done, segment))
+        writer = self._writers.get(mission_id)
+        if writer is None or writer.done():
+            self._writers[mission_id] = asyncio.get_running_loop().create_task(self._write_all(mission_id))
 
     async def _missing(self, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [d["id"] for d in drafts]
@@ -140,15 +137,32 @@ class Recorder:
                 await asyncio.sleep(_GATHER_S)
             batch, self._pending[mission_id] = self._pending[mission_id], []
             try:
-                records = await self._write(mission_id, [draft for draft, _ in batch])
+                records = await self._write(mission_id, [draft for draft, _, _ in batch])
             except Exception as exc:  # every waiting request learns that its record failed
-                for _, done in batch:
-                    if not done.done():
+                self._settled(batch, ok=False, error=exc)
+                for _, done, _ in batch:
+                    if done is not None and not done.done():
                         done.set_exception(exc)
                 continue
-            for (_, done), record in zip(batch, records, strict=True):
-                if not done.done():
+            self._settled(batch, ok=True)
+            for (_, done, _), record in zip(batch, records, strict=True):
+                if done is not None and not done.done():
                     done.set_result(record)
+
+    def _settled(self, batch: list[Pending], *, ok: bool, error: Exception | None = None) -> None:
+        """Tell the journal, here rather than from the futures' callbacks, so that once the writer is
+        done (what drain() waits for) its committed journal files are gone too."""
+        if self._journal is None:
+            return
+        kept: set[Path] = set()
+        for _, _, segment in batch:
+            if segment is not None:
+                if not ok:
+                    kept.add(segment.path)
+                self._journal.committed(segment, ok=ok)
+        if kept:
+            log.error("%d exchanges could not be committed (%s); they stay in the journal (%s) and are recorded at "
+                      "the next start.", len(batch), error, ", ".join(sorted(map(str, kept))))
 
     async def _write(self, mission_id: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for attempt in range(_RETRIES):
