@@ -315,7 +315,7 @@ def measure_engine(mock: Mock, n: int, concurrency: int, folder: Path, probes: i
     m = Measure(mock, probes * repeats)
     stamps: list[float] = []
     info = aio.run(engine_run(mock.url, n, concurrency, folder, probes, timer=m,
-                              on_progress=lambda _record: stamps.append(time.perf_counter())))
+                              on_progress=lambda record: stamps.append(record.created_at)))  # when answered
     steady = {"steady_efficiency": steady_share(stamps, ideal)} if ideal else {}
     return {**m.figures(), "successes": info["outcomes"]["successes"], "refused": info["outcomes"]["refused"],
             **steady}

@@ -77,3 +77,61 @@ async def test_rate_limiter_paces_requests() -> None:
     for _ in range(6):
         await limiter.acquire()
     assert time.monotonic() - start >= 0.2  # 5 waits of 50 ms after the first token
+
+
+async def test_deadlines_cancel_only_the_requests_past_their_timeout() -> None:
+    import asyncio
+
+    from redhive.engine.resilience import Deadlines
+
+    deadlines = Deadlines(0.2)
+
+    async def answer_after(seconds: float) -> float:
+        await asyncio.sleep(seconds)
+        return seconds
+
+    started = time.monotonic()
+    results = await asyncio.gather(*(deadlines.call(lambda s=s: answer_after(s)) for s in (0.0, 0.1, 0.15, 5.0, 9.0)),
+                                   return_exceptions=True)
+    took = time.monotonic() - started
+    assert results[:3] == [0.0, 0.1, 0.15]
+    assert all(isinstance(r, TimeoutError) for r in results[3:])
+    assert 0.2 <= took < 0.2 + deadlines.tick + 0.15  # within a tick of the deadline, not at 5 s
+    await asyncio.sleep(deadlines.tick * 2)
+    assert deadlines._watchdog is not None and deadlines._watchdog.done()  # nothing in flight: no watchdog
+
+
+async def test_a_request_cancelled_from_outside_stays_cancelled() -> None:
+    import asyncio
+
+    from redhive.engine.resilience import Deadlines
+
+    deadlines = Deadlines(30)
+    task = asyncio.get_running_loop().create_task(deadlines.call(lambda: asyncio.sleep(5)))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not deadlines._due  # forgotten once it ended
+
+
+async def test_a_request_that_expires_and_is_cancelled_from_outside_stays_cancelled() -> None:
+    import asyncio
+
+    from redhive.engine.resilience import Deadlines
+
+    deadlines = Deadlines(0.05)
+    outer_cancelled = asyncio.Event()
+
+    async def stubborn() -> None:
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:  # the watchdog's cancellation: someone cancels the task too
+            outer_cancelled.set()
+            await asyncio.sleep(5)
+
+    task = asyncio.get_running_loop().create_task(deadlines.call(stubborn))
+    await outer_cancelled.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):  # not a TimeoutError: the outside cancellation wins
+        await task

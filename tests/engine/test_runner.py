@@ -65,6 +65,23 @@ async def test_every_planned_attempt_is_recorded_once() -> None:
     assert result.usage.input_tokens == 10 * sum(len(a.probe.prompts) for a in p)
 
 
+async def test_attempts_scored_with_their_batch_get_the_verdicts_scored_one_by_one() -> None:
+    """Text detectors score a batch just before it is written: the verdicts, the counts and what
+    progress reports are those of scoring each attempt as it is answered (batch_size=1)."""
+    runs = {}
+    for batch_size in (1, 10_000):  # 10,000: every attempt waits for the final write
+        sink, reported = MemorySink(), {}
+        target = FakeTarget(reply="I'm sorry, but I can't help with that.")
+        result = await Runner(plan(), {"fake:model": target}, sink, batch_size=batch_size, flush_interval=60,
+                              on_progress=lambda r, seen=reported: seen.__setitem__(r.id, r.outcome)).run()
+        stored = {i: (r.outcome, r.evidence) for i, r in sink.records.items()}
+        assert reported == {i: outcome for i, (outcome, _) in stored.items()}  # reported once scored, never before
+        runs[batch_size] = stored, result.counts.as_dict()
+    assert runs[1] == runs[10_000]
+    outcomes = {outcome for outcome, _ in runs[1][0].values()}
+    assert {"refused", "success"} <= outcomes  # refusals, and over-refusal controls that count one as a hit
+
+
 def test_attempt_ids_are_deterministic_and_distinct() -> None:
     first = [a.id for a in plan(attacks="all", repeats=2)]
     assert first == [a.id for a in plan(attacks="all", repeats=2)]

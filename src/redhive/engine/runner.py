@@ -1,6 +1,11 @@
 """The async runner: executes a plan against targets with bounded concurrency, scores each
 attempt as it completes and streams records to a sink in batches (memory stays flat).
 
+Attempts whose detector reads only the texts (`TextDetector`) are scored with their batch, just
+before it is written, rather than one by one between requests: the same work, with the matching
+code and the writer's kept hot in the processor's caches (a third less engine time per attempt,
+bench/README.md). Their progress callbacks come then too: within the flush interval.
+
 Resume: the plan is walked in chunks and ids already in the sink are skipped, so a run killed at
 any point re-executes only what was never stored. Fatal target failures (bad credentials, an
 endpoint that cannot be reached after retries) stop the run after storing what finished.
@@ -18,7 +23,15 @@ from dataclasses import dataclass, field
 from redhive.engine.plan import Plan, PlannedAttempt
 from redhive.engine.records import AttemptRecord, AttemptSink, TurnRecord
 from redhive.engine.resilience import TargetGate
-from redhive.engine.scorers.base import Detector, Outcome, ScoreContext, build_detector, decide_outcome
+from redhive.engine.scorers.base import (
+    Detection,
+    Detector,
+    Outcome,
+    ScoreContext,
+    TextDetector,
+    build_detector,
+    decide_outcome,
+)
 from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.stats import OutcomeCounts
 from redhive.engine.strategies.base import StrategyRun, prefix_messages
@@ -67,6 +80,7 @@ class Runner:
         self.on_progress = on_progress
         self.result = RunnerResult()
         self._buffer: list[AttemptRecord] = []
+        self._unscored: list[_Unscored] = []
         self._detectors: dict[str, Detector] = {}
         self._evaluators: dict[tuple[str, str], Evaluator] = {}
         self._prefix: dict[str, tuple[Message, ...]] = {}
@@ -102,16 +116,27 @@ class Runner:
                 if item is None:
                     return
             record = await self._execute(item)
-            if record is None:
-                continue
-            self.result.counts.add(record.outcome)
-            self._buffer.append(record)
-            if self.on_progress is not None:
-                self.on_progress(record)
-            if len(self._buffer) >= self.batch_size:
+            if record is not None:
+                self._finish(record)
+            if len(self._buffer) + len(self._unscored) >= self.batch_size:
                 await asyncio.shield(self._flush())
 
+    def _finish(self, record: AttemptRecord) -> None:
+        self.result.counts.add(record.outcome)
+        self._buffer.append(record)
+        if self.on_progress is not None:
+            self.on_progress(record)
+
+    def _score_batch(self) -> None:
+        batch, self._unscored = self._unscored, []
+        for waiting in batch:
+            record, ctx = waiting.record, waiting.context
+            record.outcome, record.evidence = _verdict(waiting.detector.examine(ctx), ctx.responses, waiting.unmet)
+            self._finish(record)
+
     async def _execute(self, item: PlannedAttempt) -> AttemptRecord | None:
+        """The attempt's record; None when there is nothing to finish now: a fatal failure stops
+        the run, or the attempt waits in `_unscored` for its text detector."""
         if item.strategy is not None:
             return await self._execute_strategy(item)
         probe = item.probe
@@ -147,24 +172,24 @@ class Runner:
             error = exc.message
         latency_ms = (time.perf_counter() - started) * 1000
         self.result.usage.add(usage)
-        if error is not None:
-            outcome, evidence = Outcome.ERROR, ""
-        else:
-            detector = self._detectors.get(probe.id)
-            if detector is None:
-                detector = self._detectors[probe.id] = build_detector(probe)
-            detection = await detector.detect(ScoreContext(probe, prompts, responses))
-            outcome = decide_outcome(detection, any(is_refusal(r) for r in responses))
-            evidence = detection.evidence
-            if unmet:
-                evidence = "; ".join([*([evidence] if evidence else []), "unmet: " + ", ".join(unmet)])[:500]
-        return AttemptRecord(
+        record = AttemptRecord(
             id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
-            attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=outcome.value,
+            attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=Outcome.ERROR.value,
             prompt=_join(probe, prompts), response=_join(probe, responses), error=error,
-            evidence=evidence, latency_ms=round(latency_ms, 3), input_tokens=usage.input_tokens,
+            evidence="", latency_ms=round(latency_ms, 3), input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens, created_at=time.time(), turns=turns,
         )
+        if error is not None:
+            return record
+        detector = self._detectors.get(probe.id)
+        if detector is None:
+            detector = self._detectors[probe.id] = build_detector(probe)
+        ctx = ScoreContext(probe, prompts, responses)
+        if isinstance(detector, TextDetector):
+            self._unscored.append(_Unscored(record, detector, ctx, unmet))
+            return None
+        record.outcome, record.evidence = _verdict(await detector.detect(ctx), responses, unmet)
+        return record
 
     async def _execute_strategy(self, item: PlannedAttempt) -> AttemptRecord | None:
         """A multi-turn strategy's attempt: the whole conversation, stored with its turns."""
@@ -199,8 +224,10 @@ class Runner:
         )
 
     async def _flush(self) -> None:
-        """Write the buffer as one batch. Callers shield it: a write cancelled half-way would lose
-        the batch (already out of the buffer) and could leave SQLite's write lock held."""
+        """Score what waits for it, then write the buffer as one batch. Callers shield it: a write
+        cancelled half-way would lose the batch (already out of the buffer) and could leave
+        SQLite's write lock held."""
+        self._score_batch()
         async with self._flush_lock:
             if not self._buffer:
                 return
@@ -211,6 +238,26 @@ class Runner:
         while True:
             await asyncio.sleep(self.flush_interval)
             await asyncio.shield(self._flush())
+
+
+@dataclass(slots=True)
+class _Unscored:
+    """An answered attempt waiting for its text detector (`Runner._score_batch`)."""
+
+    record: AttemptRecord
+    detector: TextDetector
+    context: ScoreContext
+    unmet: list[str]  # a scripted sequence's expectations that were not met
+
+
+def _verdict(detection: Detection, responses: Sequence[str], unmet: Sequence[str]) -> tuple[str, str]:
+    """(outcome, evidence) of an answered attempt. Whether it was refused matters only when the
+    detector found nothing (a positive detection wins: DESIGN §6)."""
+    refused = detection.success is False and any(is_refusal(r) for r in responses)
+    evidence = detection.evidence
+    if unmet:
+        evidence = "; ".join([*([evidence] if evidence else []), "unmet: " + ", ".join(unmet)])[:500]
+    return decide_outcome(detection, refused).value, evidence
 
 
 def _join(probe: Probe, texts: Sequence[str]) -> str:

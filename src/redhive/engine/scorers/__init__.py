@@ -16,6 +16,7 @@ from redhive.engine.scorers.base import (
     Detector,
     Outcome,
     ScoreContext,
+    TextDetector,
     build_detector,
     decide_outcome,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Detector",
     "Outcome",
     "ScoreContext",
+    "TextDetector",
     "blowup",
     "build_detector",
     "canary",

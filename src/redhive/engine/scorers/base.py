@@ -12,7 +12,7 @@ from typing import Any
 from redhive.engine import registry
 from redhive.engine.suites.schema import Probe
 
-__all__ = ["Detection", "Detector", "Outcome", "ScoreContext", "build_detector", "decide_outcome"]
+__all__ = ["Detection", "Detector", "Outcome", "ScoreContext", "TextDetector", "build_detector", "decide_outcome"]
 
 
 class Outcome(StrEnum):
@@ -46,6 +46,20 @@ class Detector(abc.ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release resources (a judge's connection)."""
+
+
+class TextDetector(Detector):
+    """A detector whose verdict is a function of the texts alone, reached without waiting for
+    anything (`examine`): canary, regex, refusal and the like, but not a judge. The runner scores
+    attempts that have one a batch at a time, which keeps the matching code and its compiled
+    patterns in the processor's caches: about half the cost of scoring one at a time between
+    requests (bench/README.md)."""
+
+    @abc.abstractmethod
+    def examine(self, ctx: ScoreContext) -> Detection: ...
+
+    async def detect(self, ctx: ScoreContext) -> Detection:
+        return self.examine(ctx)
 
 
 def build_detector(probe: Probe) -> Detector:

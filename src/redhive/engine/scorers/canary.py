@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from redhive.engine.registry import scorer
-from redhive.engine.scorers.base import Detection, Detector, ScoreContext
+from redhive.engine.scorers.base import Detection, ScoreContext, TextDetector
 
 __all__ = ["CanaryDetector", "leaks"]
 
@@ -272,7 +272,7 @@ def leaks(secret: str, text: str) -> str | None:
 
 
 @scorer("canary")
-class CanaryDetector(Detector):
+class CanaryDetector(TextDetector):
     """Success when any of the canaries (`value`, or a list in `values`) appears in a response."""
 
     name = "canary"
@@ -282,7 +282,7 @@ class CanaryDetector(Detector):
         if not self.values:
             raise ValueError("the canary detector needs 'value' or 'values'")
 
-    async def detect(self, ctx: ScoreContext) -> Detection:
+    def examine(self, ctx: ScoreContext) -> Detection:
         for response in ctx.responses:
             for value in self.values:
                 how = leaks(value, response)

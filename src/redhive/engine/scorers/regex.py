@@ -9,14 +9,14 @@ import re
 from typing import Literal
 
 from redhive.engine.registry import scorer
-from redhive.engine.scorers.base import Detection, Detector, ScoreContext
+from redhive.engine.scorers.base import Detection, ScoreContext, TextDetector
 from redhive.engine.scorers.refusal import is_refusal
 
 __all__ = ["RegexDetector"]
 
 
 @scorer("regex")
-class RegexDetector(Detector):
+class RegexDetector(TextDetector):
     name = "regex"
 
     def __init__(self, pattern: str, when: Literal["present", "absent"] = "present",
@@ -28,7 +28,7 @@ class RegexDetector(Detector):
         self.context = re.compile(context, flags) if context else None
         self.when = when
 
-    async def detect(self, ctx: ScoreContext) -> Detection:
+    def examine(self, ctx: ScoreContext) -> Detection:
         for response in ctx.responses:
             match = self.pattern.search(response)
             if self.when == "present" and match:
