@@ -87,11 +87,8 @@ class Chain:
     def __init__(self, converters: Sequence[Converter]) -> None:
         self.converters = tuple(converters)
         self.name = ",".join(c.name for c in self.converters) or "none"
-
-    @property
-    def needs_helper(self) -> bool:
-        """Whether a converter of the chain calls a helper model (use `aconvert`)."""
-        return any(c.needs_helper for c in self.converters)
+        #: Whether a converter of the chain calls a helper model (use `aconvert`).
+        self.needs_helper = any(c.needs_helper for c in self.converters)
 
     def convert(self, text: str) -> str:
         for conv in self.converters:

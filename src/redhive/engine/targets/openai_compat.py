@@ -54,6 +54,7 @@ class OpenAICompatTarget(Target):
         base_url = options.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         super().__init__(f"openai:{model}", options)
         self.model = model
+        self._params, self._sampling = GenerationParams(), GenerationParams().to_openai()
         self.base_url = base_url.rstrip("/")
         self.url = f"{self.base_url}/chat/completions"
         try:
@@ -80,7 +81,9 @@ class OpenAICompatTarget(Target):
     async def generate(self, messages: Sequence[Message], *, params: GenerationParams,
                        tools: Sequence[dict[str, Any]] | None = None) -> Completion:
         body: dict[str, Any] = {"model": self.model, "messages": [m.to_openai() for m in messages]}
-        body.update(params.to_openai())
+        if params is not self._params:  # a run sends the same parameters with every request
+            self._params, self._sampling = params, params.to_openai()
+        body.update(self._sampling)
         if tools:
             body["tools"] = list(tools)
         return self._parse(await self.transport.post_json(body))
