@@ -4,7 +4,7 @@ One run starts a local mock OpenAI-compatible endpoint (redhive.testing.mock_ope
 process and measures, against the same endpoint and in the same run:
 
 1. 0 ms target latency: requests/s of a bare aiohttp loop (the ceiling: the HTTP client the
-   engine's openai: targets use; bare httpx loops are measured once for comparison) and attempts/s
+   engine's openai: targets use; bare httpx loops are measured once, after the rounds, for comparison) and attempts/s
    of redhive's engine, scored and persisted (prepare_scan + execute: Runner, canary + refusal
    scoring, SqlAttemptSink on a fresh SQLite file), both with the same concurrency. Rounds
    alternate bare and engine so that a noisy machine disturbs both alike; the ratio is per round.
@@ -55,6 +55,7 @@ DEFAULT_JSON = Path(__file__).parent / "out" / "engine_throughput.json"
 TARGET_RATIO_0MS = 0.50
 TARGET_EFFICIENCY = 0.90
 TARGET_RSS_GROWTH = 0.05  # of the warm-up RSS
+WARM_UP = 5_000  # attempts (requests) before the 0 ms rounds: several plan chunks and batch writes
 
 
 # -- measuring helpers -------------------------------------------------------------------------
@@ -417,24 +418,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         # 1. 0 ms
         with mock_endpoint(0) as mock:
             log("warming up at 0 ms …")
-            measure_bare(mock, min(500, n0), args.concurrency, "aiohttp")
-            if not args.quick:
-                measure_bare(mock, min(500, n0), args.concurrency, "httpx-per-slot")
-            # The first engine run also pays one-off costs: imports, one detector per probe.
-            results["cold_engine_0ms"] = measure_engine(mock, min(args.probes, n0), args.concurrency, folder,
+            measure_bare(mock, min(WARM_UP, n0), args.concurrency, "aiohttp")
+            # The first engine run also pays one-off costs: imports, one detector per probe, the
+            # first plan chunks and batch writes (so it covers a few of each).
+            results["cold_engine_0ms"] = measure_engine(mock, min(WARM_UP, n0), args.concurrency, folder,
                                                         args.probes)
             rounds = []
             for r in range(rounds0):
-                # httpx (the comparison) in the first round only: it is slow, and not the ceiling.
-                modes = BARE_MODES if r == 0 else BARE_MODES[:1]
-                bare = {mode: measure_bare(mock, n0, args.concurrency, mode) for mode in modes}
+                bare = measure_bare(mock, n0, args.concurrency, "aiohttp")
                 engine = measure_engine(mock, n0, args.concurrency, folder, args.probes)
-                ceiling = max(b["per_s"] for b in bare.values())
-                rounds.append({"bare": bare, "engine": engine, "ceiling_per_s": ceiling,
-                               "ratio": round(engine["per_s"] / ceiling, 3)})
-                log(f"0 ms round {r + 1}: bare " + " / ".join(f"{m} {b['per_s']:.0f}" for m, b in bare.items())
-                    + f" req/s, engine {engine['per_s']:.0f} att/s, ratio {rounds[-1]['ratio']:.2f}")
-            results["zero_latency"] = {"rounds": rounds,
+                rounds.append({"bare": {"aiohttp": bare}, "engine": engine, "ceiling_per_s": bare["per_s"],
+                               "ratio": round(engine["per_s"] / bare["per_s"], 3)})
+                log(f"0 ms round {r + 1}: bare aiohttp {bare['per_s']:.0f} req/s, engine {engine['per_s']:.0f} att/s, "
+                    f"ratio {rounds[-1]['ratio']:.2f}")
+            # After the rounds: a process that has run the httpx loops stays slower for a while
+            # (engine and bare loop alike, by up to 15 %), which would disturb the round after them.
+            comparison = {mode: measure_bare(mock, n0, args.concurrency, mode) for mode in BARE_MODES[1:]}
+            results["zero_latency"] = {"rounds": rounds, "httpx": comparison,
                                        "ratio_median": round(statistics.median(r["ratio"] for r in rounds), 3),
                                        "target": TARGET_RATIO_0MS}
         # 2. 200 ms, 256 in flight
@@ -444,17 +444,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             measure_engine(mock, args.in_flight, args.in_flight, folder, args.in_flight)
             rounds = []
             for r in range(rounds200):
-                modes = ("aiohttp", "httpx-per-slot") if r == 0 else ("aiohttp",)
-                bare = {mode: measure_bare(mock, n200, args.in_flight, mode, ideal) for mode in modes}
+                bare = measure_bare(mock, n200, args.in_flight, "aiohttp", ideal)
                 engine = measure_engine(mock, n200, args.in_flight, folder, args.in_flight, ideal)
-                rounds.append({"bare": bare, "engine": engine,
-                               "bare_efficiency": {m: round(b["per_s"] / ideal, 3) for m, b in bare.items()},
+                rounds.append({"bare": {"aiohttp": bare}, "engine": engine,
+                               "bare_efficiency": {"aiohttp": round(bare["per_s"] / ideal, 3)},
                                "efficiency": round(engine["per_s"] / ideal, 3)})
-                log(f"{args.latency_ms:g} ms round {r + 1}: ideal {ideal:.0f}/s, bare "
-                    + " / ".join(f"{m} {b['per_s']:.0f}" for m, b in bare.items())
-                    + f", engine {engine['per_s']:.0f} att/s, efficiency {rounds[-1]['efficiency']:.2f}")
+                log(f"{args.latency_ms:g} ms round {r + 1}: ideal {ideal:.0f}/s, bare aiohttp {bare['per_s']:.0f}, "
+                    f"engine {engine['per_s']:.0f} att/s, efficiency {rounds[-1]['efficiency']:.2f}")
+            per_slot = measure_bare(mock, n200, args.in_flight, "httpx-per-slot", ideal)
+            per_slot["efficiency"] = round(per_slot["per_s"] / ideal, 3)
             steady = [r["engine"]["steady_efficiency"] for r in rounds if r["engine"]["steady_efficiency"]]
-            results["latency"] = {"ideal_per_s": ideal, "rounds": rounds,
+            results["latency"] = {"ideal_per_s": ideal, "rounds": rounds, "httpx": {"httpx-per-slot": per_slot},
                                   "efficiency_median": round(statistics.median(r["efficiency"] for r in rounds), 3),
                                   "steady_efficiency_median": round(statistics.median(steady), 3) if steady else None,
                                   "target": TARGET_EFFICIENCY}
@@ -469,7 +469,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def report(results: dict[str, Any]) -> str:
     z, lat = results["zero_latency"], results["latency"]
     quick = results["config"]["quick"]
-    first0, first200 = z["rounds"][0], lat["rounds"][0]
+    httpx0, httpx200 = z["httpx"], lat["httpx"]["httpx-per-slot"]
     in_flight, latency = results["config"]["in_flight"], results["config"]["latency_ms"]
     conc = results["config"]["concurrency_0ms"]
 
@@ -494,12 +494,10 @@ def report(results: dict[str, Any]) -> str:
         row("measure (ranges over rounds)", "value", "target", "result"),
         row(f"0 ms, {conc} in flight: bare aiohttp loop (req/s)", spread([b["per_s"] for b in aio0])),
         row("0 ms: bare aiohttp loop CPU per request (ms)", spread([b["cpu_ms_each"] for b in aio0], "{:.3f}")),
-        row("0 ms: bare httpx loop, pooled client (req/s, round 1)",
-            f"{first0['bare']['httpx-pooled']['per_s']:.0f}"),
-        row("0 ms: bare httpx loop, one client per slot (req/s, round 1)",
-            f"{first0['bare']['httpx-per-slot']['per_s']:.0f}"),
-        row("0 ms: bare httpx loop CPU per request (ms, round 1)",
-            f"{first0['bare']['httpx-per-slot']['cpu_ms_each']:.3f}"),
+        row("0 ms: bare httpx loop, pooled client (req/s, after the rounds)", f"{httpx0['httpx-pooled']['per_s']:.0f}"),
+        row("0 ms: bare httpx loop, one client per slot (req/s, after)", f"{httpx0['httpx-per-slot']['per_s']:.0f}"),
+        row("0 ms: bare httpx loop CPU per request (ms, per slot)",
+            f"{httpx0['httpx-per-slot']['cpu_ms_each']:.3f}"),
         row("0 ms: engine (attempts/s)", spread([e["per_s"] for e in eng0])),
         row("0 ms: engine CPU per attempt (ms)", spread([e["cpu_ms_each"] for e in eng0], "{:.3f}")),
         row("0 ms: engine / best bare loop (median of rounds)", f"{z['ratio_median']:.0%}", ">= 50%",
@@ -508,8 +506,8 @@ def report(results: dict[str, Any]) -> str:
         row(f"{latency:g} ms x {in_flight}: bare aiohttp loop (req/s)", spread([b["per_s"] for b in aio200])),
         row(f"{latency:g} ms x {in_flight}: bare aiohttp loop / ideal (median)",
             f"{statistics.median(r['bare_efficiency']['aiohttp'] for r in lat['rounds']):.0%}"),
-        row(f"{latency:g} ms x {in_flight}: bare httpx loop per slot / ideal (round 1)",
-            f"{first200['bare_efficiency']['httpx-per-slot']:.0%}"),
+        row(f"{latency:g} ms x {in_flight}: bare httpx loop per slot / ideal (after the rounds)",
+            f"{httpx200['efficiency']:.0%}"),
         row(f"{latency:g} ms x {in_flight}: engine (attempts/s)", spread([e["per_s"] for e in eng200])),
         row(f"{latency:g} ms x {in_flight}: engine CPU per attempt (ms)",
             spread([e["cpu_ms_each"] for e in eng200], "{:.3f}")),
