@@ -22,13 +22,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(home: Path, *args: str, timeout: float = 60) -> Iterator[tuple[str, list[str]]]:
-    """Yields (base URL, the lines it printed before serving); stops the server afterwards."""
+def running_server(home: Path, *args: str, timeout: float = 60,
+                   started: list[subprocess.Popen[str]] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Yields (base URL, the lines it printed before serving); stops the server afterwards.
+    `started` receives the server's process (a test that kills it)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_")}
     env.update({"REDHIVE_HOME": str(home), "COLUMNS": "200"})
     proc = subprocess.Popen([sys.executable, "-m", "redhive.cli", "serve", "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=home.parent)
+    if started is not None:
+        started.append(proc)
     lines: list[str] = []
     url = f"http://127.0.0.1:{port}"
     try:

@@ -8,15 +8,18 @@ key is random, shown once and stored only as a hash.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.auth.models import User
-from redhive.demo import DemoSeed
 from redhive.gateway.models import GatewayKey
 from redhive.kit import hash_token, utcnow
 from redhive.missions.models import Mission, MissionParticipant
+
+if TYPE_CHECKING:  # redhive.demo imports this module to add its seed step
+    from redhive.demo import DemoSeed
 
 __all__ = ["DEMO_KEY", "seed_gateway"]
 
