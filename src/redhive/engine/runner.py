@@ -45,6 +45,7 @@ from redhive.errors import TargetError, is_fatal
 __all__ = ["Runner", "RunnerResult"]
 
 ProgressFn = Callable[[AttemptRecord], None]
+_ERROR = Outcome.ERROR.value  # what an attempt is until it is scored (an enum member's value is a property)
 
 
 @dataclass(slots=True)
@@ -174,7 +175,7 @@ class Runner:
         self.result.usage.add(usage)
         record = AttemptRecord(
             id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
-            attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=Outcome.ERROR.value,
+            attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=_ERROR,
             prompt=_join(probe, prompts), response=_join(probe, responses), error=error,
             evidence="", latency_ms=round(latency_ms, 3), input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens, created_at=time.time(), turns=turns,
