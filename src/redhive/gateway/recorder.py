@@ -154,15 +154,12 @@ class Recorder:
         done (what drain() waits for) its committed journal files are gone too."""
         if self._journal is None:
             return
-        kept: set[Path] = set()
-        for _, _, segment in batch:
-            if segment is not None:
-                if not ok:
-                    kept.add(segment.path)
-                self._journal.committed(segment, ok=ok)
-        if kept:
+        journaled = [segment for _, _, segment in batch if segment is not None]
+        for segment in journaled:
+            self._journal.committed(segment, ok=ok)
+        if journaled and not ok:
             log.error("%d exchanges could not be committed (%s); they stay in the journal (%s) and are recorded at "
-                      "the next start.", len(batch), error, ", ".join(sorted(map(str, kept))))
+                      "the next start.", len(journaled), error, ", ".join(sorted({str(s.path) for s in journaled})))
 
     async def _write(self, mission_id: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for attempt in range(_RETRIES):
