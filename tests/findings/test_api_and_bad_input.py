@@ -96,6 +96,31 @@ async def test_api_submit_duplicates_transitions_and_refusals(world: World) -> N
         await tess_client.aclose()
 
 
+async def test_api_files_a_report_from_a_flag(world: World) -> None:
+    """Who may (the route matrix has every persona): here what the report takes from the transcript."""
+    exchange, flag = await flagged_exchange(world, attack_prompt())
+    rita = await login(world, "rt@example.test")
+    try:
+        r = await rita.post(f"/api/findings/flags/{flag.id}/report", json={
+            "title": "Role-play persona recites the restricted surrogate reference",
+            "taxonomy": ["LLM01:2025"], "replication": PACKET})
+        assert r.status_code == 201, r.text
+        report = r.json()["report"]
+        assert report["evidence"] == [f"exchange:{exchange.id}"] and report["mission_id"] == world.mission_id
+        assert report["version_id"] == exchange.version_id and report["attack_prompts"] == attack_prompt()
+        assert report["description"] == flag.note  # the flag's note, when no description is given
+        for bad, field in (({"title": "Hi"}, "title"), ({"title": "Fine title here", "hazard_class": "HZ9"},
+                                                           "hazard_class"),
+                           ({"title": "Fine title here", "version_id": "x"}, "version_id")):
+            r = await rita.post(f"/api/findings/flags/{flag.id}/report", json=bad)
+            assert r.status_code == 422 and field in r.text, r.text
+        r = await rita.post("/api/findings/flags/no-such-flag/report", json={"title": "A proper title"})
+        assert r.status_code == 404 and "no flagged exchange" in r.json()["error"]["message"]
+        assert await count(world) == 1  # nothing stored by the refused ones
+    finally:
+        await rita.aclose()
+
+
 async def test_evidence_from_a_tampered_transcript_is_refused(world: World) -> None:
     exchange, _ = await flagged_exchange(world, "Hello there")
     async with world.db.sessions() as session, session.begin():

@@ -13,6 +13,7 @@ from redhive.findings import exports, service, verification, webhooks
 from redhive.findings.schemas import (
     AssessmentRead,
     BulkAction,
+    FlagReport,
     FlawRead,
     FlawTransition,
     RegressionResult,
@@ -59,6 +60,15 @@ class TransferRequest(BaseModel):
 async def submit(data: ReportCreate, request: Request, tasks: BackgroundTasks, session: SessionDep,
                  actor: UserDep) -> ReportSubmitted:
     report, duplicates = await service.submit_report(session, actor, data=data)
+    _send_after(request, tasks)
+    return ReportSubmitted(report=ReportRead.model_validate(report), duplicates=duplicates)
+
+
+@router.post("/flags/{flag_id}/report", response_model=ReportSubmitted, status_code=201)
+async def submit_from_flag(flag_id: str, data: FlagReport, request: Request, tasks: BackgroundTasks,
+                           session: SessionDep, actor: UserDep) -> ReportSubmitted:
+    report, duplicates = await service.submit_from_flag(session, actor, flag_id,
+                                                        data=data.model_dump(exclude_unset=True))
     _send_after(request, tasks)
     return ReportSubmitted(report=ReportRead.model_validate(report), duplicates=duplicates)
 

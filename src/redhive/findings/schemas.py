@@ -130,6 +130,29 @@ class ReportRead(BaseModel):
     created_at: datetime
 
 
+class FlagReport(BaseModel):
+    """A report from a flagged exchange: `ReportCreate` less what the transcript gives (the version,
+    the mission, the exchange as evidence); the attack prompts and the description default to the
+    request's user turns and the flag's note."""
+
+    model_config = _Strict
+    title: str = Field(min_length=5, max_length=200)
+    description: str | None = Field(default=None, min_length=10, max_length=20_000)
+    attack_prompts: str | None = Field(default=None, max_length=50_000)
+    policy_violated: str | None = None
+    steps: str | None = None
+    impacts: str | None = None
+    report_types: list[str] | None = None
+    taxonomy: list[str] | None = None
+    hazard_class: str | None = None
+    provenance: str | None = None
+    evidence: list[str] | None = None
+    replication: ReplicationPacket | None = None
+    reproducibility: Reproducibility | None = None
+    proposed_severity: str | None = None
+    submit: bool = True
+
+
 class ReportSubmitted(BaseModel):
     report: ReportRead
     duplicates: list[SuggestionRead]

@@ -156,10 +156,10 @@ async def submit_from_flag(session: AsyncSession, actor: Actor, flag_id: str, *,
     of its request (the attack prompts) come from the transcript; the rest from `data`."""
     require_user(actor)
     flag = await session.get(ExchangeFlag, flag_id)
-    if flag is None:
-        raise NotFound(f"There is no flagged exchange {flag_id}.")
-    exchange = await session.get(Exchange, flag.exchange_id)
-    assert exchange is not None
+    exchange = None if flag is None else await session.get(Exchange, flag.exchange_id)
+    if flag is None or exchange is None or not await _may_report_from(session, actor, exchange):
+        raise NotFound(f"There is no flagged exchange {flag_id} that you may report from: flag one of your own "
+                       "exchanges in the playground, or ask the mission's triagers.")
     if exchange.version_id is None:
         raise InvalidInput("This exchange did not reach a registered system version, so no report can be "
                            "pinned to it.")
@@ -177,6 +177,18 @@ async def submit_from_flag(session: AsyncSession, actor: Actor, flag_id: str, *,
             raise ValidationFailed({".".join(map(str, e["loc"])): e["msg"] for e in exc.errors()}) from None
         raise
     return await submit_report(session, actor, data=parsed)
+
+
+async def _may_report_from(session: AsyncSession, actor: Actor, exchange: Exchange) -> bool:
+    """Whose flags a report may start from: the exchange's own participant's, or any in a mission
+    whose organiser's triagers the actor is among (they may cite others' exchanges too)."""
+    if exchange.user_id == actor.user_id:
+        return True
+    try:
+        access = await missions.get_mission(session, actor, exchange.mission_id)
+    except NotFound:
+        return False
+    return has_permission(actor, "findings.triage", access.mission.org_id)
 
 
 async def suggest_duplicates(session: AsyncSession, report: FlawReport, k: int = 5) -> list[SuggestionRead]:
