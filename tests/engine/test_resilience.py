@@ -96,9 +96,10 @@ async def test_deadlines_cancel_only_the_requests_past_their_timeout() -> None:
     took = time.monotonic() - started
     assert results[:3] == [0.0, 0.1, 0.15]
     assert all(isinstance(r, TimeoutError) for r in results[3:])
-    assert 0.2 <= took < 0.2 + deadlines.tick + 0.15  # within a tick of the deadline, not at 5 s
-    await asyncio.sleep(deadlines.tick * 2)
-    assert deadlines._watchdog is not None and deadlines._watchdog.done()  # nothing in flight: no watchdog
+    assert 0.2 <= took < 1.5  # a tick after the deadline (plus a busy machine's lag), not at 5 s
+    watchdog = deadlines._watchdog
+    assert watchdog is not None
+    await asyncio.wait_for(watchdog, timeout=2)  # nothing in flight: the watchdog ends by itself
 
 
 async def test_a_request_cancelled_from_outside_stays_cancelled() -> None:
