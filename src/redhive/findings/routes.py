@@ -68,7 +68,7 @@ async def submit(data: ReportCreate, request: Request, tasks: BackgroundTasks, s
 async def submit_from_flag(flag_id: str, data: FlagReport, request: Request, tasks: BackgroundTasks,
                            session: SessionDep, actor: UserDep) -> ReportSubmitted:
     report, duplicates = await service.submit_from_flag(session, actor, flag_id,
-                                                        data=data.model_dump(exclude_unset=True))
+                                                        data=data.model_dump(exclude_unset=True, exclude_none=True))
     _send_after(request, tasks)
     return ReportSubmitted(report=ReportRead.model_validate(report), duplicates=duplicates)
 

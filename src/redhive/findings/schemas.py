@@ -59,16 +59,14 @@ class Reproducibility(BaseModel):
         return value
 
 
-class ReportCreate(BaseModel):
+class _ReportFields(BaseModel):
+    """What a reporter writes, whether the report starts from scratch or from a flagged exchange."""
+
     model_config = _Strict
-    version_id: str = Field(min_length=1, max_length=32)
-    mission_id: str | None = Field(default=None, max_length=32)
     title: str = Field(min_length=5, max_length=200)
-    description: str = Field(min_length=10, max_length=20_000)
     policy_violated: str = Field(default="", max_length=5_000)
     steps: str = Field(default="", max_length=20_000)
     impacts: str = Field(default="", max_length=5_000)
-    attack_prompts: str = Field(default="", max_length=50_000)
     report_types: list[Literal[REPORT_TYPES]] = Field(default_factory=lambda: ["vulnerability"],  # type: ignore[valid-type]
                                                       min_length=1)
     taxonomy: list[str] = Field(default_factory=list, max_length=20)
@@ -90,6 +88,22 @@ class ReportCreate(BaseModel):
     @classmethod
     def _evidence(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+class ReportCreate(_ReportFields):
+    version_id: str = Field(min_length=1, max_length=32)
+    mission_id: str | None = Field(default=None, max_length=32)
+    description: str = Field(min_length=10, max_length=20_000)
+    attack_prompts: str = Field(default="", max_length=50_000)
+
+
+class FlagReport(_ReportFields):
+    """A report from a flagged exchange: the version, the mission and the exchange as evidence come
+    from the transcript; the description and the attack prompts default to the flag's note and the
+    request's user turns."""
+
+    description: str | None = Field(default=None, min_length=10, max_length=20_000)
+    attack_prompts: str | None = Field(default=None, max_length=50_000)
 
 
 class SuggestionRead(BaseModel):
@@ -128,29 +142,6 @@ class ReportRead(BaseModel):
     assignee_id: str | None
     submitted_at: datetime | None
     created_at: datetime
-
-
-class FlagReport(BaseModel):
-    """A report from a flagged exchange: `ReportCreate` less what the transcript gives (the version,
-    the mission, the exchange as evidence); the attack prompts and the description default to the
-    request's user turns and the flag's note."""
-
-    model_config = _Strict
-    title: str = Field(min_length=5, max_length=200)
-    description: str | None = Field(default=None, min_length=10, max_length=20_000)
-    attack_prompts: str | None = Field(default=None, max_length=50_000)
-    policy_violated: str | None = None
-    steps: str | None = None
-    impacts: str | None = None
-    report_types: list[str] | None = None
-    taxonomy: list[str] | None = None
-    hazard_class: str | None = None
-    provenance: str | None = None
-    evidence: list[str] | None = None
-    replication: ReplicationPacket | None = None
-    reproducibility: Reproducibility | None = None
-    proposed_severity: str | None = None
-    submit: bool = True
 
 
 class ReportSubmitted(BaseModel):

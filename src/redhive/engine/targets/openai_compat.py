@@ -54,7 +54,8 @@ class OpenAICompatTarget(Target):
         base_url = options.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         super().__init__(f"openai:{model}", options)
         self.model = model
-        self._params, self._sampling = GenerationParams(), GenerationParams().to_openai()
+        self._params: GenerationParams | None = None  # the last request's, with `_sampling` its JSON
+        self._sampling: dict[str, Any] = {}
         self.base_url = base_url.rstrip("/")
         self.url = f"{self.base_url}/chat/completions"
         try:
