@@ -74,16 +74,32 @@ def from_run(run_id: str = typer.Argument(..., help="The scan run."),
 @app.command("dedup-eval")
 def dedup_eval(threshold: float | None = typer.Option(None, "--threshold", help="Score at which two reports are "
                                                        "duplicates (default: the shipped threshold)."),
-               labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled set (YAML).")) -> None:
-    """Precision and recall of duplicate detection on the labelled set of paraphrased and distinct reports."""
+               labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled set (YAML), e.g. "
+                                                    "tests/data/labels/dedup_paraphrase.yaml."),
+               method: str = typer.Option("auto", "--method", help="auto (semantic with the hf extra, else "
+                                          "lexical), lexical or semantic."),
+               split: str | None = typer.Option(None, "--split", help="Only one part of the set: tune or holdout.")
+               ) -> None:
+    """Precision and recall of duplicate detection on a labelled set of reports (each part and the whole)."""
+    from redhive.cli.common import fail
+    from redhive.errors import RedhiveError
     from redhive.findings import dedup
 
-    docs = dedup.load_labelled(labelled) if labelled else dedup.labelled_set()
-    result = dedup.evaluate(docs, dedup.DEFAULT_THRESHOLD if threshold is None else threshold)
-    out.print(f"dedup labelled set: {len(docs)} reports, {result.pairs} pairs, {result.duplicate_pairs} duplicate "
-              f"pairs; threshold {result.threshold:.2f}: precision {result.precision:.3f} recall {result.recall:.3f} "
-              f"(TP {result.true_positives}, FP {result.false_positives}, FN {result.false_negatives})",
-              highlight=False)
+    cut = dedup.DEFAULT_THRESHOLD if threshold is None else threshold
+    try:
+        docs = dedup.load_labelled(labelled, split=split) if labelled else dedup.labelled_set()
+        parts = sorted({d.split for d in docs if d.split}) if split is None else []
+        for part in [*parts, None] if len(parts) > 1 else [None]:
+            chosen = [d for d in docs if part is None or d.split == part]
+            r = dedup.evaluate(chosen, cut, method)
+            name = f"{part} part" if part else (f"{split} part" if split else "whole set")
+            out.print(f"dedup {name}: {len(chosen)} reports, {r.pairs} pairs, {r.duplicate_pairs} duplicate pairs; "
+                      f"method {r.method}, threshold {r.threshold:.2f}: precision {r.precision:.3f} recall "
+                      f"{r.recall:.3f} (clusters: TP {r.true_positives}, FP {r.false_positives}, FN "
+                      f"{r.false_negatives}); pair by pair: precision {r.pairwise.precision:.3f} recall "
+                      f"{r.pairwise.recall:.3f}", highlight=False)
+    except RedhiveError as exc:
+        raise fail(exc.message, exc.exit_code) from None
 
 
 def regress(system: str = typer.Option(..., "--system", help="The AI system id."),

@@ -8,6 +8,7 @@ of the system's organisation see, triage and assess every report and flaw of tha
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS", "Attachment", "QueueRow", 
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-SUGGESTION_POOL = 5000
+SUGGESTION_POOL = 1000
 
 
 @dataclass(frozen=True)
@@ -191,21 +192,28 @@ async def _may_report_from(session: AsyncSession, actor: Actor, exchange: Exchan
     return has_permission(actor, "findings.triage", access.mission.org_id)
 
 
+def as_doc(r: FlawReport) -> dedup.Doc:
+    """What dedup reads of a report: its words and what it says beyond them."""
+    packet = r.replication or {}
+    return dedup.Doc(r.id, r.title, r.description, r.attack_prompts, r.system_id, tuple(r.taxonomy), steps=r.steps,
+                     attack=str(packet.get("attack") or ""), probe_id=str(packet.get("probe_id") or ""),
+                     evidence=tuple(r.evidence or ()))
+
+
 async def suggest_duplicates(session: AsyncSession, report: FlawReport, k: int = 5) -> list[SuggestionRead]:
-    """The k most similar earlier reports of the same organisation, exact fingerprints first."""
+    """The k most similar earlier reports of the same system, exact fingerprints first."""
     rows = (await session.scalars(
-        select(FlawReport).where(FlawReport.org_id == report.org_id, FlawReport.id != report.id,
+        select(FlawReport).where(FlawReport.system_id == report.system_id, FlawReport.id != report.id,
                                  FlawReport.state.notin_(("draft", "spam")))
         .order_by(FlawReport.created_at.desc()).limit(SUGGESTION_POOL))).all()
     if not rows:
         return []
     by_id = {r.id: r for r in rows}
 
-    def doc(r: FlawReport) -> dedup.Doc:
-        return dedup.Doc(r.id, r.title, r.description, r.attack_prompts, r.system_id, tuple(r.taxonomy))
-
     out = []
-    for s in dedup.suggest(doc(report), [doc(r) for r in rows], k=k):
+    # CPU work (and, with the hf extra, a model loaded once): off the event loop
+    found = await asyncio.to_thread(dedup.suggest, as_doc(report), [as_doc(r) for r in rows], k)
+    for s in found:
         other = by_id[s.id]
         exact = other.fingerprint == report.fingerprint
         link = "exact" if exact else "semantic" if s.score >= dedup.DEFAULT_THRESHOLD else "variant"
