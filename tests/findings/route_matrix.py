@@ -125,6 +125,11 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/findings/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
     ("POST", "/api/findings/flaws/{flaw_id}/transitions"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
                                                             fixed(state="in_remediation")),
+    ("POST", "/api/findings/flaws/{flaw_id}/exposure"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                         fixed(exposure=3, reason="public beta")),
+    # the matrix's flaw has no regression case: staff get the one-sentence refusal (400)
+    ("POST", "/api/findings/flaws/{flaw_id}/retest"): (expect(STAFF, 400, hidden=NOT_TRIAGERS),
+                                                       fixed(version_id="{version}", trials=2)),
     ("POST", "/api/findings/flaws/{flaw_id}/assessments"): (
         expect(TRIAGE, 201, hidden=NOT_TRIAGERS), fixed(harm=2, reliability=2, breadth=1, accessibility=3)),
     ("POST", "/api/findings/flaws/{flaw_id}/remediations"): (expect(STAFF, 201, hidden=NOT_TRIAGERS),

@@ -53,16 +53,17 @@ def submit(path: Path = typer.Argument(..., help="The report file (YAML, schema 
 
 @app.command("from-run")
 def from_run(run_id: str = typer.Argument(..., help="The scan run."),
-             version: str = typer.Option(..., "--version", help="The system version the run tested."),
+             version: list[str] = typer.Option(..., "--version", help="The system version the run tested; once per "
+                                               "target (each version's upstream target picks its attempts)."),
              mission: str | None = typer.Option(None, "--mission", help="The mission it ran under."),
              email: str = AS, password: str = PASSWORD) -> None:
-    """Draft one report per probe family (risk area × attack) with successes."""
+    """Draft one report per version and probe family (risk area × attack) with successes."""
     from redhive.findings.intake import drafts_from_run
 
     async def body(db: Any) -> list[tuple[str, str]]:
         async with db.session() as session:
             actor = await _actor(session, email, password)
-            drafts = await drafts_from_run(session, actor, run_id, version_id=version, mission_id=mission)
+            drafts = await drafts_from_run(session, actor, run_id, version_ids=version, mission_id=mission)
             return [(d.id, d.title) for d in drafts]
 
     drafts = run(with_db, body)

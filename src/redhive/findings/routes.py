@@ -13,6 +13,7 @@ from redhive.findings import exports, service, verification, webhooks
 from redhive.findings.schemas import (
     AssessmentRead,
     BulkAction,
+    ExposureUpdate,
     FlagReport,
     FlawRead,
     FlawTransition,
@@ -25,6 +26,7 @@ from redhive.findings.schemas import (
     ReportRead,
     ReportSubmitted,
     ReportTransition,
+    RetestRequest,
     SeverityInputs,
     WebhookCreate,
     WebhookRead,
@@ -131,6 +133,21 @@ async def move_flaw(flaw_id: str, data: FlawTransition, request: Request, tasks:
     moved = await service.transition_flaw(session, actor, flaw_id, data=data)
     _send_after(request, tasks)
     return moved
+
+
+@router.post("/flaws/{flaw_id}/exposure", response_model=FlawRead)
+async def set_exposure(flaw_id: str, data: ExposureUpdate, session: SessionDep, actor: UserDep) -> Any:
+    return await verification.set_exposure(session, actor, flaw_id, exposure=data.exposure, reason=data.reason)
+
+
+@router.post("/flaws/{flaw_id}/retest", response_model=list[RegressionResult])
+async def retest(flaw_id: str, data: RetestRequest, request: Request, tasks: BackgroundTasks, session: SessionDep,
+                 actor: UserDep, box: SecretBoxDep) -> Any:
+    flaw = await service.get_flaw(session, actor, flaw_id)
+    results = await verification.regress(session, actor, system_id=flaw.system_id, version_id=data.version_id,
+                                         trials=data.trials, box=box, flaw_id=flaw.id)
+    _send_after(request, tasks)
+    return results
 
 
 @router.post("/flaws/{flaw_id}/assessments", response_model=AssessmentRead, status_code=201)

@@ -19,12 +19,21 @@ from redhive.findings.models import Flaw, FlawReport, RegressionCase, Remediatio
 from redhive.findings.replay import ReplayOutcome, run_packet
 from redhive.findings.schemas import RegressionResult, RemediationCreate
 from redhive.findings.service import _moved, get_flaw, get_report
-from redhive.findings.severity import RUBRIC_VERSION, SeverityInputs, agreement, band_of, priority, reliability_level
+from redhive.findings.severity import (
+    EXPOSURE_LEVELS,
+    RUBRIC_VERSION,
+    SeverityInputs,
+    agreement,
+    band_of,
+    priority,
+    reliability_level,
+)
 from redhive.kit import SecretBox, utcnow
 from redhive.orgs.models import AISystem, SystemVersion
 from redhive.orgs.service import reveal_credential
 
-__all__ = ["add_remediation", "assess", "assessor_agreement", "regress", "replay_report", "transfer_test"]
+__all__ = ["add_remediation", "assess", "assessor_agreement", "regress", "replay_report", "set_exposure",
+           "transfer_test", "version_order"]
 
 
 def _options(version: SystemVersion, box: SecretBox | None) -> TargetOptions | None:
@@ -103,6 +112,24 @@ async def assess(session: AsyncSession, actor: Actor, flaw_id: str, *, inputs: S
     return existing
 
 
+async def set_exposure(session: AsyncSession, actor: Actor, flaw_id: str, *, exposure: int,
+                       reason: str = "") -> Flaw:
+    """Triagers set how far the affected versions reach (1 internal … 4 public, widely deployed);
+    the priority follows (band weight × exposure)."""
+    flaw = await get_flaw(session, actor, flaw_id)
+    require(actor, "findings.triage", flaw.org_id)
+    if exposure not in EXPOSURE_LEVELS:
+        raise InvalidInput("Exposure is 1 (internal) to 4 (public, widely deployed).", field="exposure")
+    before = {"exposure": flaw.exposure, "priority": flaw.priority}
+    flaw.exposure = exposure
+    flaw.priority = priority(flaw.band, exposure)
+    flaw.updated_at = utcnow()
+    await record(session, actor, "findings.exposure_set", object_type="flaw", object_id=flaw.id, org_id=flaw.org_id,
+                 before=before, after={"exposure": exposure, "priority": flaw.priority, "reason": reason})
+    await session.flush()
+    return flaw
+
+
 async def assessor_agreement(session: AsyncSession, actor: Actor, org_id: str) -> dict[str, object]:
     require(actor, "findings.view", org_id)
     rows = (await session.execute(select(SeverityAssessment.flaw_id, SeverityAssessment.band)
@@ -137,6 +164,12 @@ async def add_remediation(session: AsyncSession, actor: Actor, flaw_id: str, *, 
     return remediation
 
 
+def version_order(version: SystemVersion) -> tuple[str, str]:
+    """Older first: by release date, then by when the version was registered."""
+    released = version.release_date.isoformat() if version.release_date else ""
+    return (released or sla.aware(version.created_at).date().isoformat(), sla.aware(version.created_at).isoformat())
+
+
 def _verdict(rate: float, baseline: float | None, case: RegressionCase) -> str:
     if rate <= case.max_success_rate:
         return "fixed"
@@ -152,9 +185,12 @@ async def _walk(session: AsyncSession, actor: Actor, flaw: Flaw, path: Sequence[
 
 
 async def regress(session: AsyncSession, actor: Actor, *, system_id: str, version_id: str, trials: int = 10,
-                  box: SecretBox | None = None, now: datetime | None = None) -> list[RegressionResult]:
-    """Re-run every regression case of the system on `version_id` and move each flaw: in remediation →
-    retesting → resolved / partially_mitigated / back to in_remediation; resolved → regressed."""
+                  box: SecretBox | None = None, now: datetime | None = None,
+                  flaw_id: str | None = None) -> list[RegressionResult]:
+    """Re-run every regression case of the system (or the one of `flaw_id`) on `version_id` and move
+    each flaw: in remediation → retesting → resolved / partially_mitigated / back to in_remediation;
+    resolved → regressed when a version as new as the fixed one fails. An older version that fails
+    leaves a resolved flaw resolved: the replay records it as still affected (the fix is not in it)."""
     system = await session.get(AISystem, system_id)
     if system is None:
         raise NotFound(f"There is no AI system {system_id}.")
@@ -162,8 +198,13 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
     version = await session.get(SystemVersion, version_id)
     if version is None or version.system_id != system.id:
         raise InvalidInput(f"{version_id} is not a version of {system.name}.", field="version_id")
-    cases = (await session.scalars(select(RegressionCase).where(RegressionCase.system_id == system.id)
-                                   .order_by(RegressionCase.created_at))).all()
+    query = select(RegressionCase).where(RegressionCase.system_id == system.id)
+    if flaw_id is not None:
+        query = query.where(RegressionCase.flaw_id == flaw_id)
+    cases = (await session.scalars(query.order_by(RegressionCase.created_at))).all()
+    if flaw_id is not None and not cases:
+        raise InvalidInput("This flaw has no regression case (its reports carry no replication packet or recorded "
+                           "conversation): add one to a report, then validate it again.")
     out = []
     for case in cases:
         flaw = await session.get(Flaw, case.flaw_id)
@@ -173,7 +214,10 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
         verdict = _verdict(outcome.rate, baseline, case)
         why = f"re-test on {version.label}: {outcome.successes}/{outcome.trials} successes"
         if flaw.state == "resolved":
-            if verdict != "fixed":
+            fixed_on = await session.get(SystemVersion, flaw.fixed_version_id) if flaw.fixed_version_id else None
+            if verdict != "fixed" and fixed_on is not None and version_order(version) < version_order(fixed_on):
+                verdict = "still_affected"  # older than the fix: known affected, not a regression
+            elif verdict != "fixed":
                 verdict = "regressed"
                 await _moved(session, actor, "flaw", flaw, "regressed", why)
         elif flaw.state in ("in_remediation", "fix_ready", "retesting", "partially_mitigated", "regressed"):
@@ -182,6 +226,8 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
             final = {"fixed": "resolved", "partially_mitigated": "partially_mitigated"}.get(verdict, "in_remediation")
             lifecycle.check("flaw", flaw.state, final)
             await _moved(session, actor, "flaw", flaw, final, why)
+            if final == "resolved":
+                flaw.fixed_version_id = version.id
         replay.result = verdict
         case.last_version_id, case.last_result, case.last_run_at = version.id, verdict, now or utcnow()
         out.append(RegressionResult(flaw_id=flaw.id, replay_id=replay.id, successes=outcome.successes,
