@@ -145,8 +145,10 @@ class _GatewayFirst:
 
 
 def _mount_api_docs(app: FastAPI) -> None:
-    """Swagger UI at /api/docs from the vendored bundle: no CDN, so it works on air-gapped machines."""
-    import swagger_ui_bundle
+    """Swagger UI 5 at /api/docs from the static files fastapi-offline ships (it reads OpenAPI 3.1,
+    which FastAPI writes; the Swagger UI 4 of swagger-ui-bundle could not): no CDN, so it works on
+    air-gapped machines."""
+    import fastapi_offline
     from fastapi.openapi.docs import get_swagger_ui_html
     from starlette.responses import HTMLResponse
 
@@ -156,7 +158,8 @@ def _mount_api_docs(app: FastAPI) -> None:
         return get_swagger_ui_html(openapi_url="/api/openapi.json", title="redhive API",
                                    swagger_js_url=f"{assets}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{assets}/swagger-ui.css",
-                                   swagger_favicon_url=f"{assets}/favicon-32x32.png")
+                                   swagger_favicon_url=f"{assets}/favicon.png")
 
     app.add_api_route("/api/docs", api_docs, methods=["GET"], include_in_schema=False)
-    app.mount(assets, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="api-docs-assets")
+    app.mount(assets, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="api-docs-assets")
