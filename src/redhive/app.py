@@ -28,6 +28,7 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.findings import flaw_pages
     from redhive.findings import pages as findings_pages
     from redhive.findings import routes as findings_routes
     from redhive.gateway import playground
@@ -36,6 +37,7 @@ def routers() -> list[APIRouter]:
     from redhive.missions import routes as missions_routes
     from redhive.network import pages as network_pages
     from redhive.network import routes as network_routes
+    from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
     from redhive.web import pages as web_pages
@@ -55,6 +57,9 @@ def routers() -> list[APIRouter]:
         missions_pages.router,
         findings_routes.router,
         findings_pages.router,
+        flaw_pages.router,
+        notification_pages.router,
+        notification_pages.api,
     ]
 
 

@@ -12,10 +12,10 @@ from redhive.findings.models import LINK_TYPES, PROVENANCES, REMEDIATION_KINDS, 
 from redhive.findings.severity import BANDS, SeverityInputs
 from redhive.taxonomy import ATLAS_TECHNIQUES, AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025
 
-__all__ = ["AssessmentRead", "BulkAction", "ExposureUpdate", "FlawRead", "FlawTransition", "RegressionResult", "RemediationCreate",
-           "RemediationRead", "ReplayRead", "ReplayRequest", "ReplicationPacket", "ReportCreate", "ReportRead",
-           "ReportSubmitted", "ReportTransition", "Reproducibility", "RetestRequest", "SeverityInputs", "SuggestionRead",
-           "WebhookCreate", "WebhookRead", "check_taxonomy_id"]
+__all__ = ["AssessmentRead", "BulkAction", "ExposureUpdate", "FlawRead", "FlawTransition", "RegressionResult",
+           "RemediationCreate", "RemediationRead", "ReplayRead", "ReplayRequest", "ReplicationPacket", "ReportCreate",
+           "ReportRead", "ReportSubmitted", "ReportTransition", "Reproducibility", "RetestRequest", "SeverityInputs",
+           "SuggestionRead", "WebhookCreate", "WebhookRead", "check_taxonomy_id"]
 
 _Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

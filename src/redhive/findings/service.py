@@ -38,15 +38,18 @@ from redhive.gateway.models import Exchange, ExchangeFlag
 from redhive.kit import utcnow
 from redhive.missions import service as missions
 from redhive.missions.models import MissionTarget
+from redhive.notifications.service import notify
 from redhive.orgs.models import AISystem, SystemVersion
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS", "Attachment", "QueueRow", "bulk", "get_flaw", "get_report",
-           "list_flaws", "list_reports", "submit_from_flag", "submit_report", "suggest_duplicates",
-           "transition_flaw", "transition_report", "triage_queue"]
+           "conversation_packet", "flaw_access", "list_flaws", "list_reports", "submit_from_flag", "submit_report",
+           "suggest_duplicates", "transition_flaw", "transition_report", "triage_queue"]
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 SUGGESTION_POOL = 1000
+#: The moves a reporter makes on their own report: submit a draft, answer a request for information.
+OWN_MOVES = frozenset({("draft", "submitted"), ("needs_info", "triage")})
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,20 @@ async def _moved(session: AsyncSession, actor: Actor, kind: str, obj: FlawReport
                  org_id=obj.org_id, before={"state": before}, after={"state": target, "reason": reason})
     await _emit(session, obj.org_id, f"{kind}.{target}", {f"{kind}_id": obj.id, "from": before, "to": target,
                                                           "reason": reason, "at": now.isoformat()})
+    await _announce(session, actor, kind, obj, target)
     await session.flush()
+
+
+async def _announce(session: AsyncSession, actor: Actor, kind: str, obj: FlawReport | Flaw, target: str) -> None:
+    """Reporters hear of every step of their report and of the flaw it became."""
+    words = target.replace("_", " ")
+    if isinstance(obj, FlawReport):
+        await notify(session, [obj.reporter_id], kind=f"report.{target}", url=f"/findings/reports/{obj.id}",
+                     message=f"Your report \"{obj.title}\" is now {words}.", skip=actor.user_id)
+        return
+    reporters = (await session.scalars(select(FlawReport.reporter_id).where(FlawReport.flaw_id == obj.id))).all()
+    await notify(session, reporters, kind=f"flaw.{target}", url=f"/findings/flaws/{obj.id}",
+                 message=f"The flaw your report became, \"{obj.title}\", is now {words}.", skip=actor.user_id)
 
 
 async def submit_report(session: AsyncSession, actor: Actor, *, data: ReportCreate,
@@ -254,6 +270,19 @@ async def get_flaw(session: AsyncSession, actor: Actor, flaw_id: str) -> Flaw:
     return flaw
 
 
+async def flaw_access(session: AsyncSession, actor: Actor, flaw_id: str) -> tuple[Flaw, bool]:
+    """(the flaw, whether the actor sees all of it). The organisation's triage team sees all of it;
+    a person whose report the flaw gathers sees the reporter's view; anyone else: not found."""
+    require_user(actor)
+    flaw = await session.get(Flaw, flaw_id)
+    if flaw is not None and has_permission(actor, "findings.view", flaw.org_id):
+        return flaw, True
+    if flaw is not None and await session.scalar(select(FlawReport.id).where(
+            FlawReport.flaw_id == flaw.id, FlawReport.reporter_id == actor.user_id).limit(1)) is not None:
+        return flaw, False
+    raise NotFound(f"There is no flaw {flaw_id} that you can see.")
+
+
 async def list_flaws(session: AsyncSession, actor: Actor, *, system_id: str | None = None) -> Sequence[Flaw]:
     require_user(actor)
     query = select(Flaw).order_by(Flaw.priority.desc(), Flaw.created_at)
@@ -275,18 +304,33 @@ async def _new_flaw(session: AsyncSession, actor: Actor, report: FlawReport, rea
     await record(session, actor, "findings.flaw_created", object_type="flaw", object_id=flaw.id,
                  org_id=flaw.org_id, after={"title": flaw.title, "from_report": report.id})
     await _moved(session, actor, "flaw", flaw, "validated", reason or f"validated from report {report.id}")
-    if report.replication:  # every validated flaw becomes a regression case
-        session.add(RegressionCase(flaw_id=flaw.id, system_id=flaw.system_id, packet=dict(report.replication),
+    packet = dict(report.replication) if report.replication else await conversation_packet(session, report)
+    if packet:  # every validated flaw with something to replay becomes a regression case
+        session.add(RegressionCase(flaw_id=flaw.id, system_id=flaw.system_id, packet=packet,
                                    max_success_rate=0.0, created_at=now))
     return flaw
+
+
+async def conversation_packet(session: AsyncSession, report: FlawReport) -> dict[str, Any] | None:
+    """A report found by hand (no suite probe) replays the conversation of the first exchange it
+    cites: its request's messages, as recorded in the verified transcript."""
+    for ref in report.evidence:
+        kind, _, exchange_id = ref.partition(":")
+        exchange = await session.get(Exchange, exchange_id) if kind == "exchange" else None
+        if exchange is not None:
+            messages = [{"role": str(m.get("role")), "content": str(m.get("content") or "")}
+                        for m in exchange.request.get("messages") or []
+                        if isinstance(m, dict) and m.get("role") in ("system", "user", "assistant")]
+            return {"kind": "conversation", "exchange_id": exchange.id, "mission_id": exchange.mission_id,
+                    "messages": messages}
+    return None
 
 
 async def transition_report(session: AsyncSession, actor: Actor, report_id: str, *,
                             data: ReportTransition) -> FlawReport:
     report = await get_report(session, actor, report_id)
-    own_moves = {("draft", "submitted"), ("needs_info", "triage")}
     if not _may_triage(actor, report.org_id) and not (report.reporter_id == actor.user_id
-                                                      and (report.state, data.state) in own_moves):
+                                                      and (report.state, data.state) in OWN_MOVES):
         require(actor, "findings.triage", report.org_id)
     lifecycle.check("report", report.state, data.state)
     now = utcnow()
