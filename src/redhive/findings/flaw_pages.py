@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
-from redhive.errors import RedhiveError
+from redhive.errors import Conflict, InvalidInput, RedhiveError
 from redhive.findings import clusters, comments, service, verification, views
 from redhive.findings.delivery import send_after
 from redhive.findings.models import ReportAttachment
@@ -26,6 +26,10 @@ router = APIRouter(include_in_schema=False)
 SAFE_TYPES = frozenset({"text/plain", "image/png", "image/jpeg", "image/gif", "application/pdf", "application/json"})
 
 
+#: Refusals a form answers on its page; NotFound and PermissionDenied keep their status (404, 403).
+REFUSALS = (InvalidInput, Conflict)
+
+
 def _back(request: Request, url: str, exc: RedhiveError) -> NoReturn:
     """Roll back and return to the page with the sentence."""
     raise FormRejected(redirect(request, url, exc.message, "error"))
@@ -35,8 +39,6 @@ def _int(values: dict[str, str], name: str, default: int) -> int:
     try:
         return int(values.get(name) or default)
     except ValueError:
-        from redhive.errors import InvalidInput
-
         raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be a whole number.", field=name) from None
 
 
@@ -52,7 +54,7 @@ async def _flaw_action(request: Request, tasks: BackgroundTasks, flaw_id: str, a
     try:
         values = await read_form(request)
         done = await action(values)
-    except RedhiveError as exc:
+    except REFUSALS as exc:
         _back(request, f"{url}#{anchor}", exc)
     send_after(request, tasks)
     return redirect(request, f"{url}#{anchor}", done or message)
@@ -141,7 +143,7 @@ async def _report_action(request: Request, tasks: BackgroundTasks, report_id: st
     try:
         values = await read_form(request)
         message, target = await action(values)
-    except RedhiveError as exc:
+    except REFUSALS as exc:
         _back(request, f"{url}#{anchor}", exc)
     send_after(request, tasks)
     return redirect(request, target or f"{url}#{anchor}", message)
@@ -187,7 +189,7 @@ async def cluster_merge(request: Request, tasks: BackgroundTasks, session: Sessi
         form = await request.form()
         flaw = await clusters.merge(session, actor, report_ids=[str(v) for v in form.getlist("report_ids")],
                                     into_id=values.get("into_id", ""), reason=values.get("reason", ""))
-    except RedhiveError as exc:
+    except REFUSALS as exc:
         _back(request, "/findings/board#clusters", exc)
     send_after(request, tasks)
     return redirect(request, f"/findings/flaws/{flaw.id}", "Cluster merged into one flaw.")
