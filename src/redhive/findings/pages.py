@@ -33,16 +33,26 @@ router = APIRouter(include_in_schema=False)
 
 
 async def _versions(session: AsyncSession, actor: Actor) -> list[tuple[str, str]]:
-    out = []
+    """Versions the actor may report on: their organisations' and their missions' targets."""
+    out: dict[str, str] = {}
     for system in await orgs.list_systems(session, actor):
         if has_permission(actor, "systems.view", system.org_id):
             for version in await orgs.list_versions(session, actor, system.id):
-                out.append((version.id, f"{system.name} {version.label}"))
-    return out
+                out[version.id] = f"{system.name} {version.label}"
+    for access in await missions_service.list_missions(session, actor):
+        if access.level != "invitee":
+            for version_id, name, label in await missions_service.list_targets(session, actor, access.mission.id):
+                out.setdefault(version_id, f"{name} {label}")
+    return sorted(out.items(), key=lambda item: item[1])
+
+
+async def _missions(session: AsyncSession, actor: Actor) -> list[tuple[str, str]]:
+    return [("", "— no mission —")] + [(a.mission.id, a.mission.title) for a in
+                                        await missions_service.list_missions(session, actor) if a.level != "invitee"]
 
 
 async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-    return {"nav": "findings", "versions": await _versions(session, actor),
+    return {"nav": "findings", "versions": await _versions(session, actor), "missions": await _missions(session, actor),
             "hazards": [(k, f"{k} {v}") for k, v in HAZARD_CLASSES.items()],
             "provenances": [(p, p.replace("_", "-")) for p in PROVENANCES],
             "report_types": [(t, t.replace("_", " ")) for t in REPORT_TYPES]}
@@ -50,8 +60,12 @@ async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
 
 @router.get("/findings/new")
 async def report_new(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    return render(request, "findings/new.html", {**await _form_context(session, actor),
-                                                 "values": {"hazard_class": "HZ0", "provenance": "human"}})
+    """The report form; `?exchange=ID` (the playground's "Report this") pre-fills it from the exchange."""
+    values: dict[str, str] = {"hazard_class": "HZ0", "provenance": "human"}
+    exchange_id = request.query_params.get("exchange")
+    if exchange_id:
+        values.update(await service.prefill_from_exchange(session, actor, exchange_id))
+    return render(request, "findings/new.html", {**await _form_context(session, actor), "values": values})
 
 
 def _report_fields(values: dict[str, str]) -> dict[str, Any]:

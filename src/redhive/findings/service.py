@@ -42,8 +42,9 @@ from redhive.notifications.service import notify
 from redhive.orgs.models import AISystem, SystemVersion
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS", "Attachment", "QueueRow", "bulk", "get_flaw", "get_report",
-           "conversation_packet", "flaw_access", "list_flaws", "list_reports", "submit_from_flag", "submit_report",
-           "suggest_duplicates", "transition_flaw", "transition_report", "triage_queue"]
+           "conversation_packet", "flaw_access", "list_flaws", "list_reports", "prefill_from_exchange",
+           "submit_from_flag", "submit_report", "suggest_duplicates", "transition_flaw", "transition_report",
+           "triage_queue"]
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -194,6 +195,20 @@ async def submit_from_flag(session: AsyncSession, actor: Actor, flag_id: str, *,
             raise ValidationFailed({".".join(map(str, e["loc"])): e["msg"] for e in exc.errors()}) from None
         raise
     return await submit_report(session, actor, data=parsed)
+
+
+async def prefill_from_exchange(session: AsyncSession, actor: Actor, exchange_id: str) -> dict[str, str]:
+    """The report form's fields from a playground exchange: its version, mission, the exchange as
+    evidence and its user turns as the attack prompts (the reporter writes the rest)."""
+    require_user(actor)
+    exchange = await session.get(Exchange, exchange_id)
+    if exchange is None or not await _may_report_from(session, actor, exchange):
+        raise NotFound(f"There is no exchange {exchange_id} that you may report from: report one of your own "
+                       "exchanges, from the playground.")
+    prompts = "\n".join(str(m.get("content") or "") for m in exchange.request.get("messages", [])
+                        if isinstance(m, dict) and m.get("role") == "user")
+    return {"version_id": exchange.version_id or "", "mission_id": exchange.mission_id,
+            "evidence": f"exchange:{exchange.id}", "attack_prompts": prompts, "provenance": "human"}
 
 
 async def _may_report_from(session: AsyncSession, actor: Actor, exchange: Exchange) -> bool:
