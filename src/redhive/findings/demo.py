@@ -75,7 +75,7 @@ async def seed_findings(session: AsyncSession, seed: DemoSeed) -> None:
     lab = seed.orgs["lab"]
     mission = await session.scalar(select(Mission).where(Mission.org_id == lab.id, Mission.status == "active")
                                    .order_by(Mission.created_at))
-    if mission is None or await session.scalar(select(FlawReport.id).where(FlawReport.title == MARKER)):
+    if mission is None:
         return
     guarded, hardened = seed.versions["guarded"], seed.versions["hardened"]
     hotfix = await session.scalar(select(SystemVersion).where(SystemVersion.system_id == guarded.system_id,
@@ -88,6 +88,8 @@ async def seed_findings(session: AsyncSession, seed: DemoSeed) -> None:
         session.add(hotfix)
         await session.flush()
     seed.versions["hotfix"] = hotfix
+    if await session.scalar(select(FlawReport.id).where(FlawReport.title == MARKER)):
+        return
     amara, kenji, priya = (await _actor(session, seed, "expert_security"), await _actor(session, seed, "expert_ethics"),
                            await _actor(session, seed, "priya"))
     tomas, cora, lena = (await _actor(session, seed, "triager"), await _actor(session, seed, "coordinator"),
