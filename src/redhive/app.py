@@ -31,6 +31,7 @@ def routers() -> list[APIRouter]:
     from redhive.findings import flaw_pages
     from redhive.findings import pages as findings_pages
     from redhive.findings import routes as findings_routes
+    from redhive.gateway import pages as gateway_pages
     from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
@@ -53,6 +54,7 @@ def routers() -> list[APIRouter]:
         gateway_routes.router,
         playground.api,
         playground.router,
+        gateway_pages.router,
         network_pages.router,
         missions_pages.router,
         findings_routes.router,

@@ -194,6 +194,8 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/findings/reports/{report_id}/comments"): (expect(REPORTERS, 303, hidden=UNSEEN), fixed(body="Thanks.")),
     ("POST", "/findings/clusters/merge"): (expect(TRIAGE, 303, hidden=UNSEEN), _merge_form),
     ("GET", "/findings/attachments/{attachment_id}"): (expect(REPORTERS, 200, hidden=UNSEEN, anonymous=303), None),
+    ("POST", "/findings/orgs/{org_id}/webhooks"): (expect({AD, PA}, 303),
+                                                   fixed(url="http://127.0.0.1:9/hook", secret="s" * 24)),
     ("GET", "/findings/board"): (expect(USERS, 200, anonymous=303), None),
     ("POST", "/findings/board"): (expect(TRIAGE, 303, hidden=UNSEEN), _bulk_form),
     ("GET", "/findings/new"): (expect(USERS, 200, anonymous=303), None),

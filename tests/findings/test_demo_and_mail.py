@@ -36,7 +36,8 @@ async def test_the_demo_shows_every_step_of_the_lifecycle(platform: Platform) ->
         assessments = (await session.scalars(select(SeverityAssessment))).all()
     assert states == set(lifecycle.REPORT_STATES)
     assert sorted(f.state for f in flaws.values()) == ["developer_notified", "regressed", "resolved"]
-    assert len(remediations) == 2 and len(assessments) == 4 and again.versions["hotfix"].id == seed.versions["hotfix"].id
+    assert len(remediations) == 2 and len(assessments) == 4
+    assert again.versions["hotfix"].id == seed.versions["hotfix"].id
 
     tomas, lena = await platform.actor(seed.users["triager"]), await platform.actor(seed.users["lab_admin"])
     amara = await platform.actor(seed.users["expert_security"])

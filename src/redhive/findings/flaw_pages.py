@@ -11,10 +11,16 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
 from redhive.errors import Conflict, InvalidInput, RedhiveError
-from redhive.findings import clusters, comments, service, verification, views
+from redhive.findings import clusters, comments, service, verification, views, webhooks
 from redhive.findings.delivery import send_after
 from redhive.findings.models import ReportAttachment
-from redhive.findings.schemas import FlawTransition, RemediationCreate, ReportTransition, SeverityInputs
+from redhive.findings.schemas import (
+    FlawTransition,
+    RemediationCreate,
+    ReportTransition,
+    SeverityInputs,
+    WebhookCreate,
+)
 from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
 from redhive.web.errors import FormRejected
 from redhive.web.forms import parse_form, read_form
@@ -214,3 +220,15 @@ async def attachment(attachment_id: str, session: SessionDep, actor: UserDep) ->
 async def my_reports(request: Request, session: SessionDep, actor: UserDep) -> Response:
     reports = await service.list_reports(session, actor, mine=True)
     return render(request, "findings/mine.html", {"nav": "mine", "reports": reports})
+
+
+@router.post("/findings/orgs/{org_id}/webhooks")
+async def add_webhook(org_id: str, request: Request, session: SessionDep, actor: UserDep,
+                      box: SecretBoxDep) -> Response:
+    try:
+        data = parse_form(WebhookCreate, await read_form(request))
+        endpoint = await webhooks.create_endpoint(session, actor, org_id, data=data, box=box)
+    except REFUSALS as exc:
+        _back(request, "/findings/board#webhooks", exc)
+    return redirect(request, "/findings/board#webhooks", f"Webhook to {endpoint.url} added: deliveries are signed "
+                    "with your secret (X-Redhive-Signature).")

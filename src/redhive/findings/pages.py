@@ -157,6 +157,7 @@ async def _board_context(request: Request, session: SessionDep, actor: Actor) ->
             "names": await views.names(session, [r.report.assignee_id for r in rows]),
             "clusters": await clusters.open_clusters(session, actor) if systems else [],
             "org_ids": org_ids, "now": utcnow(),
+            "webhook_orgs": [o for o in org_ids if has_permission(actor, "findings.webhooks", o)],
             "can_retest": {s.id: has_permission(actor, "findings.remediate", s.org_id) for s in systems},
             "values": {}, "errors": {}}
 
