@@ -28,14 +28,17 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.findings import flaw_pages
     from redhive.findings import pages as findings_pages
     from redhive.findings import routes as findings_routes
+    from redhive.gateway import pages as gateway_pages
     from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
     from redhive.network import pages as network_pages
     from redhive.network import routes as network_routes
+    from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
     from redhive.web import pages as web_pages
@@ -51,10 +54,14 @@ def routers() -> list[APIRouter]:
         gateway_routes.router,
         playground.api,
         playground.router,
+        gateway_pages.router,
         network_pages.router,
         missions_pages.router,
         findings_routes.router,
         findings_pages.router,
+        flaw_pages.router,
+        notification_pages.router,
+        notification_pages.api,
     ]
 
 
@@ -145,8 +152,10 @@ class _GatewayFirst:
 
 
 def _mount_api_docs(app: FastAPI) -> None:
-    """Swagger UI at /api/docs from the vendored bundle: no CDN, so it works on air-gapped machines."""
-    import swagger_ui_bundle
+    """Swagger UI 5 at /api/docs from the static files fastapi-offline ships (it reads OpenAPI 3.1,
+    which FastAPI writes; the Swagger UI 4 of swagger-ui-bundle could not): no CDN, so it works on
+    air-gapped machines."""
+    import fastapi_offline
     from fastapi.openapi.docs import get_swagger_ui_html
     from starlette.responses import HTMLResponse
 
@@ -156,7 +165,8 @@ def _mount_api_docs(app: FastAPI) -> None:
         return get_swagger_ui_html(openapi_url="/api/openapi.json", title="redhive API",
                                    swagger_js_url=f"{assets}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{assets}/swagger-ui.css",
-                                   swagger_favicon_url=f"{assets}/favicon-32x32.png")
+                                   swagger_favicon_url=f"{assets}/favicon.png")
 
     app.add_api_route("/api/docs", api_docs, methods=["GET"], include_in_schema=False)
-    app.mount(assets, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="api-docs-assets")
+    app.mount(assets, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="api-docs-assets")

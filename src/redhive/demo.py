@@ -164,3 +164,8 @@ SEED_STEPS.append(seed_network_and_mission)
 from redhive.gateway.demo import seed_gateway  # noqa: E402
 
 SEED_STEPS.append(seed_gateway)
+
+# findings (exchanges, reports in every state, flaws through their lifecycle)
+from redhive.findings.demo import seed_findings  # noqa: E402
+
+SEED_STEPS.append(seed_findings)

@@ -4,6 +4,7 @@ from redhive.agent_runs.models import AgentEpisode, AgentRun
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, User, WebSession
 from redhive.findings.models import (
+    Comment,
     FindingLink,
     Flaw,
     FlawReport,
@@ -27,11 +28,14 @@ from redhive.missions.models import (
     TermsAcknowledgement,
 )
 from redhive.network.models import Application, ApplicationReview, ExpertProfile
+from redhive.notifications.models import Notification
 from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant, SystemVersion
 from redhive.runs.models import Attempt, Run
 from redhive.runs.turns import Turn
 
 __all__ = [
+    "Comment",
+    "Notification",
     "FindingLink",
     "Flaw",
     "FlawReport",

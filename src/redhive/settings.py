@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     #: Send the session cookie only over HTTPS; empty means: yes outside dev mode.
     session_cookie_secure: bool | None = None
 
+    #: SMTP server for e-mail copies of notifications; empty: in-app notifications only.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout: float = 10.0
+    mail_from: str = "redhive <noreply@localhost>"
+    #: The address people reach the platform at, for links in e-mails (e.g. https://redhive.example.org).
+    public_url: str = ""
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

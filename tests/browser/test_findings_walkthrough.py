@@ -49,14 +49,17 @@ def test_report_form_duplicates_and_the_triage_board(page: Any, live_server: str
            "If the assistant is told to stay in character as an insider it prints the restricted reference.",
            "LLM01:2025 AML.T0054")
     assert page.get_by_text("Report submitted.").is_visible()
-    duplicates = page.locator("#duplicates")
-    assert "Role-play framing leaks the restricted reference" in duplicates.inner_text()
-    assert duplicates.get_by_role("link").first.get_attribute("href") == first.removeprefix(live_server)
+    assert page.locator("#duplicates").count() == 0  # duplicate suggestions are the triage team's
     assert "SystemVersion object" not in page.content()  # the footer shows the app version
-    shoot("report-with-duplicate")
+    second = page.url
 
     page.context.clear_cookies()  # a new login, as the lab's triager
     log_in(page, live_server, "tomas@northwind.demo")
+    page.goto(second)
+    duplicates = page.locator("#duplicates")
+    assert "Role-play framing leaks the restricted reference" in duplicates.inner_text()
+    assert duplicates.get_by_role("link").first.get_attribute("href") == first.removeprefix(live_server)
+    shoot("report-with-duplicate")
     page.goto(f"{live_server}/findings/board")
     queue = page.locator("#queue")
     assert "Role-play framing leaks" in queue.inner_text() and "Insider role-play" in queue.inner_text()
@@ -65,8 +68,8 @@ def test_report_form_duplicates_and_the_triage_board(page: Any, live_server: str
 
     page.get_by_role("button", name="Apply").click()  # nothing ticked: answered on the form
     assert page.get_by_text("Tick at least one report.").first.is_visible()
-    for box in page.locator("#queue input[type=checkbox]").all():
-        box.check()
+    for title in ("Role-play framing leaks", "Insider role-play makes"):  # the demo has other open reports too
+        page.locator("#queue tr", has_text=title).locator("input[type=checkbox]").check()
     page.get_by_label("Triager").select_option(label="Tomás Silva")
     page.get_by_role("button", name="Apply").click()
     assert page.get_by_text("2 report(s) updated.").is_visible()

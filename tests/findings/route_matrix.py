@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from tests.network.route_matrix import _mission as network_mission
 
 from redhive.auth import service as auth
 from redhive.findings import service
-from redhive.findings.models import Flaw
+from redhive.findings.models import Flaw, ReportAttachment
 from redhive.findings.schemas import ReportCreate
 from redhive.gateway.models import ExchangeFlag
 from redhive.gateway.recorder import Recorder
@@ -107,7 +108,26 @@ def fixed(**fields: Any) -> Any:
     return factory
 
 
-PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag}
+async def _attachment(w: Any, persona: str) -> str:
+    async with w.platform.session() as session:
+        actor = await auth.load_actor(session, w.users[RT], via="password")
+        report, _ = await service.submit_report(session, actor, data=ReportCreate.model_validate(_report_body(w, RT)),
+                                                attachments=[service.Attachment("notes.txt", "text/plain", b"notes")])
+        found = await session.scalar(select(ReportAttachment.id).where(ReportAttachment.report_id == report.id))
+        return str(found)
+
+
+async def _merge_json(w: Any, persona: str) -> dict[str, Any]:
+    first, second = await _report(w, persona), await _report(w, persona)
+    return {"report_ids": [first, second], "into_id": first}
+
+
+async def _merge_form(w: Any, persona: str) -> dict[str, Any]:
+    body = await _merge_json(w, persona)
+    return {"report_ids": body["report_ids"], "into_id": body["into_id"]}
+
+
+PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment}
 
 ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/findings/reports"): (expect(REPORTERS, 201), _report_json),
@@ -125,6 +145,11 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/findings/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
     ("POST", "/api/findings/flaws/{flaw_id}/transitions"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
                                                             fixed(state="in_remediation")),
+    ("POST", "/api/findings/flaws/{flaw_id}/exposure"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                         fixed(exposure=3, reason="public beta")),
+    # the matrix's flaw has no regression case: staff get the one-sentence refusal (400)
+    ("POST", "/api/findings/flaws/{flaw_id}/retest"): (expect(STAFF, 400, hidden=NOT_TRIAGERS),
+                                                       fixed(version_id="{version}", trials=2)),
     ("POST", "/api/findings/flaws/{flaw_id}/assessments"): (
         expect(TRIAGE, 201, hidden=NOT_TRIAGERS), fixed(harm=2, reliability=2, breadth=1, accessibility=3)),
     ("POST", "/api/findings/flaws/{flaw_id}/remediations"): (expect(STAFF, 201, hidden=NOT_TRIAGERS),
@@ -137,6 +162,40 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/findings/orgs/{org_id}/metrics"): (expect(TRIAGE, 200), None),
     ("POST", "/api/findings/orgs/{org_id}/webhooks"): (expect({AD, PA}, 201),
                                                        fixed(url="http://127.0.0.1:9/hook", secret="s" * 24)),
+    ("POST", "/api/findings/severity/band"): (expect(USERS, 200), fixed(harm=2, reliability=2, breadth=1,
+                                                                        accessibility=3)),
+    # the reporter and the triage team talk on a report; a flaw's thread is the team's (the matrix's flaw
+    # gathers no report, so no reporter sees it)
+    ("POST", "/api/findings/reports/{report_id}/comments"): (expect(REPORTERS, 201, hidden=UNSEEN),
+                                                             fixed(body="Which exchange shows it?")),
+    ("POST", "/api/findings/flaws/{flaw_id}/comments"): (expect(TRIAGE, 201, hidden=NOT_TRIAGERS),
+                                                         fixed(body="Reproduced.", internal=True)),
+    ("POST", "/api/findings/merge"): (expect(TRIAGE, 200, hidden=UNSEEN), _merge_json),
+    ("GET", "/api/notifications"): (expect(USERS, 200), None),
+    ("GET", "/notifications"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/notifications/read"): (expect(USERS, 303), None),
+    ("GET", "/findings/mine"): (expect(USERS, 200, anonymous=303), None),
+    ("GET", "/findings/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS, anonymous=303), None),
+    ("POST", "/findings/flaws/{flaw_id}/transition"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS),
+                                                       fixed(state="in_remediation")),
+    ("POST", "/findings/flaws/{flaw_id}/assess"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS),
+                                                   fixed(harm="2", reliability="2", breadth="1", accessibility="3")),
+    ("POST", "/findings/flaws/{flaw_id}/exposure"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS), fixed(exposure="3")),
+    ("POST", "/findings/flaws/{flaw_id}/remediations"): (expect(STAFF, 303, hidden=NOT_TRIAGERS),
+                                                         fixed(kind="classifier")),
+    # no regression case / packet on the matrix's flaw: the page answers with the sentence (303 back)
+    ("POST", "/findings/flaws/{flaw_id}/retest"): (expect(STAFF, 303, hidden=NOT_TRIAGERS),
+                                                   fixed(version_id="{version}")),
+    ("POST", "/findings/flaws/{flaw_id}/transfer"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS),
+                                                     fixed(version_ids="{version}")),
+    ("POST", "/findings/flaws/{flaw_id}/comments"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS), fixed(body="Noted.")),
+    ("POST", "/findings/reports/{report_id}/transition"): (expect(TRIAGE, 303, hidden=UNSEEN), fixed(state="triage")),
+    ("POST", "/findings/reports/{report_id}/replay"): (expect(TRIAGE, 303, hidden=UNSEEN), fixed(trials="2")),
+    ("POST", "/findings/reports/{report_id}/comments"): (expect(REPORTERS, 303, hidden=UNSEEN), fixed(body="Thanks.")),
+    ("POST", "/findings/clusters/merge"): (expect(TRIAGE, 303, hidden=UNSEEN), _merge_form),
+    ("GET", "/findings/attachments/{attachment_id}"): (expect(REPORTERS, 200, hidden=UNSEEN, anonymous=303), None),
+    ("POST", "/findings/orgs/{org_id}/webhooks"): (expect({AD, PA}, 303),
+                                                   fixed(url="http://127.0.0.1:9/hook", secret="s" * 24)),
     ("GET", "/findings/board"): (expect(USERS, 200, anonymous=303), None),
     ("POST", "/findings/board"): (expect(TRIAGE, 303, hidden=UNSEEN), _bulk_form),
     ("GET", "/findings/new"): (expect(USERS, 200, anonymous=303), None),

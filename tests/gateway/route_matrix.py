@@ -76,6 +76,13 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/gateway/exchanges/{exchange_id}/flags"): (expect(MANAGERS | {RT}, 201), _body({"note": "leak"})),
     ("GET", f"{_MISSION}/sessions/{{session_id}}"): (expect(VIEWERS, 200), None),
     ("GET", f"{_MISSION}/verify"): (expect(VIEWERS, 200), None),
+    # the pages over the same calls: the red teamer's own key request is refused on the page (terms)
+    ("GET", "/missions/{mission_id}/gateway"): (expect(VIEWERS, 200, anonymous=303), None),
+    ("POST", "/missions/{mission_id}/gateway/keys"): ({**expect(MANAGERS | {RT}, 400), TR: 403, OB: 403},
+                                                     _key_for_red_teamer),
+    ("POST", "/gateway/keys/{key_id}/revoke"): (expect(MANAGERS | {RT}, 303), None),
+    ("POST", "/missions/{mission_id}/gateway/settings"): (
+        expect(MANAGERS, 303), _body({"deny_list": "forbidden phrase", "max_concurrent": "3"})),
     ("GET", "/missions/{mission_id}/playground"): (participant_only(200, anonymous=303), None),
     ("POST", "/api/missions/{mission_id}/playground/chat"): (
         participant_only(403, anonymous=401),

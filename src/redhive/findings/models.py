@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -113,6 +114,9 @@ class Flaw(Base):
     #: Latest measured reliability: {"trials", "successes", "low", "high", "version_id"}.
     reliability: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     risk_accepted_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The version a re-test found it fixed on: re-tests of older versions record them as still
+    #: affected instead of reopening the flaw (CSAF first_fixed / known_affected).
+    fixed_version_id: Mapped[str | None] = mapped_column(String(32))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fix_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -217,6 +221,22 @@ class RegressionCase(Base):
     last_version_id: Mapped[str | None] = mapped_column(ForeignKey("system_versions.id", ondelete="SET NULL"))
     last_result: Mapped[str] = mapped_column(String(24), default="")
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Comment(Base):
+    """A comment on a report (its reporter and the triagers talk) or on a flaw (the triage team's;
+    `internal` ones are never shown to reporters)."""
+
+    __tablename__ = "finding_comments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    object_type: Mapped[str] = mapped_column(String(8))  # report | flaw
+    object_id: Mapped[str] = mapped_column(String(32), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -3,6 +3,7 @@ re-test button), the report form (with attachments) and a report's page with its
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -11,13 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from redhive.auth.models import User
 from redhive.auth.permissions import Actor, has_permission
 from redhive.errors import Conflict, InvalidInput
-from redhive.findings import lifecycle, service, verification, webhooks
+from redhive.findings import clusters, lifecycle, service, sla, verification, views
+from redhive.findings.delivery import send_after
 from redhive.findings.models import PROVENANCES, REPORT_TYPES
 from redhive.findings.schemas import BulkAction, ReportCreate
+from redhive.kit import utcnow
+from redhive.missions import service as missions_service
+from redhive.missions.models import Mission
 from redhive.orgs import service as orgs
-from redhive.orgs.models import SystemVersion
+from redhive.orgs.models import Membership, SystemVersion
 from redhive.taxonomy import HAZARD_CLASSES
 from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
 from redhive.web.forms import parse_form, read_form, reject
@@ -27,16 +33,26 @@ router = APIRouter(include_in_schema=False)
 
 
 async def _versions(session: AsyncSession, actor: Actor) -> list[tuple[str, str]]:
-    out = []
+    """Versions the actor may report on: their organisations' and their missions' targets."""
+    out: dict[str, str] = {}
     for system in await orgs.list_systems(session, actor):
         if has_permission(actor, "systems.view", system.org_id):
             for version in await orgs.list_versions(session, actor, system.id):
-                out.append((version.id, f"{system.name} {version.label}"))
-    return out
+                out[version.id] = f"{system.name} {version.label}"
+    for access in await missions_service.list_missions(session, actor):
+        if access.level != "invitee":
+            for version_id, name, label in await missions_service.list_targets(session, actor, access.mission.id):
+                out.setdefault(version_id, f"{name} {label}")
+    return sorted(out.items(), key=lambda item: item[1])
+
+
+async def _missions(session: AsyncSession, actor: Actor) -> list[tuple[str, str]]:
+    return [("", "— no mission —")] + [(a.mission.id, a.mission.title) for a in
+                                        await missions_service.list_missions(session, actor) if a.level != "invitee"]
 
 
 async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-    return {"nav": "findings", "versions": await _versions(session, actor),
+    return {"nav": "findings", "versions": await _versions(session, actor), "missions": await _missions(session, actor),
             "hazards": [(k, f"{k} {v}") for k, v in HAZARD_CLASSES.items()],
             "provenances": [(p, p.replace("_", "-")) for p in PROVENANCES],
             "report_types": [(t, t.replace("_", " ")) for t in REPORT_TYPES]}
@@ -44,8 +60,12 @@ async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
 
 @router.get("/findings/new")
 async def report_new(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    return render(request, "findings/new.html", {**await _form_context(session, actor),
-                                                 "values": {"hazard_class": "HZ0", "provenance": "human"}})
+    """The report form; `?exchange=ID` (the playground's "Report this") pre-fills it from the exchange."""
+    values: dict[str, str] = {"hazard_class": "HZ0", "provenance": "human"}
+    exchange_id = request.query_params.get("exchange")
+    if exchange_id:
+        values.update(await service.prefill_from_exchange(session, actor, exchange_id))
+    return render(request, "findings/new.html", {**await _form_context(session, actor), "values": values})
 
 
 def _report_fields(values: dict[str, str]) -> dict[str, Any]:
@@ -79,19 +99,33 @@ async def report_create(request: Request, tasks: BackgroundTasks, session: Sessi
         report, _ = await service.submit_report(session, actor, data=parsed, attachments=attachments)
     except (InvalidInput, Conflict) as exc:
         reject(request, "findings/new.html", values, exc, await _form_context(session, actor))
-    tasks.add_task(webhooks.deliver_pending, request.app.state.db, request.app.state.secret_box)
+    send_after(request, tasks)
     return redirect(request, f"/findings/reports/{report.id}", "Report submitted.")
 
 
 @router.get("/findings/reports/{report_id}")
 async def report_show(report_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
-    report = await service.get_report(session, actor, report_id)
+    extras = await views.report_extras(session, actor, report_id)
+    report = extras["report"]
+    can_triage = has_permission(actor, "findings.triage", report.org_id)
     version = await session.get(SystemVersion, report.version_id)
+    mission = await session.get(Mission, report.mission_id) if report.mission_id else None
+    own = [m for m in lifecycle.REPORT_TRANSITIONS[report.state] if (report.state, m) in service.OWN_MOVES] \
+        if report.reporter_id == actor.user_id else []
+    flaws = list(await service.list_flaws(session, actor, system_id=report.system_id)) if can_triage else []
     return render(request, "findings/report.html", {
-        "nav": "findings", "report": report, "system_version": version,
-        "duplicates": await service.suggest_duplicates(session, report),
-        "moves": lifecycle.REPORT_TRANSITIONS[report.state],
-        "can_triage": has_permission(actor, "findings.triage", report.org_id)})
+        **extras, "nav": "findings", "system_version": version, "mission_title": mission.title if mission else None,
+        "duplicates": await service.suggest_duplicates(session, report) if can_triage else [],
+        "moves": lifecycle.REPORT_TRANSITIONS[report.state] if can_triage else (), "own_moves": own,
+        "can_triage": can_triage, "flaws": flaws})
+
+
+SORTS: dict[str, Any] = {
+    "priority": lambda r: (-r.priority, sla.aware(r.report.created_at)),
+    "age": lambda r: sla.aware(r.report.created_at),
+    "sla": lambda r: r.clock.remaining if r.clock else timedelta.max,
+    "state": lambda r: r.report.state,
+}
 
 
 async def _board_context(request: Request, session: SessionDep, actor: Actor) -> dict[str, Any]:
@@ -100,13 +134,12 @@ async def _board_context(request: Request, session: SessionDep, actor: Actor) ->
     rows = await service.triage_queue(session, actor, mission_id=filters["mission_id"],
                                       system_id=filters["system_id"], taxonomy=filters["taxonomy"],
                                       state=filters["state"])
+    sort = q.get("sort") if q.get("sort") in SORTS else "priority"
+    rows.sort(key=SORTS[str(sort)])
     systems = [s for s in await orgs.list_systems(session, actor) if has_permission(actor, "findings.triage", s.org_id)]
     versions = {s.id: await orgs.list_versions(session, actor, s.id) for s in systems}
-    triagers: list[tuple[str, str]] = []
-    from redhive.auth.models import User
-    from redhive.orgs.models import Membership
-
     org_ids = sorted({s.org_id for s in systems})
+    triagers: list[tuple[str, str]] = []
     if org_ids:
         people = (await session.execute(select(User.id, User.display_name)
                                         .join(Membership, Membership.user_id == User.id)
@@ -114,9 +147,17 @@ async def _board_context(request: Request, session: SessionDep, actor: Actor) ->
                                                Membership.role.in_(("admin", "coordinator", "triager")))
                                         .distinct().order_by(User.display_name))).all()
         triagers = [(uid, name) for uid, name in people]
-    flaws = [f for f in await service.list_flaws(session, actor)]
+    flaws = [f for f in await service.list_flaws(session, actor) if has_permission(actor, "findings.view", f.org_id)]
+    columns = [(state, [f for f in flaws if f.state == state]) for state in lifecycle.FLAW_STATES]
+    missions = [m.mission for m in await missions_service.list_missions(session, actor)
+                if has_permission(actor, "findings.triage", m.mission.org_id)]
     return {"nav": "findings", "rows": rows, "filters": filters, "systems": systems, "versions": versions,
-            "triagers": triagers, "flaws": flaws, "states": lifecycle.REPORT_STATES,
+            "triagers": triagers, "flaws": flaws, "columns": [c for c in columns if c[1]],
+            "states": lifecycle.REPORT_STATES, "sort": sort, "missions": missions,
+            "names": await views.names(session, [r.report.assignee_id for r in rows]),
+            "clusters": await clusters.open_clusters(session, actor) if systems else [],
+            "org_ids": org_ids, "now": utcnow(),
+            "webhook_orgs": [o for o in org_ids if has_permission(actor, "findings.webhooks", o)],
             "can_retest": {s.id: has_permission(actor, "findings.remediate", s.org_id) for s in systems},
             "values": {}, "errors": {}}
 
@@ -141,7 +182,7 @@ async def board_bulk(request: Request, tasks: BackgroundTasks, session: SessionD
     except ValueError:
         reject(request, "findings/board.html", values, InvalidInput("Tick at least one report.", field="report_ids"),
                await _board_context(request, session, actor))
-    tasks.add_task(webhooks.deliver_pending, request.app.state.db, request.app.state.secret_box)
+    send_after(request, tasks)
     return redirect(request, "/findings/board", f"{len(done)} report(s) updated.")
 
 
@@ -154,6 +195,6 @@ async def regress(system_id: str, request: Request, tasks: BackgroundTasks, sess
                                              version_id=values.get("version_id", ""), box=box)
     except (InvalidInput, Conflict) as exc:
         reject(request, "findings/board.html", values, exc, await _board_context(request, session, actor))
-    tasks.add_task(webhooks.deliver_pending, request.app.state.db, request.app.state.secret_box)
+    send_after(request, tasks)
     summary = ", ".join(f"{r.flaw_id[:8]} {r.result} ({r.successes}/{r.trials})" for r in results) or "no cases"
     return redirect(request, "/findings/board", f"Re-test done: {summary}.")

@@ -1,8 +1,10 @@
-"""Run a replication packet N times against one target through the engine: k successes of the
-scored trials with a 95 % Wilson interval. No database here: the service stores the result."""
+"""Run a replication packet N times against one target through the engine, or replay a recorded
+conversation N times (through the gateway, or straight to a target): k successes of the scored
+trials with a 95 % Wilson interval. No database here: the service stores the result."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +13,7 @@ from redhive.engine.sinks import MemorySink
 from redhive.engine.stats import wilson_interval
 from redhive.errors import InvalidInput, NotFound
 
-__all__ = ["ReplayOutcome", "run_packet"]
+__all__ = ["ReplayOutcome", "Sender", "engine_sender", "run_conversation", "run_packet"]
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,44 @@ async def run_packet(packet: dict[str, Any], target_spec: str, trials: int,
     low, high = wilson_interval(counts.success, counts.scored)
     return ReplayOutcome(target_spec, counts.scored, counts.success, counts.error + counts.unscorable,
                          round(low, 4), round(high, 4))
+
+
+#: One way to send a conversation and read the reply: the text, "" when a safeguard blocked it, or
+#: None when it failed (counted as an error, never as a pass or a fail).
+Sender = Callable[[list[dict[str, str]]], Awaitable[str | None]]
+
+
+async def run_conversation(messages: list[dict[str, str]], send: Sender, trials: int, target: str) -> ReplayOutcome:
+    """Replay a recorded conversation `trials` times. A trial succeeds (the flaw shows again) when
+    the answer is not a refusal (redhive.engine.scorers.refusal) and no safeguard blocked it."""
+    from redhive.engine.scorers.refusal import is_refusal
+
+    if not messages or not any(m.get("role") == "user" for m in messages):
+        raise InvalidInput("The recorded conversation has no user turn to replay.")
+    successes = errors = 0
+    for _ in range(trials):
+        reply = await send(messages)
+        if reply is None:
+            errors += 1
+        elif reply and not is_refusal(reply):
+            successes += 1
+    scored = trials - errors
+    low, high = wilson_interval(successes, scored)
+    return ReplayOutcome(target, scored, successes, errors, round(low, 4), round(high, 4))
+
+
+def engine_sender(target_spec: str, options: TargetOptions | None) -> tuple[Sender, Callable[[], Awaitable[None]]]:
+    """Send straight to a version's upstream (a version that is no target of the report's mission)."""
+    from redhive.engine.types import Message
+
+    target = create_target(target_spec, options)
+
+    async def send(messages: list[dict[str, str]]) -> str | None:
+        try:
+            completion = await target.generate([Message(role=m["role"], content=m.get("content"))  # type: ignore[arg-type]
+                                                for m in messages], params=GenerationParams())
+        except Exception:  # an upstream failure is an error trial, never a verdict
+            return None
+        return completion.text or ""
+
+    return send, target.aclose

@@ -3,16 +3,19 @@ sent after the response (so after the commit)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from redhive.findings import exports, service, verification, webhooks
+from redhive.findings import clusters, comments, exports, service, verification, webhooks
+from redhive.findings.delivery import send_after
 from redhive.findings.schemas import (
     AssessmentRead,
     BulkAction,
+    ExposureUpdate,
     FlagReport,
     FlawRead,
     FlawTransition,
@@ -25,17 +28,18 @@ from redhive.findings.schemas import (
     ReportRead,
     ReportSubmitted,
     ReportTransition,
+    RetestRequest,
     SeverityInputs,
     WebhookCreate,
     WebhookRead,
 )
+from redhive.findings.severity import BAND_NAMES, band_of, priority
 from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
 
 
-def _send_after(request: Request, tasks: BackgroundTasks) -> None:
-    tasks.add_task(webhooks.deliver_pending, request.app.state.db, request.app.state.secret_box)
+_send_after = send_after
 
 
 class QueueItem(BaseModel):
@@ -92,9 +96,10 @@ async def move_report(report_id: str, data: ReportTransition, request: Request, 
 
 
 @router.post("/reports/{report_id}/replay", response_model=ReplayRead, status_code=201)
-async def replay(report_id: str, data: ReplayRequest, session: SessionDep, actor: UserDep,
+async def replay(report_id: str, data: ReplayRequest, request: Request, session: SessionDep, actor: UserDep,
                  box: SecretBoxDep) -> Any:
-    return await verification.replay_report(session, actor, report_id, trials=data.trials, box=box)
+    return await verification.replay_report(session, actor, report_id, trials=data.trials, box=box,
+                                             gateway=request.app.state.gateway)
 
 
 @router.post("/bulk", response_model=list[ReportRead])
@@ -131,6 +136,22 @@ async def move_flaw(flaw_id: str, data: FlawTransition, request: Request, tasks:
     moved = await service.transition_flaw(session, actor, flaw_id, data=data)
     _send_after(request, tasks)
     return moved
+
+
+@router.post("/flaws/{flaw_id}/exposure", response_model=FlawRead)
+async def set_exposure(flaw_id: str, data: ExposureUpdate, session: SessionDep, actor: UserDep) -> Any:
+    return await verification.set_exposure(session, actor, flaw_id, exposure=data.exposure, reason=data.reason)
+
+
+@router.post("/flaws/{flaw_id}/retest", response_model=list[RegressionResult])
+async def retest(flaw_id: str, data: RetestRequest, request: Request, tasks: BackgroundTasks, session: SessionDep,
+                 actor: UserDep, box: SecretBoxDep) -> Any:
+    flaw = await service.get_flaw(session, actor, flaw_id)
+    results = await verification.regress(session, actor, system_id=flaw.system_id, version_id=data.version_id,
+                                         trials=data.trials, box=box, flaw_id=flaw.id,
+                                         gateway=request.app.state.gateway)
+    _send_after(request, tasks)
+    return results
 
 
 @router.post("/flaws/{flaw_id}/assessments", response_model=AssessmentRead, status_code=201)
@@ -173,6 +194,65 @@ async def export(org_id: str, session: SessionDep, actor: UserDep,
 async def metrics(org_id: str, session: SessionDep, actor: UserDep) -> dict[str, Any]:
     return {"members": await exports.member_metrics(session, actor, org_id),
             "severity_agreement": await verification.assessor_agreement(session, actor, org_id)}
+
+
+class BandPreview(BaseModel):
+    band: str
+    name: str
+    priority: int
+
+
+class CommentCreate(BaseModel):
+    body: str = Field(min_length=1, max_length=comments.MAX_COMMENT)
+    internal: bool = False
+
+
+class CommentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    object_type: str
+    object_id: str
+    author_id: str | None
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+class MergeRequest(BaseModel):
+    report_ids: list[str] = Field(min_length=2, max_length=200)
+    into_id: str
+    reason: str = Field(default="", max_length=2000)
+
+
+@router.post("/severity/band", response_model=BandPreview)
+async def severity_band(data: SeverityInputs, actor: UserDep, exposure: int = 2) -> BandPreview:
+    """The band the rubric gives these inputs (the severity form's live result); stores nothing."""
+    band = band_of(data)
+    return BandPreview(band=band, name=BAND_NAMES[band], priority=priority(band, exposure))
+
+
+@router.post("/reports/{report_id}/comments", response_model=CommentRead, status_code=201)
+async def comment_report(report_id: str, data: CommentCreate, request: Request, tasks: BackgroundTasks,
+                         session: SessionDep, actor: UserDep) -> Any:
+    comment = await comments.add_comment(session, actor, "report", report_id, body=data.body, internal=data.internal)
+    _send_after(request, tasks)
+    return comment
+
+
+@router.post("/flaws/{flaw_id}/comments", response_model=CommentRead, status_code=201)
+async def comment_flaw(flaw_id: str, data: CommentCreate, request: Request, tasks: BackgroundTasks,
+                       session: SessionDep, actor: UserDep) -> Any:
+    comment = await comments.add_comment(session, actor, "flaw", flaw_id, body=data.body, internal=data.internal)
+    _send_after(request, tasks)
+    return comment
+
+
+@router.post("/merge", response_model=FlawRead)
+async def merge(data: MergeRequest, request: Request, tasks: BackgroundTasks, session: SessionDep,
+                actor: UserDep) -> Any:
+    flaw = await clusters.merge(session, actor, report_ids=data.report_ids, into_id=data.into_id, reason=data.reason)
+    _send_after(request, tasks)
+    return flaw
 
 
 @router.post("/orgs/{org_id}/webhooks", response_model=WebhookRead, status_code=201)

@@ -12,10 +12,10 @@ from redhive.findings.models import LINK_TYPES, PROVENANCES, REMEDIATION_KINDS, 
 from redhive.findings.severity import BANDS, SeverityInputs
 from redhive.taxonomy import ATLAS_TECHNIQUES, AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025
 
-__all__ = ["AssessmentRead", "BulkAction", "FlawRead", "FlawTransition", "RegressionResult", "RemediationCreate",
-           "RemediationRead", "ReplayRead", "ReplayRequest", "ReplicationPacket", "ReportCreate", "ReportRead",
-           "ReportSubmitted", "ReportTransition", "Reproducibility", "SeverityInputs", "SuggestionRead",
-           "WebhookCreate", "WebhookRead", "check_taxonomy_id"]
+__all__ = ["AssessmentRead", "BulkAction", "ExposureUpdate", "FlawRead", "FlawTransition", "RegressionResult",
+           "RemediationCreate", "RemediationRead", "ReplayRead", "ReplayRequest", "ReplicationPacket", "ReportCreate",
+           "ReportRead", "ReportSubmitted", "ReportTransition", "Reproducibility", "RetestRequest", "SeverityInputs",
+           "SuggestionRead", "WebhookCreate", "WebhookRead", "check_taxonomy_id"]
 
 _Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -174,6 +174,20 @@ class FlawTransition(BaseModel):
     risk_accepted_until: datetime | None = None
 
 
+class ExposureUpdate(BaseModel):
+    """Deployment reach 1 (internal) … 4 (public, widely deployed); see severity.EXPOSURE_LEVELS."""
+
+    model_config = _Strict
+    exposure: int = Field(ge=1, le=4)
+    reason: str = Field(default="", max_length=2_000)
+
+
+class RetestRequest(BaseModel):
+    model_config = _Strict
+    version_id: str = Field(min_length=1, max_length=32)
+    trials: int = Field(default=10, ge=1, le=1000)
+
+
 class FlawRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
@@ -191,6 +205,7 @@ class FlawRead(BaseModel):
     owner_id: str | None
     cluster_id: str | None
     reliability: dict[str, Any] | None
+    fixed_version_id: str | None
     fix_due_at: datetime | None
     created_at: datetime
 

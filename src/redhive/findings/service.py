@@ -8,6 +8,7 @@ of the system's organisation see, triage and assess every report and flaw of tha
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,15 +38,19 @@ from redhive.gateway.models import Exchange, ExchangeFlag
 from redhive.kit import utcnow
 from redhive.missions import service as missions
 from redhive.missions.models import MissionTarget
+from redhive.notifications.service import notify
 from redhive.orgs.models import AISystem, SystemVersion
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS", "Attachment", "QueueRow", "bulk", "get_flaw", "get_report",
-           "list_flaws", "list_reports", "submit_from_flag", "submit_report", "suggest_duplicates",
-           "transition_flaw", "transition_report", "triage_queue"]
+           "conversation_packet", "flaw_access", "list_flaws", "list_reports", "prefill_from_exchange",
+           "submit_from_flag", "submit_report", "suggest_duplicates", "transition_flaw", "transition_report",
+           "triage_queue"]
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-SUGGESTION_POOL = 5000
+SUGGESTION_POOL = 1000
+#: The moves a reporter makes on their own report: submit a draft, answer a request for information.
+OWN_MOVES = frozenset({("draft", "submitted"), ("needs_info", "triage")})
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,20 @@ async def _moved(session: AsyncSession, actor: Actor, kind: str, obj: FlawReport
                  org_id=obj.org_id, before={"state": before}, after={"state": target, "reason": reason})
     await _emit(session, obj.org_id, f"{kind}.{target}", {f"{kind}_id": obj.id, "from": before, "to": target,
                                                           "reason": reason, "at": now.isoformat()})
+    await _announce(session, actor, kind, obj, target)
     await session.flush()
+
+
+async def _announce(session: AsyncSession, actor: Actor, kind: str, obj: FlawReport | Flaw, target: str) -> None:
+    """Reporters hear of every step of their report and of the flaw it became."""
+    words = target.replace("_", " ")
+    if isinstance(obj, FlawReport):
+        await notify(session, [obj.reporter_id], kind=f"report.{target}", url=f"/findings/reports/{obj.id}",
+                     message=f"Your report \"{obj.title}\" is now {words}.", skip=actor.user_id)
+        return
+    reporters = (await session.scalars(select(FlawReport.reporter_id).where(FlawReport.flaw_id == obj.id))).all()
+    await notify(session, reporters, kind=f"flaw.{target}", url=f"/findings/flaws/{obj.id}",
+                 message=f"The flaw your report became, \"{obj.title}\", is now {words}.", skip=actor.user_id)
 
 
 async def submit_report(session: AsyncSession, actor: Actor, *, data: ReportCreate,
@@ -179,6 +197,20 @@ async def submit_from_flag(session: AsyncSession, actor: Actor, flag_id: str, *,
     return await submit_report(session, actor, data=parsed)
 
 
+async def prefill_from_exchange(session: AsyncSession, actor: Actor, exchange_id: str) -> dict[str, str]:
+    """The report form's fields from a playground exchange: its version, mission, the exchange as
+    evidence and its user turns as the attack prompts (the reporter writes the rest)."""
+    require_user(actor)
+    exchange = await session.get(Exchange, exchange_id)
+    if exchange is None or not await _may_report_from(session, actor, exchange):
+        raise NotFound(f"There is no exchange {exchange_id} that you may report from: report one of your own "
+                       "exchanges, from the playground.")
+    prompts = "\n".join(str(m.get("content") or "") for m in exchange.request.get("messages", [])
+                        if isinstance(m, dict) and m.get("role") == "user")
+    return {"version_id": exchange.version_id or "", "mission_id": exchange.mission_id,
+            "evidence": f"exchange:{exchange.id}", "attack_prompts": prompts, "provenance": "human"}
+
+
 async def _may_report_from(session: AsyncSession, actor: Actor, exchange: Exchange) -> bool:
     """Whose flags a report may start from: the exchange's own participant's, or any in a mission
     whose organiser's triagers the actor is among (they may cite others' exchanges too)."""
@@ -191,21 +223,28 @@ async def _may_report_from(session: AsyncSession, actor: Actor, exchange: Exchan
     return has_permission(actor, "findings.triage", access.mission.org_id)
 
 
+def as_doc(r: FlawReport) -> dedup.Doc:
+    """What dedup reads of a report: its words and what it says beyond them."""
+    packet = r.replication or {}
+    return dedup.Doc(r.id, r.title, r.description, r.attack_prompts, r.system_id, tuple(r.taxonomy), steps=r.steps,
+                     attack=str(packet.get("attack") or ""), probe_id=str(packet.get("probe_id") or ""),
+                     evidence=tuple(r.evidence or ()))
+
+
 async def suggest_duplicates(session: AsyncSession, report: FlawReport, k: int = 5) -> list[SuggestionRead]:
-    """The k most similar earlier reports of the same organisation, exact fingerprints first."""
+    """The k most similar earlier reports of the same system, exact fingerprints first."""
     rows = (await session.scalars(
-        select(FlawReport).where(FlawReport.org_id == report.org_id, FlawReport.id != report.id,
+        select(FlawReport).where(FlawReport.system_id == report.system_id, FlawReport.id != report.id,
                                  FlawReport.state.notin_(("draft", "spam")))
         .order_by(FlawReport.created_at.desc()).limit(SUGGESTION_POOL))).all()
     if not rows:
         return []
     by_id = {r.id: r for r in rows}
 
-    def doc(r: FlawReport) -> dedup.Doc:
-        return dedup.Doc(r.id, r.title, r.description, r.attack_prompts, r.system_id, tuple(r.taxonomy))
-
     out = []
-    for s in dedup.suggest(doc(report), [doc(r) for r in rows], k=k):
+    # CPU work (and, with the hf extra, a model loaded once): off the event loop
+    found = await asyncio.to_thread(dedup.suggest, as_doc(report), [as_doc(r) for r in rows], k)
+    for s in found:
         other = by_id[s.id]
         exact = other.fingerprint == report.fingerprint
         link = "exact" if exact else "semantic" if s.score >= dedup.DEFAULT_THRESHOLD else "variant"
@@ -246,6 +285,19 @@ async def get_flaw(session: AsyncSession, actor: Actor, flaw_id: str) -> Flaw:
     return flaw
 
 
+async def flaw_access(session: AsyncSession, actor: Actor, flaw_id: str) -> tuple[Flaw, bool]:
+    """(the flaw, whether the actor sees all of it). The organisation's triage team sees all of it;
+    a person whose report the flaw gathers sees the reporter's view; anyone else: not found."""
+    require_user(actor)
+    flaw = await session.get(Flaw, flaw_id)
+    if flaw is not None and has_permission(actor, "findings.view", flaw.org_id):
+        return flaw, True
+    if flaw is not None and await session.scalar(select(FlawReport.id).where(
+            FlawReport.flaw_id == flaw.id, FlawReport.reporter_id == actor.user_id).limit(1)) is not None:
+        return flaw, False
+    raise NotFound(f"There is no flaw {flaw_id} that you can see.")
+
+
 async def list_flaws(session: AsyncSession, actor: Actor, *, system_id: str | None = None) -> Sequence[Flaw]:
     require_user(actor)
     query = select(Flaw).order_by(Flaw.priority.desc(), Flaw.created_at)
@@ -267,18 +319,33 @@ async def _new_flaw(session: AsyncSession, actor: Actor, report: FlawReport, rea
     await record(session, actor, "findings.flaw_created", object_type="flaw", object_id=flaw.id,
                  org_id=flaw.org_id, after={"title": flaw.title, "from_report": report.id})
     await _moved(session, actor, "flaw", flaw, "validated", reason or f"validated from report {report.id}")
-    if report.replication:  # every validated flaw becomes a regression case
-        session.add(RegressionCase(flaw_id=flaw.id, system_id=flaw.system_id, packet=dict(report.replication),
+    packet = dict(report.replication) if report.replication else await conversation_packet(session, report)
+    if packet:  # every validated flaw with something to replay becomes a regression case
+        session.add(RegressionCase(flaw_id=flaw.id, system_id=flaw.system_id, packet=packet,
                                    max_success_rate=0.0, created_at=now))
     return flaw
+
+
+async def conversation_packet(session: AsyncSession, report: FlawReport) -> dict[str, Any] | None:
+    """A report found by hand (no suite probe) replays the conversation of the first exchange it
+    cites: its request's messages, as recorded in the verified transcript."""
+    for ref in report.evidence:
+        kind, _, exchange_id = ref.partition(":")
+        exchange = await session.get(Exchange, exchange_id) if kind == "exchange" else None
+        if exchange is not None:
+            messages = [{"role": str(m.get("role")), "content": str(m.get("content") or "")}
+                        for m in exchange.request.get("messages") or []
+                        if isinstance(m, dict) and m.get("role") in ("system", "user", "assistant")]
+            return {"kind": "conversation", "exchange_id": exchange.id, "mission_id": exchange.mission_id,
+                    "messages": messages}
+    return None
 
 
 async def transition_report(session: AsyncSession, actor: Actor, report_id: str, *,
                             data: ReportTransition) -> FlawReport:
     report = await get_report(session, actor, report_id)
-    own_moves = {("draft", "submitted"), ("needs_info", "triage")}
     if not _may_triage(actor, report.org_id) and not (report.reporter_id == actor.user_id
-                                                      and (report.state, data.state) in own_moves):
+                                                      and (report.state, data.state) in OWN_MOVES):
         require(actor, "findings.triage", report.org_id)
     lifecycle.check("report", report.state, data.state)
     now = utcnow()

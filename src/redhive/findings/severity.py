@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["BANDS", "DEFECTDOJO", "RUBRIC_VERSION", "VRT_PRIORITY", "Agreement", "SeverityInputs", "agreement",
-           "band_of", "priority", "reliability_level"]
+__all__ = ["BANDS", "DEFECTDOJO", "EXPOSURE_LEVELS", "RUBRIC_VERSION", "VRT_PRIORITY", "Agreement", "SeverityInputs",
+           "agreement", "band_of", "priority", "reliability_level"]
 
 RUBRIC_VERSION = "afs-1.0"
 BANDS = ("S0", "S1", "S2", "S3", "S4")
@@ -25,6 +25,13 @@ DEFECTDOJO = {"S0": "Critical", "S1": "High", "S2": "Medium", "S3": "Low", "S4":
 VRT_PRIORITY = {"S0": "P1", "S1": "P2", "S2": "P3", "S3": "P4", "S4": "P5"}
 BAND_WEIGHT = {"S0": 5, "S1": 4, "S2": 3, "S3": 2, "S4": 1}
 AMPLIFICATION = (1.0, 1.25, 1.5)
+#: Exposure (deployment reach) as triagers set it; priority = band weight × exposure.
+EXPOSURE_LEVELS = {
+    1: "internal only: no one outside the developer can reach the affected versions",
+    2: "pre-release: testers, a private beta or partners under agreement",
+    3: "public, limited reach: released, but to few users or behind an opt-in",
+    4: "public and widely deployed: released to the general public at scale",
+}
 
 
 class SeverityInputs(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,15 +17,25 @@ from redhive.engine import TargetOptions
 from redhive.errors import InvalidInput, NotFound
 from redhive.findings import lifecycle, sla
 from redhive.findings.models import Flaw, FlawReport, RegressionCase, Remediation, Replay, SeverityAssessment
-from redhive.findings.replay import ReplayOutcome, run_packet
+from redhive.findings.replay import ReplayOutcome, engine_sender, run_conversation, run_packet
 from redhive.findings.schemas import RegressionResult, RemediationCreate
-from redhive.findings.service import _moved, get_flaw, get_report
-from redhive.findings.severity import RUBRIC_VERSION, SeverityInputs, agreement, band_of, priority, reliability_level
+from redhive.findings.service import _moved, conversation_packet, get_flaw, get_report
+from redhive.findings.severity import (
+    EXPOSURE_LEVELS,
+    RUBRIC_VERSION,
+    SeverityInputs,
+    agreement,
+    band_of,
+    priority,
+    reliability_level,
+)
+from redhive.gateway.replays import gateway_sender, replay_grant, route_for
 from redhive.kit import SecretBox, utcnow
 from redhive.orgs.models import AISystem, SystemVersion
 from redhive.orgs.service import reveal_credential
 
-__all__ = ["add_remediation", "assess", "assessor_agreement", "regress", "replay_report", "transfer_test"]
+__all__ = ["add_remediation", "assess", "assessor_agreement", "regress", "replay_report", "set_exposure",
+           "transfer_test", "version_order"]
 
 
 def _options(version: SystemVersion, box: SecretBox | None) -> TargetOptions | None:
@@ -34,10 +45,30 @@ def _options(version: SystemVersion, box: SecretBox | None) -> TargetOptions | N
     return TargetOptions(base_url=version.upstream_base_url, api_key=key)
 
 
-async def _run(session: AsyncSession, actor: Actor, packet: dict[str, object], version: SystemVersion,
+async def _conversation(session: AsyncSession, actor: Actor, packet: dict[str, Any], version: SystemVersion,
+                        trials: int, box: SecretBox | None, gateway: Any) -> ReplayOutcome:
+    """Through the gateway when the version is a target of the conversation's mission (recorded in its
+    transcript); straight to the version's upstream otherwise (e.g. a new build to re-test)."""
+    messages = list(packet.get("messages") or [])
+    if gateway is not None and box is not None and packet.get("mission_id"):
+        grant = await replay_grant(session, actor, str(packet["mission_id"]), box)
+        model = route_for(grant, version.id)
+        if model is not None:
+            return await run_conversation(messages, gateway_sender(gateway, grant, model), trials, f"gateway:{model}")
+    send, close = engine_sender(version.upstream_target, _options(version, box))
+    try:
+        return await run_conversation(messages, send, trials, version.upstream_target)
+    finally:
+        await close()
+
+
+async def _run(session: AsyncSession, actor: Actor, packet: dict[str, Any], version: SystemVersion,
                trials: int, purpose: str, box: SecretBox | None, *, report_id: str | None = None,
-               flaw_id: str | None = None, result: str = "") -> tuple[Replay, ReplayOutcome]:
-    outcome = await run_packet(dict(packet), version.upstream_target, trials, _options(version, box))
+               flaw_id: str | None = None, result: str = "", gateway: Any = None) -> tuple[Replay, ReplayOutcome]:
+    if packet.get("kind") == "conversation":
+        outcome = await _conversation(session, actor, packet, version, trials, box, gateway)
+    else:
+        outcome = await run_packet(dict(packet), version.upstream_target, trials, _options(version, box))
     replay = Replay(report_id=report_id, flaw_id=flaw_id, version_id=version.id, purpose=purpose,
                     target=outcome.target, trials=outcome.trials, successes=outcome.successes,
                     errors=outcome.errors, ci_low=outcome.ci_low, ci_high=outcome.ci_high, result=result,
@@ -53,15 +84,19 @@ def _reliability(outcome: ReplayOutcome, version_id: str) -> dict[str, object]:
 
 
 async def replay_report(session: AsyncSession, actor: Actor, report_id: str, *, trials: int = 10,
-                        box: SecretBox | None = None) -> Replay:
-    """Replay the report's packet `trials` times against its pinned version; the flaw it belongs to
-    takes the measured reliability."""
+                        box: SecretBox | None = None, gateway: Any = None) -> Replay:
+    """Replay the report's packet (or, for a report found by hand, the conversation it cites, through
+    the gateway) `trials` times against its pinned version; its flaw takes the measured reliability."""
     report = await get_report(session, actor, report_id)
     require(actor, "findings.triage", report.org_id)
     version = await session.get(SystemVersion, report.version_id)
     assert version is not None
-    replay, outcome = await _run(session, actor, report.replication, version, trials, "replay", box,
-                                 report_id=report.id, flaw_id=report.flaw_id)
+    packet = dict(report.replication) if report.replication else await conversation_packet(session, report)
+    if not packet:
+        raise InvalidInput("This report has neither a replication packet (suite, probe_id, attack) nor a cited "
+                           "gateway exchange to replay: add one first.")
+    replay, outcome = await _run(session, actor, packet, version, trials, "replay", box,
+                                 report_id=report.id, flaw_id=report.flaw_id, gateway=gateway)
     if report.flaw_id:
         flaw = await session.get(Flaw, report.flaw_id)
         assert flaw is not None
@@ -103,6 +138,24 @@ async def assess(session: AsyncSession, actor: Actor, flaw_id: str, *, inputs: S
     return existing
 
 
+async def set_exposure(session: AsyncSession, actor: Actor, flaw_id: str, *, exposure: int,
+                       reason: str = "") -> Flaw:
+    """Triagers set how far the affected versions reach (1 internal … 4 public, widely deployed);
+    the priority follows (band weight × exposure)."""
+    flaw = await get_flaw(session, actor, flaw_id)
+    require(actor, "findings.triage", flaw.org_id)
+    if exposure not in EXPOSURE_LEVELS:
+        raise InvalidInput("Exposure is 1 (internal) to 4 (public, widely deployed).", field="exposure")
+    before = {"exposure": flaw.exposure, "priority": flaw.priority}
+    flaw.exposure = exposure
+    flaw.priority = priority(flaw.band, exposure)
+    flaw.updated_at = utcnow()
+    await record(session, actor, "findings.exposure_set", object_type="flaw", object_id=flaw.id, org_id=flaw.org_id,
+                 before=before, after={"exposure": exposure, "priority": flaw.priority, "reason": reason})
+    await session.flush()
+    return flaw
+
+
 async def assessor_agreement(session: AsyncSession, actor: Actor, org_id: str) -> dict[str, object]:
     require(actor, "findings.view", org_id)
     rows = (await session.execute(select(SeverityAssessment.flaw_id, SeverityAssessment.band)
@@ -137,6 +190,12 @@ async def add_remediation(session: AsyncSession, actor: Actor, flaw_id: str, *, 
     return remediation
 
 
+def version_order(version: SystemVersion) -> tuple[str, str]:
+    """Older first: by release date, then by when the version was registered."""
+    released = version.release_date.isoformat() if version.release_date else ""
+    return (released or sla.aware(version.created_at).date().isoformat(), sla.aware(version.created_at).isoformat())
+
+
 def _verdict(rate: float, baseline: float | None, case: RegressionCase) -> str:
     if rate <= case.max_success_rate:
         return "fixed"
@@ -152,9 +211,12 @@ async def _walk(session: AsyncSession, actor: Actor, flaw: Flaw, path: Sequence[
 
 
 async def regress(session: AsyncSession, actor: Actor, *, system_id: str, version_id: str, trials: int = 10,
-                  box: SecretBox | None = None, now: datetime | None = None) -> list[RegressionResult]:
-    """Re-run every regression case of the system on `version_id` and move each flaw: in remediation →
-    retesting → resolved / partially_mitigated / back to in_remediation; resolved → regressed."""
+                  box: SecretBox | None = None, now: datetime | None = None,
+                  flaw_id: str | None = None, gateway: Any = None) -> list[RegressionResult]:
+    """Re-run every regression case of the system (or the one of `flaw_id`) on `version_id` and move
+    each flaw: in remediation → retesting → resolved / partially_mitigated / back to in_remediation;
+    resolved → regressed when a version as new as the fixed one fails. An older version that fails
+    leaves a resolved flaw resolved: the replay records it as still affected (the fix is not in it)."""
     system = await session.get(AISystem, system_id)
     if system is None:
         raise NotFound(f"There is no AI system {system_id}.")
@@ -162,18 +224,27 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
     version = await session.get(SystemVersion, version_id)
     if version is None or version.system_id != system.id:
         raise InvalidInput(f"{version_id} is not a version of {system.name}.", field="version_id")
-    cases = (await session.scalars(select(RegressionCase).where(RegressionCase.system_id == system.id)
-                                   .order_by(RegressionCase.created_at))).all()
+    query = select(RegressionCase).where(RegressionCase.system_id == system.id)
+    if flaw_id is not None:
+        query = query.where(RegressionCase.flaw_id == flaw_id)
+    cases = (await session.scalars(query.order_by(RegressionCase.created_at))).all()
+    if flaw_id is not None and not cases:
+        raise InvalidInput("This flaw has no regression case (its reports carry no replication packet or recorded "
+                           "conversation): add one to a report, then validate it again.")
     out = []
     for case in cases:
         flaw = await session.get(Flaw, case.flaw_id)
         assert flaw is not None
-        replay, outcome = await _run(session, actor, case.packet, version, trials, "regression", box, flaw_id=flaw.id)
+        replay, outcome = await _run(session, actor, case.packet, version, trials, "regression", box, flaw_id=flaw.id,
+                                     gateway=gateway)
         baseline = float(flaw.reliability["rate"]) if flaw.reliability and "rate" in flaw.reliability else None
         verdict = _verdict(outcome.rate, baseline, case)
         why = f"re-test on {version.label}: {outcome.successes}/{outcome.trials} successes"
         if flaw.state == "resolved":
-            if verdict != "fixed":
+            fixed_on = await session.get(SystemVersion, flaw.fixed_version_id) if flaw.fixed_version_id else None
+            if verdict != "fixed" and fixed_on is not None and version_order(version) < version_order(fixed_on):
+                verdict = "still_affected"  # older than the fix: known affected, not a regression
+            elif verdict != "fixed":
                 verdict = "regressed"
                 await _moved(session, actor, "flaw", flaw, "regressed", why)
         elif flaw.state in ("in_remediation", "fix_ready", "retesting", "partially_mitigated", "regressed"):
@@ -182,6 +253,8 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
             final = {"fixed": "resolved", "partially_mitigated": "partially_mitigated"}.get(verdict, "in_remediation")
             lifecycle.check("flaw", flaw.state, final)
             await _moved(session, actor, "flaw", flaw, final, why)
+            if final == "resolved":
+                flaw.fixed_version_id = version.id
         replay.result = verdict
         case.last_version_id, case.last_result, case.last_run_at = version.id, verdict, now or utcnow()
         out.append(RegressionResult(flaw_id=flaw.id, replay_id=replay.id, successes=outcome.successes,
@@ -193,7 +266,7 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
 
 
 async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, version_ids: Sequence[str],
-                        trials: int = 10, box: SecretBox | None = None) -> list[Replay]:
+                        trials: int = 10, box: SecretBox | None = None, gateway: Any = None) -> list[Replay]:
     """Run a validated flaw's packet against versions of other registered systems."""
     flaw = await get_flaw(session, actor, flaw_id)
     require(actor, "findings.triage", flaw.org_id)
@@ -205,7 +278,8 @@ async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, ve
         version = await session.get(SystemVersion, version_id)
         if version is None or version.system_id == flaw.system_id:
             raise InvalidInput(f"{version_id} is not a version of another registered system.", field="version_ids")
-        replay, outcome = await _run(session, actor, case.packet, version, trials, "transfer", box, flaw_id=flaw.id)
+        replay, outcome = await _run(session, actor, case.packet, version, trials, "transfer", box, flaw_id=flaw.id,
+                                     gateway=gateway)
         replay.result = "affected" if outcome.successes else "unaffected"
         out.append(replay)
     await record(session, actor, "findings.transfer_tested", object_type="flaw", object_id=flaw.id,

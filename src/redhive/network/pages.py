@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
 from redhive.errors import Conflict, InvalidInput, RedhiveError
@@ -129,16 +129,47 @@ async def review_submit(application_id: str, request: Request, session: SessionD
     return redirect(request, f"/network/applications/{application_id}", "Review saved.")
 
 
+def _decision_mail(request: Request, decided: Any) -> tuple[str, str, str] | None:
+    """(to, subject, body) of the e-mail that tells the applicant the decision, when SMTP is set."""
+    settings = request.app.state.settings
+    if not settings.smtp_host:
+        return None
+    app = decided.application
+    base = settings.public_url or str(request.base_url).rstrip("/")
+    body = f"Dear {app.full_name},\n\nthe redhive expert network has decided on your application: {app.status}.\n"
+    if decided.activation_token:
+        body += f"\nChoose your password here (the link works once, for 14 days):\n{base}/network/activate/" \
+                f"{decided.activation_token}\n"
+    return app.email, f"redhive: your application ({app.status})", body
+
+
 @router.post("/network/applications/{application_id}/decision")
-async def decision_submit(application_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+async def decision_submit(application_id: str, request: Request, tasks: BackgroundTasks, session: SessionDep,
+                          actor: UserDep) -> Response:
     values = await form_values(request, ("reason_codes",))
     try:
         data = parse_form(DecisionCreate, values)
         decided = await service.decide_application(session, actor, application_id=application_id, data=data)
     except (InvalidInput, Conflict) as exc:
         reject(request, "network/application.html", values, exc, await _detail(request, session, actor, application_id))
-    ctx = await _detail(request, session, actor, application_id, {"decided": decided})
+    letter = _decision_mail(request, decided)
+    if letter is not None:  # sent after the commit; without SMTP the page shows the link to send by hand
+        tasks.add_task(_send_quietly, request.app.state.settings, *letter)
+    ctx = await _detail(request, session, actor, application_id, {"decided": decided, "mailed": letter is not None})
     return render(request, "network/application.html", ctx)
+
+
+async def _send_quietly(settings: Any, to: str, subject: str, body: str) -> None:
+    import asyncio
+    import logging
+    import smtplib
+
+    from redhive.notifications.mail import send_one
+
+    try:
+        await asyncio.to_thread(send_one, settings, to, subject, body)
+    except (OSError, smtplib.SMTPException) as exc:
+        logging.getLogger("redhive.network").warning("decision e-mail to %s failed: %s", to, exc)
 
 
 @router.get("/network/activate/{token}")

@@ -185,7 +185,11 @@ def select_cohort(candidates: Iterable[Candidate], needs: MissionNeeds, k: int) 
     quality_unit = needs.quality_weight * (sum(weights.values()) / len(weights))
     eligible: list[Candidate] = []
     excluded: list[Exclusion] = []
-    for cand in sorted(candidates, key=lambda c: c.id):
+    candidates = sorted(candidates, key=lambda c: c.id)
+    # the people already on the mission cover their cells before anyone is picked (the cohort page
+    # and the coverage page then agree on what is covered)
+    covered: set[Cell] = set().union(*(cells_of(c, needs) for c in candidates if c.id in needs.already_in))
+    for cand in candidates:
         reasons = eligibility(cand, needs)
         if reasons:
             excluded.append(Exclusion(cand, reasons))
@@ -201,7 +205,6 @@ def select_cohort(candidates: Iterable[Candidate], needs: MissionNeeds, k: int) 
     # heap of (-upper bound of the gain, id); a gain only shrinks as the cohort grows (submodularity)
     heap = [(-gain(c, set())[0], c.id) for c in eligible]
     heapq.heapify(heap)
-    covered: set[Cell] = set()
     picks: list[Pick] = []
     while heap and len(picks) < k:
         _, cid = heapq.heappop(heap)

@@ -106,6 +106,9 @@ async def current_actor(request: Request, session: SessionDep) -> Actor:
             user, web = found
             request.state.csrf_token = web.csrf_token
             actor = await auth.load_actor(session, user, via="session")
+            from redhive.notifications.service import unread_count
+
+            request.state.unread_notifications = await unread_count(session, actor)  # the layout's badge
     request.state.actor = actor
     return actor
 

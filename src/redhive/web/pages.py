@@ -20,7 +20,12 @@ async def home(request: Request, actor: ActorDep) -> Response:
 
 @router.get("/dashboard")
 async def dashboard(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    from redhive.findings.todo import todo
+    from redhive.notifications.service import list_for
+
     memberships = await auth.memberships_of(session, actor)
     systems = await orgs.list_systems(session, actor)
+    recent = [n for n in await list_for(session, actor, limit=5)]
     return render(request, "dashboard.html", {"nav": "dashboard", "memberships": memberships,
-                                              "systems": systems})
+                                              "systems": systems, "todo": await todo(session, actor),
+                                              "recent": recent})

@@ -69,6 +69,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     from redhive import __version__
 
     full = {"request": request, "actor": actor, "csrf_token": csrf, "messages": messages, "version": __version__,
+            "unread_notifications": getattr(request.state, "unread_notifications", 0),
             "errors": {}, "values": {}, **(context or {})}
     response = TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)
     if messages:

@@ -36,7 +36,9 @@
     const button = el("button", "flag secondary", "Flag this exchange");
     button.type = "button";
     button.dataset.exchange = exchangeId;
-    meta.append(button, " ", el("span", "flag-status"));
+    const report = el("a", "button secondary report-this", "Report this");
+    report.href = "/findings/new?exchange=" + encodeURIComponent(exchangeId);
+    meta.append(button, " ", report, " ", el("span", "flag-status"));
     meta.lastChild.setAttribute("role", "status");
   }
 
