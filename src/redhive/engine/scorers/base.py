@@ -7,10 +7,13 @@ import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redhive.engine import registry
 from redhive.engine.suites.schema import Probe
+
+if TYPE_CHECKING:
+    from redhive.engine.scorers.judge import JudgePool
 
 __all__ = ["Detection", "Detector", "Outcome", "ScoreContext", "TextDetector", "build_detector", "decide_outcome"]
 
@@ -62,9 +65,13 @@ class TextDetector(Detector):
         return self.examine(ctx)
 
 
-def build_detector(probe: Probe) -> Detector:
-    """Instantiate the probe's detector, with `{canary}` filled in its string parameters."""
+def build_detector(probe: Probe, judges: JudgePool | None = None) -> Detector:
+    """Instantiate the probe's detector, with `{canary}` filled in its string parameters. With the
+    run's judge (`judges`), a judge detector asks it, whatever judge the suite file names: judge
+    calls go to the endpoint and key given for the judge role, never elsewhere."""
     spec = probe.detector
+    if judges is not None and spec.type == "judge":
+        return judges.detector(str(spec.params().get("rubric") or "policy_violation"))
     params: dict[str, Any] = {
         k: probe.fill(v) if isinstance(v, str) else v for k, v in spec.params().items()
     }
