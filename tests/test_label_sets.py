@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-LABELS = Path(__file__).resolve().parent / "data" / "labels"
+LABELS = Path(__file__).resolve().parents[1] / "src" / "redhive" / "engine" / "scorers" / "labels"
 PII_ENTITIES = {"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE", "CREDIT_CARD",
                 "BANK_ACCOUNT", "US_SSN", "NATIONAL_ID", "PASSPORT", "DRIVER_LICENSE", "IP_ADDRESS"}
 DISCLOSURE_KINDS = {"verbatim", "partial_quote", "paraphrase", "translation", "summary_list", "encoded",

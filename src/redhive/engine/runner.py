@@ -31,6 +31,7 @@ from redhive.engine.scorers.base import (
     TextDetector,
     build_detector,
     decide_outcome,
+    with_checks,
 )
 from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.scorers.refusal import is_refusal
@@ -72,10 +73,14 @@ class Runner:
         chunk_size: int = 2048,
         on_progress: ProgressFn | None = None,
         judges: JudgePool | None = None,
+        checks: Sequence[TextDetector] = (),
     ) -> None:
-        """`judges`: the run's judge; every judge detector of the plan asks it (`build_detector`)."""
+        """`judges`: the run's judge; every judge detector of the plan asks it (`build_detector`).
+        `checks`: what every attack's answers are checked for besides the probe's own goal (the
+        rules of the scan's policies: `with_checks`)."""
         self.plan = plan
         self.judges = judges
+        self.checks = checks
         self.gates = {spec: TargetGate(t) for spec, t in targets.items()}
         self.sink = sink
         self.params = params or GenerationParams()
@@ -191,7 +196,10 @@ class Runner:
             return record
         detector = self._detectors.get(id(probe))
         if detector is None:
-            detector = self._detectors[id(probe)] = build_detector(probe, self.judges)
+            detector = build_detector(probe, self.judges)
+            if probe.kind == "attack":
+                detector = with_checks(detector, self.checks)
+            self._detectors[id(probe)] = detector
         ctx = ScoreContext(probe, prompts, responses)
         if isinstance(detector, TextDetector):
             self._unscored.append(_Unscored(record, detector, ctx, unmet))

@@ -12,8 +12,11 @@ from redhive.db.session import Database
 from redhive.engine import registry
 from redhive.engine.converters.base import Chain, parse_attacks
 from redhive.engine.plan import Plan, suite_fingerprint
+from redhive.engine.policies import load_policy
+from redhive.engine.policies.checks import policy_checks
 from redhive.engine.resilience import TargetGate
 from redhive.engine.runner import ProgressFn, Runner, RunnerResult
+from redhive.engine.scorers.base import TextDetector
 from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.strategies import Strategy, parse_strategies
 from redhive.engine.suites import Suite, load_suite
@@ -40,6 +43,12 @@ class PreparedScan:
     judge: Target | None = None  # the run's judge: strategies' progress and judge detectors
     attacker: Target | None = None  # the strategies' attacker
     judges: JudgePool | None = None  # the judge as the strategies and detectors share it
+
+    @property
+    def checks(self) -> list[TextDetector]:
+        """The rules of the scan's policies, checked on every attack's answers."""
+        return policy_checks([load_policy(ref.removeprefix("policy:")) for ref in self.config.suites
+                              if ref.startswith("policy:")])
 
     @property
     def risk_areas(self) -> set[str]:
@@ -148,7 +157,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))
     params = GenerationParams(**prepared.config.params)
     runner = Runner(plan, targets, sink, params=params, concurrency=prepared.config.concurrency,
-                    judges=prepared.judges, on_progress=on_progress)
+                    judges=prepared.judges, checks=prepared.checks, on_progress=on_progress)
     outcome = ScanResult(run_id, "completed")
     try:
         outcome.result = await runner.run()
