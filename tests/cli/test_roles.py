@@ -138,3 +138,32 @@ def test_attacker_and_judge_of_a_multi_turn_attack_have_their_own_endpoints(
 def test_role_options_are_checked_before_anything_runs(args: list[str], expected: str, tmp_path: Path) -> None:
     proc = redhive("scan", "--target", "sim:naive", "--suite", "core", *args, home=tmp_path / "home")
     assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_one_configuration_file_names_every_role_and_the_command_line_wins(
+        target: MockOpenAI, judge: MockOpenAI, target_url: str, judge_url: str, judged_suite: Path,
+        tmp_path: Path) -> None:
+    config = tmp_path / "run.yaml"
+    config.write_text(yaml.safe_dump({
+        "target": ["openai:support-app"], "base_url": target_url, "api_key_env": "TARGET_KEY",
+        "suite": [judged_suite.name], "judge": "openai:judge-model", "judge_base_url": judge_url,
+        "judge_api_key_env": "JUDGE_KEY", "fail_on": "asr>0.5",
+    }), encoding="utf-8")
+    env = {"TARGET_KEY": "target-secret", "JUDGE_KEY": "judge-secret"}
+    failed = redhive("scan", "--config", str(config), "--json", home=tmp_path / "home", env=env)
+    assert failed.returncode == 1, failed.stderr  # the file's gate: both probes judged successes
+    assert keys(target) == {"Bearer target-secret"} and keys(judge) == {"Bearer judge-secret"}
+    passed = redhive("scan", "--config", str(config), "--fail-on", "asr>1", "--json", home=tmp_path / "home", env=env)
+    assert passed.returncode == 0, passed.stderr
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("targett: [sim:naive]\n", "unknown key 'targett'"),
+    ("- just a list\n", "must be a mapping"),
+    ("target: [sim:naive\n", "not valid YAML"),
+])
+def test_a_bad_configuration_file_gets_one_sentence(content: str, expected: str, tmp_path: Path) -> None:
+    config = tmp_path / "run.yaml"
+    config.write_text(content, encoding="utf-8")
+    proc = redhive("scan", "--config", str(config), home=tmp_path / "home")
+    assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
