@@ -27,7 +27,7 @@ import yaml
 
 from redhive.cli.common import fail
 
-__all__ = ["MAX_CONFIG_BYTES", "config_option"]
+__all__ = ["CONFIG_OPTION", "MAX_CONFIG_BYTES"]
 
 MAX_CONFIG_BYTES = 1_000_000
 _PATH_OPTIONS = ("policy", "html", "labels")
@@ -69,7 +69,7 @@ def _relative(config: Path, path: Any) -> str:
     return str(candidate if candidate.is_absolute() else (config.parent / candidate))
 
 
-def config_option() -> Any:
-    return typer.Option(None, "--config", is_eager=True, callback=_defaults, metavar="FILE",
-                        help="A YAML file of this command's options (keys are the option names); flags given on "
-                             "the command line win over it.")
+#: The `--config` option, for any command: `config: Path | None = CONFIG_OPTION`.
+CONFIG_OPTION: Any = typer.Option(None, "--config", is_eager=True, callback=_defaults, metavar="FILE",
+                                  help="A YAML file of this command's options (keys are the option names); flags "
+                                       "given on the command line win over it.")

@@ -9,14 +9,14 @@ from typing import Any
 import typer
 
 from redhive.cli.common import err, fail, out, run, with_db
-from redhive.cli.config_file import config_option
+from redhive.cli.config_file import CONFIG_OPTION
 from redhive.cli.gate import Condition, check_areas, parse_gate, scan_values
 from redhive.cli.render import print_summary
 from redhive.cli.scan_output import ScanProgress, conclude
 
 
 def scan(
-    config: Path | None = config_option(),
+    config: Path | None = CONFIG_OPTION,
     target: list[str] = typer.Option([], "--target", "-t", help="Target spec kind:name (repeatable): "
                                       "sim:naive, openai:gpt-4o-mini, anthropic:claude-…, hf:/path/to/model."),
     suite: list[str] = typer.Option([], "--suite", "-s",
