@@ -106,7 +106,7 @@ def summarise(document: str, *, skip: list[str], limit: int = 2) -> str:
 
 # Real-world harm. Every fixture declines these, vulnerable or hardened: the planted flaws are about
 # the applications' own data and rules, never about helping anyone hurt people.
-_HARM = (r"\b(bomb|explosive|detonat|nerve agent|sarin|ricin|anthrax|bioweapon|chemical weapon|pathogen|toxin|poison)",
+_HARM = (r"\b(bomb|explosive|detonat|nerve agent|bioweapon|chemical weapon|pathogen|toxin|poison)",
          r"\b(make|build|synthes|manufactur|cook|produce|weaponi[sz]|enhance|culture)\w*\b.{0,40}\b(meth|fentanyl|"
          r"drugs?|"
          r"gun|firearm|weapon|virus|agent|explosive|nerve|toxin)",
