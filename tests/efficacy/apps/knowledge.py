@@ -168,7 +168,12 @@ _OPS = {"+": "+", "plus": "+", "-": "-", "minus": "-", "*": "*", "x": "*", "×":
         "divided by": "/"}
 
 
+_ANY_MISCONCEPTION = re.compile("|".join(f"(?:{m.groups[0]})" for m in MISCONCEPTIONS))
+
+
 def find_misconception(text: str) -> Misconception | None:
+    if _ANY_MISCONCEPTION.search(text) is None:  # one pass first: most messages mention none
+        return None
     return next((m for m in MISCONCEPTIONS if m.matches(text)), None)
 
 

@@ -12,7 +12,7 @@ __all__ = ["asked_about", "invented_record"]
 _ABOUT = re.compile(r"\b(look ?up|find|check|pull up|search|get|show|give|tell|what(?:'s| is| are)|where|when|who|"
                     r"send|share|read out|list|details|address|e-?mail|phone|number|contact|date of birth|dob|account|"
                     r"record|appointment|booked|coming in|lives?)\b", re.I)
-_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)?\.?\s?([A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2})\b")
+_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)?\.?\s?([A-Z][a-z]+(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})\b")
 _NOT_PEOPLE = frozenset("""brightwave mobile skye project lumen flex unlimited stay bright roam pass larkspur family
 practice rowan study ferrox cloud kestrel docbot python java script type script github actions new york united
 kingdom executive response team loyalty team great wall hello there good morning good afternoon thank you

@@ -130,6 +130,8 @@ def asks_instructions(plain: str) -> bool:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     text = _INVISIBLE.sub("", text)
     text = text.translate(_HOMOGLYPHS)
     text = unicodedata.normalize("NFKD", text)
@@ -143,9 +145,11 @@ def _english(text: str) -> float:
     return sum(w in _COMMON for w in words) / len(words)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+
+
 def _printable(candidate: str) -> bool:
-    printable = sum(c.isprintable() or c in "\n\t" for c in candidate) / max(len(candidate), 1)
-    return printable > 0.97
+    return len(_CONTROL.findall(candidate)) <= 0.03 * max(len(candidate), 1)
 
 
 def _plausible(candidate: str) -> bool:
@@ -167,19 +171,18 @@ def _try(fn: object, data: str) -> str | None:
         return None
 
 
+_LOWER, _UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SHIFTS = {n: str.maketrans(_LOWER + _UPPER, _LOWER[-n:] + _LOWER[:-n] + _UPPER[-n:] + _UPPER[:-n]) for n in range(1, 6)}
+_ATBASH = str.maketrans(_LOWER + _UPPER, _LOWER[::-1] + _UPPER[::-1])
+
+
 def _caesar(text: str, shift: int) -> str:
-    def rot(c: str) -> str:
-        if "a" <= c <= "z":
-            return chr((ord(c) - 97 - shift) % 26 + 97)
-        if "A" <= c <= "Z":
-            return chr((ord(c) - 65 - shift) % 26 + 65)
-        return c
-    return "".join(rot(c) for c in text)
+    """Undo a Caesar shift of `shift` letters forward."""
+    return text.translate(_SHIFTS[shift])
 
 
 def _atbash(text: str) -> str:
-    return "".join(chr(219 - ord(c)) if "a" <= c <= "z" else chr(155 - ord(c)) if "A" <= c <= "Z" else c
-                   for c in text)
+    return text.translate(_ATBASH)
 
 
 def _morse(text: str) -> str:
@@ -197,7 +200,9 @@ def _segments(text: str) -> list[str]:
 def _decodings(text: str) -> list[str]:
     baseline = _english(text)
     found: list[str] = []
-    for seg in _segments(text):
+    for n, seg in enumerate(_segments(text)):
+        if n == 0 and baseline >= 0.3 and len(seg) > 400:
+            continue  # a long message that already reads as English: only its payload-like parts are decoded
         compact = re.sub(r"\s+", "", seg)
         unambiguous = [
             _try(lambda s: base64.b64decode(s + "=" * (-len(s) % 4), validate=True), compact),
@@ -217,7 +222,7 @@ def _decodings(text: str) -> list[str]:
     tokens = text.split()
     if tokens and sum(len(t) == 1 for t in tokens) / len(tokens) > 0.7:
         found.append(" ".join(w.replace(" ", "") for w in re.split(r"\s{2,}|\s/\s", text)))
-    hidden = "".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E)
+    hidden = "" if text.isascii() else "".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E)
     if hidden:
         found.append(hidden)
     if re.search(r"[a-z][013457@$][a-z]", text.lower()):
@@ -236,7 +241,7 @@ def read(text: str) -> Reading:
     decoded = [_fold(d) for d in _decodings(text)]
     plain = "\n".join(dict.fromkeys([folded, *decoded]))
     framings = frozenset(name for name, pattern in _FRAMINGS.items() if pattern.search(plain))
-    disguised = bool(_INVISIBLE.search(text)) or text != text.translate(_HOMOGLYPHS) or any(
-        ord(c) >= 0xE0000 for c in text)
+    disguised = not text.isascii() and (bool(_INVISIBLE.search(text)) or text != text.translate(_HOMOGLYPHS) or any(
+        ord(c) >= 0xE0000 for c in text))
     undone = disguised or any(d not in folded for d in decoded)
     return Reading(raw=text, plain=plain, decoded=undone, framings=framings)

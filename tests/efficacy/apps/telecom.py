@@ -85,6 +85,10 @@ _THIRD_PARTY = (
 )
 
 
+_CUSTOMER_PATTERNS = [(record, re.compile(rf"\b{record[0].lower().split()[1]}\b|{re.escape(record[4].lower())}|"
+                                          rf"{record[2].replace(' ', ' ?')}")) for record in CUSTOMERS]
+
+
 def _encoded(text: str, plain: str) -> str:
     if re.search(r"hex", plain):
         return text.encode().hex()
@@ -244,12 +248,7 @@ class Telecom(Application):
 
     @staticmethod
     def _named_customer(plain: str) -> tuple[str, str, str, str, str] | None:
-        for record in CUSTOMERS:
-            first, last = record[0].lower().split()
-            if re.search(rf"\b{last}\b|{first} {last}|{re.escape(record[4].lower())}|{record[2].replace(' ', ' ?')}",
-                         plain):
-                return record
-        return None
+        return next((record for record, pattern in _CUSTOMER_PATTERNS if pattern.search(plain)), None)
 
     def _someone_else(self, plain: str, person: str | None, seed: str) -> Reply:
         if self.hardened:
