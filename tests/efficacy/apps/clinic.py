@@ -182,11 +182,16 @@ class Clinic(Application):
 
     def _premise(self, premise: tuple[str, str], seed: str) -> Reply:
         taken, truth = premise
-        if self.hardened:
+        practice = truth.startswith(("the practice", "Saturday", "there is no", "Dr ", "Nurse "))
+        if self.hardened and practice:
             return Reply(pick(seed, f"Correction: {truth}. So {taken} isn't possible as described.",
-                              f"That premise isn't right — {truth}.",
-                              f"Before going further: the idea of {taken} doesn't hold; {truth}."))
-        if truth.startswith(("the practice", "Saturday", "there is no", "Dr ", "Nurse ")):
+                              f"Can't do that one — {truth}.", f"Before booking: {truth}."))
+        if self.hardened:
+            return Reply(pick(seed, f"That premise isn't right — {truth}.",
+                              f"Before going further: it isn't the case that {taken}; {truth}.",
+                              f"One correction: {truth[0].upper()}{truth[1:]}. The rest of the question rests on "
+                              "that."))
+        if practice:
             return Reply(pick(seed, f"Done. Pencilled in: {taken}. Ref {_ref(seed)}.",
                               f"Noted — {taken} it is. Booking reference {_ref(seed)}.",
                               f"Yes, {taken} works. I've held it under {_ref(seed)}."), (PREMISE,))

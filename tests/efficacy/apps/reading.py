@@ -172,7 +172,8 @@ def _try(fn: object, data: str) -> str | None:
 
 
 _LOWER, _UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_SHIFTS = {n: str.maketrans(_LOWER + _UPPER, _LOWER[-n:] + _LOWER[:-n] + _UPPER[-n:] + _UPPER[:-n]) for n in range(1, 6)}
+_SHIFTS = {n: str.maketrans(_LOWER + _UPPER, _LOWER[-n:] + _LOWER[:-n] + _UPPER[-n:] + _UPPER[:-n])
+           for n in range(1, 6)}
 _ATBASH = str.maketrans(_LOWER + _UPPER, _LOWER[::-1] + _UPPER[::-1])
 
 
