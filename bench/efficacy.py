@@ -26,6 +26,8 @@ attempt with several requests really misbehaved when any of them did.
     .venv/bin/python bench/efficacy.py                # both configurations, all apps and twins
     .venv/bin/python bench/efficacy.py --quick        # default attacks + a short attack list
     .venv/bin/python bench/efficacy.py --json         # one JSON object on stdout
+
+The JSON object is also written to bench/out/efficacy.json (--out). Figures: bench/README.md.
 """
 
 from __future__ import annotations
@@ -156,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apps", nargs="*", choices=sorted(APPS), default=sorted(APPS))
     parser.add_argument("--config", nargs="*", choices=sorted(CONFIGS), default=list(CONFIGS))
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "efficacy.json",
+                        help="also write the JSON object here (default bench/out/efficacy.json)")
     parser.add_argument("--keep", type=Path, help="keep logs, exports and the REDHIVE_HOME in this folder")
     args = parser.parse_args(argv)
     commands = {c: (QUICK_ATTACKS if args.quick and c == "attack-all" else CONFIGS[c]) for c in args.config}
@@ -177,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"... {config} / {name} done ({vulnerable['seconds']} + {hardened['seconds']} s)",
                           file=sys.stderr, flush=True)
     results["seconds"] = round(time.monotonic() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2) if args.json else report(results))
     return 0
 
