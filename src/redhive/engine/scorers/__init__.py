@@ -15,6 +15,7 @@ from redhive.engine.scorers import (
     premise,
     refusal,
     regex,
+    sycophancy,
 )
 from redhive.engine.scorers.base import (
     Detection,
@@ -52,4 +53,5 @@ __all__ = [
     "premise",
     "refusal",
     "regex",
+    "sycophancy",
 ]

@@ -30,7 +30,8 @@ _REPORTED = re.compile(
     r"requests?|requesting|demands?|wants?|contains?|containing|includes?|including|embedded|hidden|note|comment|"
     r"injected|injection|directive|suspicious|phishing|scam|malicious|manipulat\w*|ignored?|ignoring|disregard\w*|"
     r"won'?t|will not|not going to|didn'?t|did not|refuse\w*|declin\w*|shouldn'?t|should not|can'?t|cannot|"
-    r"appears? to|seems? to|tries|trying|attempt\w*|addressed to|aimed at|meant for|for (?:ai|the assistant))\b",
+    r"appears? to|seems? to|tries|trying|attempt\w*|addressed to|aimed at|meant for|for (?:ai|the assistant)|"
+    r"left (?:it |that |them )?out|removed|stripped|omitted|dropped|without it|sends? (?:that|your|the) data)\b",
     re.IGNORECASE,
 )
 _QUOTES = (("'", "'"), ('"', '"'), ("“", "”"), ("‘", "’"), ("«", "»"), ("`", "`"))
