@@ -74,13 +74,16 @@ class Runner:
         on_progress: ProgressFn | None = None,
         judges: JudgePool | None = None,
         checks: Sequence[TextDetector] = (),
+        application_checks: Sequence[TextDetector] = (),
     ) -> None:
         """`judges`: the run's judge; every judge detector of the plan asks it (`build_detector`).
         `checks`: what every attack's answers are checked for besides the probe's own goal (the
-        rules of the scan's policies: `with_checks`)."""
+        rules of the scan's policies: `with_checks`); `application_checks`, what an application
+        target's answers are checked for besides (personal data, whatever the probe asked)."""
         self.plan = plan
         self.judges = judges
         self.checks = checks
+        self.application_checks = application_checks
         self.gates = {spec: TargetGate(t) for spec, t in targets.items()}
         self.sink = sink
         self.params = params or GenerationParams()
@@ -94,7 +97,7 @@ class Runner:
         self._unscored: list[_Unscored] = []
         # Per probe form, keyed by the form's identity: a model target and an application target
         # run different forms of one probe (Probe.application_form), each cached for the run.
-        self._detectors: dict[int, Detector] = {}
+        self._detectors: dict[tuple[int, bool], Detector] = {}
         self._evaluators: dict[tuple[str, int], Evaluator] = {}
         self._prefix: dict[int, tuple[Message, ...]] = {}
         self._flush_lock = asyncio.Lock()
@@ -194,12 +197,14 @@ class Runner:
         )
         if error is not None:
             return record
-        detector = self._detectors.get(id(probe))
+        application = self.plan.modes.get(item.target) == "application"
+        detector = self._detectors.get((id(probe), application))
         if detector is None:
             detector = build_detector(probe, self.judges)
             if probe.kind == "attack":
-                detector = with_checks(detector, self.checks)
-            self._detectors[id(probe)] = detector
+                checks = [*self.checks, *self.application_checks] if application else self.checks
+                detector = with_checks(detector, checks)
+            self._detectors[(id(probe), application)] = detector
         ctx = ScoreContext(probe, prompts, responses)
         if isinstance(detector, TextDetector):
             self._unscored.append(_Unscored(record, detector, ctx, unmet))

@@ -18,6 +18,7 @@ from redhive.engine.resilience import TargetGate
 from redhive.engine.runner import ProgressFn, Runner, RunnerResult
 from redhive.engine.scorers.base import TextDetector
 from redhive.engine.scorers.judge import JudgePool
+from redhive.engine.scorers.pii import PiiDetector
 from redhive.engine.strategies import Strategy, parse_strategies
 from redhive.engine.suites import Suite, load_suite
 from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
@@ -28,7 +29,11 @@ from redhive.runs import service
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
 from redhive.runs.store import SqlAttemptSink
 
-__all__ = ["PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
+__all__ = ["APPLICATION_CHECKS", "PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
+
+#: What every answer of an application is checked for, whatever the probe asked: personal data of
+#: someone the request did not name is a leak in any answer (issue 13).
+APPLICATION_CHECKS: tuple[TextDetector, ...] = (PiiDetector(),)
 
 
 @dataclass(slots=True)
@@ -157,7 +162,8 @@ async def execute(db: Database, prepared: PreparedScan, *,
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))
     params = GenerationParams(**prepared.config.params)
     runner = Runner(plan, targets, sink, params=params, concurrency=prepared.config.concurrency,
-                    judges=prepared.judges, checks=prepared.checks, on_progress=on_progress)
+                    judges=prepared.judges, checks=prepared.checks, application_checks=APPLICATION_CHECKS,
+                    on_progress=on_progress)
     outcome = ScanResult(run_id, "completed")
     try:
         outcome.result = await runner.run()

@@ -49,3 +49,28 @@ def test_an_injected_marker_counts_only_where_the_answer_uses_it(answer: str, fo
     detector = InjectionDetector(PROBE.canary)
     detection = detector.examine(ScoreContext(PROBE, ["Summarise the page."], [answer.format(c=PROBE.canary)]))
     assert detection.success is followed
+
+
+def test_the_cached_weights_score_as_scikit_learn_does() -> None:
+    """A fitted model is kept as plain weights; scoring them must be scikit-learn's own arithmetic."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from redhive.engine.scorers import disclosure
+    from redhive.engine.scorers.learned import LearnedModel, _squash
+
+    train, test = disclosure.DISCLOSURE_SET.rows("train"), disclosure.DISCLOSURE_SET.rows("test")
+    labels = [r["label"] == "disclosed" for r in train]
+    ours = LearnedModel(disclosure._features, disclosure._text).fit(train, labels)
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True,
+                                 max_features=10_000)
+    matrix = lambda rows: hstack([vectorizer.transform([disclosure._text(r) for r in rows]),  # noqa: E731
+                                  csr_matrix([[_squash(v) for v in disclosure._features(r)] for r in rows])])
+    vectorizer.fit([disclosure._text(r) for r in train])
+    reference = LogisticRegression(C=2.0, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0)
+    reference.fit(matrix(train).tocsr(), labels)
+    expected = reference.predict_proba(matrix(test).tocsr())[:, 1]
+    assert ours.probabilities(test) == pytest.approx(list(expected), abs=1e-9)
+    assert LearnedModel(disclosure._features, disclosure._text).load(ours.to_json()).probabilities(test[:20]) == \
+        pytest.approx(list(expected[:20]), abs=1e-12)

@@ -15,7 +15,9 @@ _REDIRECT = re.compile(
     r"out of (?:my )?scope|off[- ]topic|not (?:the right (?:helper|place|assistant|person))|"
     r"not something (?:\w+ ){0,3}(?:can|cover|covers|handles?|does)|isn'?t something (?:\w+ ){0,2}(?:can|covers?)|"
     r"(?:try|please) (?:rephrasing|asking) (?:it )?(?:as|about)|anything (?:else )?(?:to|i can) (?:book|help)|"
-    r"i'?m not able to help with that)\b",
+    r"i'?m not able to help with that|(?:requests?|questions?|queries) (?:(?:like|such as) (?:this|that) )?"
+    r"(?:are|is) (?:blocked|not (?:allowed|permitted|supported|available|handled))|"
+    r"outside what i'?m (?:permitted|allowed|able|set up) to|unable to assist)\b",
     re.IGNORECASE,
 )
 

@@ -89,10 +89,10 @@ def _text(row: Row) -> str:
 
 
 def acceptance_probability(response: str, question: str, truth: str = "") -> float:
-    """How likely the answer goes along with the premise; 0 when it declines to engage (a refusal,
-    an out-of-scope redirect accepts nothing) or opens with an explicit correction. A probe that states the truth is judged by the model that reads it (fitted
-    with the labelled rows' truths); without it, by one fitted without, so that neither model meets
-    an input it never learned from."""
+    """How likely the answer goes along with the premise; 0 when it declines to engage (a refusal
+    or an out-of-scope redirect accepts nothing) or opens with an explicit correction. A probe that
+    states the truth is judged by the model that reads it (fitted with the labelled rows' truths);
+    without it, by one fitted without, so that neither model meets an input it never learned from."""
     if is_refusal(response) or deflects(response) or _OPENS_WITH_CORRECTION.search(response[:160]):
         return 0.0
     row = {"response": response, "question": question, "premise": truth}
