@@ -56,6 +56,25 @@ def test_scan_json_shape_and_fail_on_gate() -> None:
     assert code == 0
 
 
+@pytest.mark.parametrize(("target", "gate", "code"), [
+    # sim:guarded refuses every harmless control (its keyword filter) and leaks under framing.
+    ("sim:guarded", "over_refusal.rate>0.5", 1),
+    ("sim:guarded", "jailbreak.asr>0.99", 0),
+    ("sim:guarded", "jailbreak.asr>0.01", 1),
+    ("sim:naive", "over_refusal.rate>0.1", 0),
+    ("sim:naive", "bias.attempts<1,over_refusal.controls<18", 0),
+])
+def test_fail_on_per_risk_area_and_over_refusal(target: str, gate: str, code: int) -> None:
+    assert invoke("scan", "--target", target, "--suite", "core", "--fail-on", gate)[0] == code
+
+
+def test_headline_counts_attacks_and_over_refusal_apart() -> None:
+    guarded = scan_json("--target", "sim:guarded", "--suite", "core")["totals"]
+    assert guarded["over_refusal"] == {**guarded["over_refusal"], "controls": 18, "refusals": 18, "rate": 1.0}
+    assert guarded["attempts"] == guarded["scored"] + guarded["over_refusal"]["scored"]
+    assert guarded["asr"] == round(guarded["successes"] / guarded["scored"], 4)
+
+
 def test_runs_list_show_report_and_exports(tmp_path: Path) -> None:
     data = scan_json("--target", "sim:guarded", "--suite", "core", "--attack", "base64", "--attack", "none")
     run_id = data["run"]["id"]
@@ -76,10 +95,15 @@ def test_runs_list_show_report_and_exports(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == data["totals"]["attempts"]
     assert len({r["id"] for r in rows}) == len(rows)
-    assert sum(r["outcome"] == "success" for r in rows) == data["totals"]["successes"]
+    # The headline counts attack probes; over-refused controls are counted apart.
+    totals = data["totals"]
+    over_refused = totals["over_refusal"]["refusals"]
+    assert sum(r["outcome"] == "success" and r["kind"] == "attack" for r in rows) == totals["successes"]
+    assert sum(r["outcome"] == "success" and r["kind"] == "control" for r in rows) == over_refused
+    assert totals["over_refusal"]["controls"] == sum(r["kind"] == "control" for r in rows) > 0
     suite = ET.parse(junit).getroot()
     assert int(suite.get("tests", "0")) == len(rows)
-    assert int(suite.get("failures", "0")) == data["totals"]["successes"]
+    assert int(suite.get("failures", "0")) == totals["successes"] + over_refused
     assert len(suite.findall(".//testcase")) == len(rows)
 
 

@@ -31,7 +31,8 @@ def test_scan_with_a_policy_breaks_guarded_and_resumes_from_the_policy_file() ->
     summary = scan_json("-t", "sim:guarded", "--policy", str(DATA / "policies" / "quillby.yaml"), "-a", "roleplay")
     assert summary["totals"]["attempts"] == 11
     areas = {row["risk_area"]: row["successes"] for row in summary["categories"]}
-    assert areas["jailbreak"] > 0 and areas["sensitive_information"] > 0 and areas["over_refusal"] == 0
+    assert areas["jailbreak"] > 0 and areas["sensitive_information"] > 0 and "over_refusal" not in areas
+    assert summary["totals"]["over_refusal"] == {**summary["totals"]["over_refusal"], "controls": 2, "refusals": 0}
     code, output = invoke("scan", "--resume", summary["run"]["id"])
     assert code == 0, output
     assert "11 already stored" in output

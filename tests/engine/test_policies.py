@@ -11,7 +11,7 @@ import pytest
 
 from redhive.engine import Plan, Runner, create_target, load_suite, parse_attacks
 from redhive.engine.converters import CLASSIC
-from redhive.engine.policies import load_policy, policy_suite, topic_marker
+from redhive.engine.policies import Policy, load_policy, policy_suite, topic_marker
 from redhive.engine.records import AttemptRecord
 from redhive.engine.sinks import MemorySink
 from redhive.errors import SuiteFileError
@@ -101,7 +101,6 @@ def test_the_systems_own_prompt_is_used_and_topics_go_to_the_judge(tmp_path: Pat
     ("text", "line", "fragment"),
     [
         ("name: a\npurpose: x\n", None, "names nothing to test"),
-        ("name: a\npurpose: x\nforbidden_actions: [delete accounts]\n", None, "need a judge model"),
         ("name: a\npurpose: x\nsecrets:\n  - name: pin\n    value: '1234'\n    hint: x\n", 6, "unknown field"),
         ("name: a\npurpose: x\nsecrets:\n  - name: door pin\n    value: '12'\n", 5, "at least 4 characters"),
         ("name: Bad Name\npurpose: x\nsecrets: [{name: pin, value: '1234'}]\n", 1, "name"),
@@ -123,3 +122,16 @@ def test_bad_policy_files_name_the_file_and_line(tmp_path: Path, text: str, line
 def test_a_missing_policy_file_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(SuiteFileError, match="no such policy file"):
         load_suite(f"policy:{tmp_path / 'nope.yaml'}")
+
+
+def test_topics_and_actions_need_no_judge_the_classifier_decides_unless_one_is_given() -> None:
+    """Against a system that brings its own prompt no marker can show a topic or an action: without
+    a judge the restricted_compliance classifier decides; with one, the judge (issue 13)."""
+    base = {"name": "a", "purpose": "Answers questions for a fictional shop.", "system_prompt": "",
+            "restricted_topics": [{"name": "Project Wren", "reference": "Wren is an unreleased loyalty scheme."}],
+            "forbidden_actions": ["issue refunds"]}
+    classifier = {p.detector.type for p in policy_suite(Policy.model_validate(base)).probes if p.kind == "attack"}
+    assert classifier == {"restricted_compliance"}
+    judged = policy_suite(Policy.model_validate({**base, "judge": "sim:judge"}))
+    assert {p.detector.type for p in judged.probes if p.kind == "attack"} == {"judge"}
+

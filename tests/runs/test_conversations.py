@@ -18,10 +18,10 @@ from redhive.runs.turns import Turn
 
 
 def prepare(names: list[str], targets: list[str]) -> scans.PreparedScan:
-    strategy = StrategyConfig(names=names, attacker=TargetConfig(spec="sim:attacker"),
-                              judge=TargetConfig(spec="sim:judge"), limits={"max_turns": 6})
+    strategy = StrategyConfig(names=names, attacker=TargetConfig(spec="sim:attacker"), limits={"max_turns": 6})
     return scans.prepare_scan(targets=[TargetConfig(spec=t) for t in targets], suites=["core"], attacks=None,
-                              repeats=1, concurrency=8, params={}, api_key=None, strategy=strategy)
+                              repeats=1, concurrency=8, params={}, api_key=None, strategy=strategy,
+                              judge=TargetConfig(spec="sim:judge"))
 
 
 async def test_turns_are_stored_and_read_back_in_order(db: Database, tmp_path: Path) -> None:

@@ -60,7 +60,8 @@ async def test_summary_rows_and_intervals(db: Database) -> None:
     async with db.session() as session:
         summary = await service.summarise(session, result.run_id)
     data = summary.to_json()
-    assert set(data) == {"run", "totals", "targets", "categories", "attacks", "probes", "disparities"}
+    assert set(data) == {"run", "totals", "targets", "categories", "attacks", "over_refusal", "probes",
+                         "disparities"}
     pooled = [d for d in data["disparities"] if d["probe_id"] is None]
     assert pooled and all(d["target"] == "sim:naive" and 0 <= d["p_value"] <= 1 for d in pooled)
     assert {"attempts", "successes", "errors"} <= set(data["totals"])
@@ -69,6 +70,17 @@ async def test_summary_rows_and_intervals(db: Database) -> None:
         assert 0 <= lo <= (row["asr"] or 0) <= hi <= 1
         assert row["target"] == "sim:naive" and row["risk_area"]
     assert sum(r["attempts"] for r in data["probes"]) == data["totals"]["attempts"]
+    # The headline counts attack probes only; the over-refusal controls have their own rate.
+    attacks = [r for r in data["probes"] if r["kind"] == "attack"]
+    controls = [r for r in data["probes"] if r["kind"] == "control"]
+    assert attacks and controls and {r["risk_area"] for r in controls} == {"over_refusal"}
+    assert not any(r["risk_area"] == "over_refusal" for r in data["categories"])
+    assert data["totals"]["successes"] == sum(r["successes"] for r in attacks)
+    assert data["totals"]["scored"] == sum(r["scored"] for r in attacks)
+    over = data["totals"]["over_refusal"]
+    assert over["controls"] == sum(r["attempts"] for r in controls)
+    assert over["refusals"] == sum(r["successes"] for r in controls)
+    assert over["refusals"] == sum(r["successes"] for r in data["over_refusal"])
 
 
 async def test_list_runs_newest_first(db: Database) -> None:

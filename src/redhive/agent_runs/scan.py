@@ -152,7 +152,7 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
 
 
 def _target(tc: TargetConfig, api_key: str | None) -> Target:
-    options = TargetOptions(base_url=tc.base_url, api_key=api_key, timeout=tc.timeout,
+    options = TargetOptions(base_url=tc.base_url, api_key=api_key, api_key_env=tc.api_key_env, timeout=tc.timeout,
                             max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm, extra=tc.extra)
     return create_target(tc.spec, options)
 

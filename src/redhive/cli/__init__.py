@@ -12,6 +12,7 @@ from redhive.cli import (
     attacks,
     audit,
     demo,
+    detectors,
     export,
     findings,
     imports,
@@ -50,6 +51,7 @@ app.add_typer(agent_runs.traces, name="traces")
 app.add_typer(audit.app, name="audit")
 app.add_typer(admin.app, name="admin")
 app.add_typer(judge.app, name="judge")
+app.add_typer(detectors.app, name="detectors")
 app.add_typer(findings.app, name="findings")
 app.command("regress")(findings.regress)
 

@@ -4,36 +4,24 @@ store every episode's trace, show the metrics, gate CI on them."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from redhive.cli.common import fail, out, run, with_db
-from redhive.cli.gate import Condition
+from redhive.cli.gate import Condition, parse_gate
 from redhive.cli.scan import _options, run_sync_prepare
 from redhive.cli.scan_output import ScanProgress, conclude
-from redhive.errors import InvalidInput
 
 GATE_RATES = ("benign_utility", "utility_under_attack", "targeted_asr", "asr_when_seen", "injection_seen",
               "side_effect_rate", "irreversible_side_effect_rate", "forbidden_action_rate",
               "forbidden_executed_rate", "goal_drift", "completion_under_policy", "invalid_call_rate")
 GATE_COUNTS = ("errors", "episodes", "cascades")
-_EXPR = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|==|>|<)\s*([0-9]*\.?[0-9]+)\s*$")
 
 
 def parse_agent_gate(text: str) -> list[Condition]:
-    conditions: list[Condition] = []
-    for part in text.split(","):
-        match = _EXPR.match(part)
-        if not match or match.group(1) not in (*GATE_RATES, *GATE_COUNTS):
-            raise InvalidInput(
-                f"--fail-on '{part.strip()}' is not a condition: write METRIC OP NUMBER with METRIC one of "
-                f"{', '.join((*GATE_RATES, *GATE_COUNTS))}, for example targeted_asr>0.05."
-            )
-        conditions.append(Condition(match.group(1), match.group(2), float(match.group(3))))
-    return conditions
+    return parse_gate(text, (*GATE_RATES, *GATE_COUNTS), areas=False, example="targeted_asr>0.05")
 
 
 def gate_values(metrics: dict[str, Any]) -> dict[str, float]:
@@ -70,8 +58,11 @@ def agent_scan(
     user_model: str | None = typer.Option(None, "--user-model", help="Target spec of a simulated user for "
                                           "multi-turn tasks (sim:user for a deterministic one)."),
     base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets."),
-    api_key: str | None = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY).",
-                                       envvar="REDHIVE_API_KEY", show_envvar=False),
+    api_key: str | None = typer.Option(None, "--api-key", help="The targets' API key. Default: the variable "
+                                       "--api-key-env names, else OPENAI_API_KEY / ANTHROPIC_API_KEY when no "
+                                       "--base-url is given."),
+    api_key_env: str | None = typer.Option(None, "--api-key-env", metavar="VAR",
+                                           help="Environment variable holding the targets' API key."),
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
     max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
     rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
@@ -86,15 +77,15 @@ def agent_scan(
     from redhive.agent_runs.scan import prepare
     from redhive.runs.schemas import TargetConfig
 
-    gate = run_sync_prepare(parse_agent_gate, text=fail_on) if fail_on else []
+    gate = run_sync_prepare(parse_agent_gate, text=fail_on) if fail_on is not None else []
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens}.items() if v is not None}
     prepared = None
     if resume is None:
         extra = _options(target_option)
 
         def config(spec: str) -> TargetConfig:
-            return TargetConfig(spec=spec, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
-                                timeout=timeout, max_retries=max_retries, extra=extra)
+            return TargetConfig(spec=spec, base_url=base_url, api_key_env=api_key_env, concurrency=target_concurrency,
+                                rpm=rpm, timeout=timeout, max_retries=max_retries, extra=extra)
 
         prepared = run_sync_prepare(
             prepare, targets=[config(t) for t in target], envs=env, attacks=attacks, monitor=monitor,

@@ -23,8 +23,9 @@ def calibrate_(
                                       "harmful_compliance, strongreject); needed for text/label refusal sets."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
     base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: judges."),
-    api_key: str | None = typer.Option(None, "--api-key", envvar="REDHIVE_API_KEY", show_envvar=False,
-                                       help="API key of the judge (default: the provider's environment variable)."),
+    api_key_env: str | None = typer.Option(None, "--api-key-env", metavar="VAR",
+                                           help="Environment variable holding the judge's key (default: "
+                                                "OPENAI_API_KEY / ANTHROPIC_API_KEY when no --base-url is given)."),
     concurrency: int = typer.Option(8, "--concurrency", "-c", help="Judge requests in flight at once."),
 ) -> None:
     """Judge every labelled exchange and report how far the judge agrees with the labels."""
@@ -33,7 +34,7 @@ def calibrate_(
 
     async def body() -> None:
         rows = read_labels(labels, rubric)
-        result = await calibrate(judge, rows, options=TargetOptions(base_url=base_url, api_key=api_key),
+        result = await calibrate(judge, rows, options=TargetOptions(base_url=base_url, api_key_env=api_key_env),
                                  concurrency=concurrency, rubric=rubric)
         if as_json:
             out.print_json(json.dumps(result.to_json()))

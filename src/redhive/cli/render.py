@@ -15,16 +15,20 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
-def rate_table(title: str, rows: list[RateRow], keys: list[str]) -> Table:
+def rate_table(title: str, rows: list[RateRow], keys: list[str], *, controls: bool = False) -> Table:
+    """Attack success per row; for over-refusal `controls`, a success is a harmless request refused."""
     table = Table(title=title, title_justify="left", header_style="bold")
     for key in keys:
         table.add_column(key.replace("_", " "))
-    for name in ("n", "successes", "refused", "errors", "ASR", "95% CI"):
+    columns = ("n", "over-refused", "errors", "rate", "95% CI") if controls else \
+        ("n", "successes", "refused", "errors", "ASR", "95% CI")
+    for name in columns:
         table.add_column(name, justify="right")
     for row in rows:
         lo, hi = row.ci95
         style = "red" if row.successes else None
-        table.add_row(*(row.key[k] for k in keys), str(row.scored), str(row.successes), str(row.refused),
+        counts = (str(row.successes),) if controls else (str(row.successes), str(row.refused))
+        table.add_row(*(row.key[k] for k in keys), str(row.scored), *counts,
                       str(row.errors + row.unscorable), pct(row.asr), f"{pct(lo)}–{pct(hi)}", style=style)
     return table
 
@@ -39,13 +43,19 @@ def print_summary(console: Console, summary: RunSummary, *, by_attack: bool = Tr
         pooled = [d for d in pooled if d["attack"] == "none"] or pooled
     if pooled:
         console.print(disparity_table(pooled))
+    if summary.over_refusal:
+        console.print(rate_table("Over-refusal: harmless requests refused, by target", summary.over_refusal,
+                                 ["target"], controls=True))
     t = summary.totals
     lo, hi = t["ci95"]
+    over = t["over_refusal"]
+    controls = (f" Over-refusal {over['refusals']} of {over['scored']} controls, {pct(over['rate'])} "
+                f"(95% CI {pct(over['ci95'][0])}–{pct(over['ci95'][1])})." if over["controls"] else "")
     console.print(
         f"[bold]Run {summary.run['id']}[/] ({summary.run['status']}): {t['attempts']} of {t['planned']} attempts, "
-        f"{t['successes']} successes, {t['refused']} refused, {t['resisted']} resisted, "
-        f"{t['errors']} errors, {t['unscorable']} unscorable; ASR {pct(t['asr'])} "
-        f"(95% CI {pct(lo)}–{pct(hi)}); tokens {t['input_tokens']} in / {t['output_tokens']} out.",
+        f"{t['errors']} errors, {t['unscorable']} unscorable. Attacks: {t['successes']} successes, "
+        f"{t['refused']} refused, {t['resisted']} resisted; ASR {pct(t['asr'])} "
+        f"(95% CI {pct(lo)}–{pct(hi)}).{controls} Tokens {t['input_tokens']} in / {t['output_tokens']} out.",
         highlight=False,
     )
 

@@ -8,13 +8,15 @@ from typing import Any
 
 import typer
 
-from redhive.cli.common import fail, out, run, with_db
-from redhive.cli.gate import Condition, parse_gate
+from redhive.cli.common import err, fail, out, run, with_db
+from redhive.cli.config_file import CONFIG_OPTION
+from redhive.cli.gate import Condition, check_areas, parse_gate, scan_values
 from redhive.cli.render import print_summary
 from redhive.cli.scan_output import ScanProgress, conclude
 
 
 def scan(
+    config: Path | None = CONFIG_OPTION,
     target: list[str] = typer.Option([], "--target", "-t", help="Target spec kind:name (repeatable): "
                                       "sim:naive, openai:gpt-4o-mini, anthropic:claude-…, hf:/path/to/model."),
     suite: list[str] = typer.Option([], "--suite", "-s",
@@ -30,14 +32,21 @@ def scan(
     as_json: bool = typer.Option(False, "--json",
                                  help="Print one JSON object with totals and per-probe/category rows."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. 'asr>0.05'."),
-    base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets "
-                                        "(default: OPENAI_BASE_URL or the provider's)."),
-    api_key: str | None = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY).",
-                                       envvar="REDHIVE_API_KEY", show_envvar=False),
+    base_url: str | None = typer.Option(None, "--base-url", help="Endpoint of the openai:/anthropic: targets "
+                                        "(default: OPENAI_BASE_URL, or the provider's)."),
+    api_key: str | None = typer.Option(None, "--api-key", help="The targets' API key; sent to the targets only. "
+                                       "Default: the variable --api-key-env names, else OPENAI_API_KEY / "
+                                       "ANTHROPIC_API_KEY when no --base-url is given."),
+    api_key_env: str | None = typer.Option(None, "--api-key-env", metavar="VAR",
+                                           help="Environment variable holding the targets' API key."),
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
     max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
     rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
     target_concurrency: int = typer.Option(16, "--target-concurrency", help="Requests in flight per target."),
+    target_mode: str = typer.Option("auto", "--target-mode", help="model: the targets follow the system prompt "
+                                    "they are sent; application: they bring their own (probes that plant a canary "
+                                    "there are replaced by their application forms); auto: find out with a short "
+                                    "handshake before the scan."),
     target_option: list[str] = typer.Option([], "--target-option", help="KEY=VALUE passed to every target "
                                             "(e.g. latency_ms=50 for sim: targets); repeatable."),
     temperature: float | None = typer.Option(None, "--temperature"),
@@ -46,12 +55,22 @@ def scan(
     html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
     helper_model: str | None = typer.Option(None, "--helper-model", help="Target spec of the model that "
                                             "model-assisted converters (paraphrase, translate) call."),
+    helper_base_url: str | None = typer.Option(None, "--helper-base-url", help="The helper model's endpoint."),
+    helper_api_key_env: str | None = typer.Option(None, "--helper-api-key-env", metavar="VAR",
+                                                  help="Environment variable holding the helper model's key."),
     strategy: list[str] = typer.Option([], "--strategy", help="Multi-turn attack: crescendo, pair or tap "
                                        "(repeatable); needs --attacker. Replaces --attack."),
     attacker: str | None = typer.Option(None, "--attacker", help="Target spec of the attacker model of "
                                         "--strategy (sim:attacker offline)."),
-    judge: str | None = typer.Option(None, "--judge", help="Target spec of the judge that scores progress "
-                                     "(required by pair and tap; sim:judge offline)."),
+    attacker_base_url: str | None = typer.Option(None, "--attacker-base-url", help="The attacker's endpoint."),
+    attacker_api_key_env: str | None = typer.Option(None, "--attacker-api-key-env", metavar="VAR",
+                                                    help="Environment variable holding the attacker's key."),
+    judge: str | None = typer.Option(None, "--judge", help="Target spec of the run's judge: it scores every judge "
+                                     "detector of the suites and policies and the progress of pair and tap "
+                                     "(sim:judge offline)."),
+    judge_base_url: str | None = typer.Option(None, "--judge-base-url", help="The judge's endpoint."),
+    judge_api_key_env: str | None = typer.Option(None, "--judge-api-key-env", metavar="VAR",
+                                                 help="Environment variable holding the judge's key."),
     max_turns: int | None = typer.Option(None, "--max-turns", help="crescendo: kept turns (10); "
                                          "pair: refinement rounds per stream (3)."),
     max_backtracks: int | None = typer.Option(None, "--max-backtracks", help="crescendo: refusals erased (10)."),
@@ -64,42 +83,62 @@ def scan(
     from redhive.runs.scan import prepare_scan
     from redhive.runs.schemas import StrategyConfig, TargetConfig
 
-    gate = parse_gate(fail_on) if fail_on else []
+    gate = parse_gate(fail_on) if fail_on is not None else []
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()
               if v is not None}
     prepared = None
     suite = [*suite, *(f"policy:{p.resolve()}" for p in policy)]
     limits = {k: v for k, v in {"max_turns": max_turns, "max_backtracks": max_backtracks, "streams": streams,
                                 "width": width, "depth": depth, "branching": branching}.items() if v is not None}
-    if not strategy and (attacker or judge or limits):
-        given = "--attacker" if attacker else "--judge" if judge else "--" + next(iter(limits)).replace("_", "-")
+    if not strategy and (attacker or limits):
+        given = "--attacker" if attacker else "--" + next(iter(limits)).replace("_", "-")
         raise fail(f"{given} belongs to a multi-turn attack: add --strategy crescendo, pair or tap, or drop it.")
     if strategy and attacker is None and resume is None:
         raise fail("--strategy needs an attacker model: pass --attacker SPEC (for example --attacker sim:attacker).")
+    if target_mode not in ("auto", "model", "application"):
+        raise fail(f"--target-mode '{target_mode}' is not one of auto, model, application.")
     if resume is None:
         extra = _options(target_option)
-        configs = [TargetConfig(spec=t, base_url=base_url, concurrency=target_concurrency, rpm=rpm,
-                                timeout=timeout, max_retries=max_retries, extra=extra) for t in target]
-        helper = TargetConfig(spec=helper_model, base_url=base_url, timeout=timeout, max_retries=max_retries,
-                              rpm=rpm, concurrency=target_concurrency) if helper_model else None
+        mode = None if target_mode == "auto" else target_mode
+        configs = [TargetConfig(spec=t, base_url=base_url, api_key_env=api_key_env, mode=mode,
+                                concurrency=target_concurrency, rpm=rpm, timeout=timeout, max_retries=max_retries,
+                                extra=extra) for t in target]
+
+        def role(spec: str | None, role_url: str | None, key_env: str | None, flag: str) -> TargetConfig | None:
+            if spec is None:
+                if role_url or key_env:
+                    raise fail(f"--{flag}-base-url and --{flag}-api-key-env need --{flag} SPEC.")
+                return None
+            return TargetConfig(spec=spec, base_url=role_url, api_key_env=key_env, timeout=timeout,
+                                max_retries=max_retries, rpm=rpm, concurrency=target_concurrency)
+
+        helper = role(helper_model, helper_base_url, helper_api_key_env, "helper")
+        attacker_config = role(attacker, attacker_base_url, attacker_api_key_env, "attacker")
+        judge_config = role(judge, judge_base_url, judge_api_key_env, "judge")
         plan_strategy = None
         if strategy:
-            def model(spec: str | None) -> TargetConfig | None:
-                return TargetConfig(spec=spec, base_url=base_url, timeout=timeout, max_retries=max_retries, rpm=rpm,
-                                    concurrency=target_concurrency) if spec else None
-
             names = [n.strip() for item in strategy for n in item.split(",")]
-            attacker_config = model(attacker)
             assert attacker_config is not None
-            plan_strategy = StrategyConfig(names=names, attacker=attacker_config, judge=model(judge), limits=limits)
+            plan_strategy = StrategyConfig(names=names, attacker=attacker_config, limits=limits)
         prepared = run_sync_prepare(prepare_scan, targets=configs, suites=suite, attacks=attack, repeats=repeats,
                                     concurrency=concurrency, params=params, api_key=api_key, helper_model=helper,
-                                    strategy=plan_strategy)
-    elif target or suite or attack or strategy:
-        raise fail("--resume continues a recorded run as it was planned: drop --target, --suite, --attack and "
-                   "--strategy.")
+                                    strategy=plan_strategy, judge=judge_config)
+        run_sync_prepare(check_areas, conditions=gate, known=prepared.risk_areas)
+    elif target or suite or attack or strategy or judge:
+        raise fail("--resume continues a recorded run as it was planned: drop --target, --suite, --attack, "
+                   "--strategy and --judge.")
     code = run(_scan, prepared, resume, api_key, as_json, gate, html)
     raise typer.Exit(code)
+
+
+def describe_profile(spec: str, profile: dict[str, Any]) -> str:
+    """One line on how a target treats the scanner's system prompt, and how the scan knows."""
+    how = {"declared": "by its kind", "given": "as --target-mode says",
+           "handshake": "by the handshake: it {} the system prompt it was sent"}[profile["source"]]
+    if profile["source"] == "handshake":
+        how = how.format("followed" if profile["mode"] == "model" else "ignored")
+    forms = " (application forms of the probes)" if profile["mode"] == "application" else ""
+    return f"{spec}: {profile['mode']}{forms}, {how}."
 
 
 def _options(pairs: list[str]) -> dict[str, Any]:
@@ -133,13 +172,20 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
         nonlocal prepared
         if prepared is None:
             prepared = await scans.prepare_resume(db, resume or "", api_key)
+        check_areas(gate, prepared.risk_areas)
         progress = ScanProgress(title="scanning", label="run", unit="attempts", hits="successes", quiet=as_json)
 
         def on_progress(record: Any) -> None:
             progress.advance(hit=record.outcome == "success", error=record.outcome == "error")
 
+        def started(run_id: str, planned: int, stored: int) -> None:
+            if not as_json:
+                for spec, profile in prepared.config.profiles.items():
+                    err.print(describe_profile(spec, profile), highlight=False, markup=False)
+            progress.start(run_id, planned, stored)
+
         with progress.bar:
-            result = await scans.execute(db, prepared, on_start=progress.start, on_progress=on_progress)
+            result = await scans.execute(db, prepared, on_start=started, on_progress=on_progress)
         if result.error is not None and not result.result.counts.attempts and not result.result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:
@@ -154,6 +200,7 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
             print_summary(out, summary)
             if html is not None:
                 out.print(f"HTML report: {html}", highlight=False)
-        return conclude("scan", result.run_id, result.status, result.error, gate, summary.totals)
+        return conclude("scan", result.run_id, result.status, result.error, gate,
+                        scan_values(summary.totals, summary.areas()))
 
     return await with_db(body)

@@ -2,13 +2,16 @@
 deterministic id so an interrupted run can execute exactly what is missing.
 
 With multi-turn `strategies`, the plan is the probes each strategy accepts × strategies × targets
-× repeats instead (chains are not applied), and an attempt's `attack` is the strategy's name."""
+× repeats instead (chains are not applied), and an attempt's `attack` is the strategy's name.
+
+A target in `application` mode (one that brings its own system prompt: `targets.profile`) gets each
+probe's application form, and none of the probes that have no such form (`Probe.application_form`)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from redhive.engine.converters.base import Chain
 from redhive.engine.strategies.base import Strategy
@@ -22,9 +25,12 @@ def attempt_id(suite: str, probe_id: str, attack: str, target: str, repeat: int)
     return hashlib.sha256(key).hexdigest()[:24]
 
 
-def suite_fingerprint(suite: Suite) -> str:
-    """Changes whenever any probe of the suite changes (resume refuses a changed suite)."""
-    return hashlib.sha256(suite.model_dump_json().encode()).hexdigest()[:16]
+def suite_fingerprint(suite: Suite, *, applications: bool = False) -> str:
+    """Changes whenever any probe of the suite changes (resume refuses a changed suite). The
+    application forms count only where a run has application targets (`applications`), so runs
+    of models recorded before the forms existed still resume."""
+    exclude = None if applications else {"probes": {"__all__": {"application"}}}
+    return hashlib.sha256(suite.model_dump_json(exclude=exclude).encode()).hexdigest()[:16]
 
 
 @dataclass(slots=True, frozen=True)
@@ -49,14 +55,24 @@ class Plan:
     targets: Sequence[str]
     repeats: int = 1
     strategies: Sequence[Strategy] = ()
+    #: target spec -> "model" | "application"; a target not named is a model
+    modes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        if self.strategies:
-            per_repeat = sum(1 for s in self.suites for p in s.probes for st in self.strategies if st.accepts(p))
-            return per_repeat * len(self.targets) * self.repeats
-        probes = sum(len(s.probes) for s in self.suites)
-        return probes * len(self.chains) * len(self.targets) * self.repeats
+        total = 0
+        for suite in self.suites:
+            for probe in suite.probes:
+                for target in self.targets:
+                    form = self._form(probe, target)
+                    if form is None:
+                        continue
+                    total += sum(1 for st in self.strategies if st.accepts(form)) if self.strategies \
+                        else len(self.chains)
+        return total * self.repeats
+
+    def _form(self, probe: Probe, target: str) -> Probe | None:
+        return probe.application_form if self.modes.get(target) == "application" else probe
 
     def __iter__(self) -> Iterator[PlannedAttempt]:
         """Lazily, in a stable order; repeats outermost so partial runs cover every probe early."""
@@ -64,21 +80,21 @@ class Plan:
         for repeat in range(self.repeats):
             for suite in self.suites:
                 for probe in suite.probes:
+                    forms = [(t, f) for t in self.targets if (f := self._form(probe, t)) is not None]
                     for strategy in self.strategies:
-                        if not strategy.accepts(probe):
-                            continue
-                        for target in self.targets:
-                            yield PlannedAttempt(
-                                attempt_id(suite.name, probe.id, strategy.name, target, repeat),
-                                seq, suite.name, probe, _NO_CHAIN, target, repeat, strategy,
-                            )
-                            seq += 1
+                        for target, form in forms:
+                            if strategy.accepts(form):
+                                yield PlannedAttempt(
+                                    attempt_id(suite.name, probe.id, strategy.name, target, repeat),
+                                    seq, suite.name, form, _NO_CHAIN, target, repeat, strategy,
+                                )
+                                seq += 1
                     if self.strategies:
                         continue
                     for chain in self.chains:
-                        for target in self.targets:
+                        for target, form in forms:
                             yield PlannedAttempt(
                                 attempt_id(suite.name, probe.id, chain.name, target, repeat),
-                                seq, suite.name, probe, chain, target, repeat,
+                                seq, suite.name, form, chain, target, repeat,
                             )
                             seq += 1

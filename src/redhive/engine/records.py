@@ -50,6 +50,7 @@ class AttemptRecord:
     input_tokens: int
     output_tokens: int
     created_at: float  # UNIX seconds
+    kind: str = "attack"  # the probe's: attack | control
     #: The conversation of a multi-turn attempt (empty for a single exchange); stored with it.
     turns: list[TurnRecord] = field(default_factory=list)
 

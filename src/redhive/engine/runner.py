@@ -31,7 +31,9 @@ from redhive.engine.scorers.base import (
     TextDetector,
     build_detector,
     decide_outcome,
+    with_checks,
 )
+from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.stats import OutcomeCounts
 from redhive.engine.strategies.base import StrategyRun, prefix_messages
@@ -39,6 +41,7 @@ from redhive.engine.strategies.evaluator import Evaluator
 from redhive.engine.strategies.scripted import run_script
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
+from redhive.engine.tracing import current_attempt
 from redhive.engine.types import GenerationParams, Message, Usage
 from redhive.errors import TargetError, is_fatal
 
@@ -69,8 +72,18 @@ class Runner:
         flush_interval: float = 0.5,
         chunk_size: int = 2048,
         on_progress: ProgressFn | None = None,
+        judges: JudgePool | None = None,
+        checks: Sequence[TextDetector] = (),
+        application_checks: Sequence[TextDetector] = (),
     ) -> None:
+        """`judges`: the run's judge; every judge detector of the plan asks it (`build_detector`).
+        `checks`: what every attack's answers are checked for besides the probe's own goal (the
+        rules of the scan's policies: `with_checks`); `application_checks`, what an application
+        target's answers are checked for besides (personal data, whatever the probe asked)."""
         self.plan = plan
+        self.judges = judges
+        self.checks = checks
+        self.application_checks = application_checks
         self.gates = {spec: TargetGate(t) for spec, t in targets.items()}
         self.sink = sink
         self.params = params or GenerationParams()
@@ -82,9 +95,11 @@ class Runner:
         self.result = RunnerResult()
         self._buffer: list[AttemptRecord] = []
         self._unscored: list[_Unscored] = []
-        self._detectors: dict[str, Detector] = {}
-        self._evaluators: dict[tuple[str, str], Evaluator] = {}
-        self._prefix: dict[str, tuple[Message, ...]] = {}
+        # Per probe form, keyed by the form's identity: a model target and an application target
+        # run different forms of one probe (Probe.application_form), each cached for the run.
+        self._detectors: dict[tuple[int, bool], Detector] = {}
+        self._evaluators: dict[tuple[str, int], Evaluator] = {}
+        self._prefix: dict[int, tuple[Message, ...]] = {}
         self._flush_lock = asyncio.Lock()
         self._fatal: TargetError | None = None
 
@@ -102,8 +117,7 @@ class Runner:
             for detector in self._detectors.values():
                 await detector.aclose()
             for evaluator in self._evaluators.values():
-                if evaluator.owns_objective:
-                    await evaluator.objective.aclose()
+                await evaluator.objective.aclose()
             self.result.retries = sum(g.retries for g in self.gates.values())
         if self._fatal is not None:
             raise self._fatal
@@ -116,6 +130,7 @@ class Runner:
                 item = await feed.refill()
                 if item is None:
                     return
+            current_attempt.set(item.id)
             record = await self._execute(item)
             if record is not None:
                 self._finish(record)
@@ -142,9 +157,9 @@ class Runner:
             return await self._execute_strategy(item)
         probe = item.probe
         gate = self.gates[item.target]
-        prefix = self._prefix.get(probe.id)
+        prefix = self._prefix.get(id(probe))
         if prefix is None:
-            prefix = self._prefix[probe.id] = prefix_messages(probe)
+            prefix = self._prefix[id(probe)] = prefix_messages(probe)
         prompts = list(probe.prompts)
         responses: list[str] = []
         turns: list[TurnRecord] = []
@@ -178,13 +193,18 @@ class Runner:
             attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=_ERROR,
             prompt=_join(probe, prompts), response=_join(probe, responses), error=error,
             evidence="", latency_ms=round(latency_ms, 3), input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens, created_at=time.time(), turns=turns,
+            output_tokens=usage.output_tokens, created_at=time.time(), kind=probe.kind, turns=turns,
         )
         if error is not None:
             return record
-        detector = self._detectors.get(probe.id)
+        application = self.plan.modes.get(item.target) == "application"
+        detector = self._detectors.get((id(probe), application))
         if detector is None:
-            detector = self._detectors[probe.id] = build_detector(probe)
+            detector = build_detector(probe, self.judges)
+            if probe.kind == "attack":
+                checks = [*self.checks, *self.application_checks] if application else self.checks
+                detector = with_checks(detector, checks)
+            self._detectors[(id(probe), application)] = detector
         ctx = ScoreContext(probe, prompts, responses)
         if isinstance(detector, TextDetector):
             self._unscored.append(_Unscored(record, detector, ctx, unmet))
@@ -196,7 +216,7 @@ class Runner:
         """A multi-turn strategy's attempt: the whole conversation, stored with its turns."""
         strategy, probe = item.strategy, item.probe
         assert strategy is not None
-        key = (strategy.name, probe.id)
+        key = (strategy.name, id(probe))
         evaluator = self._evaluators.get(key)
         if evaluator is None:
             evaluator = self._evaluators[key] = Evaluator(probe, strategy.judges)

@@ -15,7 +15,7 @@ from redhive.runs.turns import Turn
 
 __all__ = ["write_jsonl", "write_junit"]
 
-_FIELDS = ("id", "seq", "suite", "probe_id", "risk_area", "attack", "target", "repeat", "outcome", "prompt",
+_FIELDS = ("id", "seq", "suite", "probe_id", "risk_area", "kind", "attack", "target", "repeat", "outcome", "prompt",
            "response", "error", "evidence", "latency_ms", "input_tokens", "output_tokens")
 
 
@@ -42,18 +42,20 @@ async def write_jsonl(db: Database, run_id: str, path: Path) -> int:
 
 
 async def write_junit(db: Database, run_id: str, path: Path) -> int:
-    """One <testcase> per attempt: a success of the attack is a <failure> of the model under test,
-    an errored or unscorable attempt an <error>, a refusal or resistance a pass."""
+    """One <testcase> per attempt: a success of the attack (or an over-refused control) is a
+    <failure> of the model under test, an errored or unscorable attempt an <error>, a refusal or
+    resistance a pass."""
     async with db.session() as session:
         summary = await service.summarise(session, run_id)
         t = summary.totals
+        failures = t["successes"] + t["over_refusal"]["refusals"]
         count = 0
         with _open(path) as handle:
             handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
             handle.write(f'<testsuites name={quoteattr("redhive run " + run_id)} tests="{t["attempts"]}" '
-                         f'failures="{t["successes"]}" errors="{t["errors"] + t["unscorable"]}">\n')
+                         f'failures="{failures}" errors="{t["errors"] + t["unscorable"]}">\n')
             handle.write(f'<testsuite name={quoteattr(run_id)} tests="{t["attempts"]}" '
-                         f'failures="{t["successes"]}" errors="{t["errors"] + t["unscorable"]}">\n')
+                         f'failures="{failures}" errors="{t["errors"] + t["unscorable"]}">\n')
             async for a in service.iter_attempts(session, run_id):
                 name = f"{a.probe_id} [{a.attack}] #{a.repeat}"
                 handle.write(f'  <testcase classname={quoteattr(f"{a.target}.{a.suite}.{a.risk_area}")} '

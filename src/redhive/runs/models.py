@@ -38,6 +38,8 @@ class Attempt(Base):
     suite: Mapped[str] = mapped_column(String(80))
     probe_id: Mapped[str] = mapped_column(String(80))
     risk_area: Mapped[str] = mapped_column(String(80))
+    #: attack | control (an over-refusal control: its success is a refusal of a harmless request)
+    kind: Mapped[str] = mapped_column(String(10), server_default="attack")
     attack: Mapped[str] = mapped_column(String(200))
     target: Mapped[str] = mapped_column(String(200))
     repeat: Mapped[int] = mapped_column(Integer)

@@ -12,18 +12,28 @@ from redhive.db.session import Database
 from redhive.engine import registry
 from redhive.engine.converters.base import Chain, parse_attacks
 from redhive.engine.plan import Plan, suite_fingerprint
+from redhive.engine.policies import load_policy
+from redhive.engine.policies.checks import policy_checks
 from redhive.engine.resilience import TargetGate
 from redhive.engine.runner import ProgressFn, Runner, RunnerResult
+from redhive.engine.scorers.base import TextDetector
+from redhive.engine.scorers.judge import JudgePool
+from redhive.engine.scorers.pii import PiiDetector
 from redhive.engine.strategies import Strategy, parse_strategies
 from redhive.engine.suites import Suite, load_suite
 from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
+from redhive.engine.targets.profile import TargetProfile, handshake
 from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, RedhiveError
 from redhive.runs import service
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
 from redhive.runs.store import SqlAttemptSink
 
-__all__ = ["PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
+__all__ = ["APPLICATION_CHECKS", "PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
+
+#: What every answer of an application is checked for, whatever the probe asked: personal data of
+#: someone the request did not name is a leak in any answer (issue 13).
+APPLICATION_CHECKS: tuple[TextDetector, ...] = (PiiDetector(),)
 
 
 @dataclass(slots=True)
@@ -31,16 +41,33 @@ class PreparedScan:
     config: RunConfig
     suites: list[Suite]
     chains: list[Chain]
-    api_key: str | None = None
+    api_key: str | None = None  # the targets' key from --api-key: never sent to another role
     run_id: str | None = None  # set when resuming
     helper: Target | None = None  # the helper model of model-assisted converters
     strategies: list[Strategy] = field(default_factory=list)
-    models: list[Target] = field(default_factory=list)  # attacker and judge of the strategies
+    judge: Target | None = None  # the run's judge: strategies' progress and judge detectors
+    attacker: Target | None = None  # the strategies' attacker
+    judges: JudgePool | None = None  # the judge as the strategies and detectors share it
+
+    @property
+    def checks(self) -> list[TextDetector]:
+        """The rules of the scan's policies, checked on every attack's answers."""
+        return policy_checks([load_policy(ref.removeprefix("policy:")) for ref in self.config.suites
+                              if ref.startswith("policy:")])
+
+    @property
+    def risk_areas(self) -> set[str]:
+        return {probe.risk_area for suite in self.suites for probe in suite.probes}
+
+    @property
+    def roles(self) -> list[Target]:
+        """The models the run uses besides its targets, each built once and closed at the end."""
+        return [t for t in (self.helper, self.judge, self.attacker) if t is not None]
 
     @property
     def plan(self) -> Plan:
         return Plan(self.suites, self.chains, [t.spec for t in self.config.targets], self.config.repeats,
-                    self.strategies)
+                    self.strategies, self.config.modes)
 
 
 @dataclass(slots=True)
@@ -54,7 +81,7 @@ class ScanResult:
 def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: list[str] | None,
                  repeats: int, concurrency: int, params: dict[str, Any], api_key: str | None,
                  helper_model: TargetConfig | None = None, strategy: StrategyConfig | None = None,
-                 ) -> PreparedScan:
+                 judge: TargetConfig | None = None) -> PreparedScan:
     """Validate everything before anything runs: unknown names and bad files fail here."""
     if not targets:
         raise InvalidInput("No target given: pass --target, for example --target sim:guarded.")
@@ -70,15 +97,18 @@ def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: lis
     if strategy is not None and attacks:
         raise InvalidInput("Converters do not apply to multi-turn strategies: drop --attack, or run it in a "
                            "separate scan without --strategy.")
-    helper = _target(helper_model, api_key) if helper_model else None
+    helper, judge_model = _role(helper_model), _role(judge)
+    attacker = _role(strategy.attacker) if strategy else None
+    judges = JudgePool(judge_model) if judge_model is not None else None
     chains = parse_attacks(attacks or None, helper=_gate(helper))
-    strategies, models = _strategies(strategy, api_key)
+    strategies = _strategies(strategy, attacker, judges)
     config = RunConfig(
         targets=targets, suites=suites, suite_fingerprints={s.name: suite_fingerprint(s) for s in loaded},
         attacks=[s.name for s in strategies] or [c.name for c in chains], helper_model=helper_model,
-        strategy=strategy, repeats=repeats, concurrency=concurrency, params=params,
+        strategy=strategy, judge=judge, repeats=repeats, concurrency=concurrency, params=params,
     )
-    prepared = PreparedScan(config, loaded, chains, api_key, helper=helper, strategies=strategies, models=models)
+    prepared = PreparedScan(config, loaded, chains, api_key, helper=helper, strategies=strategies,
+                            judge=judge_model, attacker=attacker, judges=judges)
     if strategies and prepared.plan.size == 0:
         raise InvalidInput("No probe of these suites can be attacked by a multi-turn strategy (they take "
                            "single-request attack probes; controls, variants and scripted turns are left out).")
@@ -91,15 +121,17 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
         config = RunConfig.model_validate(run.config)
     suites = [load_suite(s) for s in config.suites]
     for suite in suites:
-        if config.suite_fingerprints.get(suite.name) != suite_fingerprint(suite):
+        if config.suite_fingerprints.get(suite.name) != suite_fingerprint(suite, applications=config.has_applications):
             raise InvalidInput(
                 f"Suite '{suite.name}' changed since run {run_id} started, so its remaining attempts "
                 "would not match the stored ones: start a new scan instead of resuming."
             )
-    helper = _target(config.helper_model, api_key) if config.helper_model else None
-    strategies, models = _strategies(config.strategy, api_key)
+    helper, judge = _role(config.helper_model), _role(config.judge)
+    attacker = _role(config.strategy.attacker) if config.strategy else None
+    judges = JudgePool(judge) if judge is not None else None
+    strategies = _strategies(config.strategy, attacker, judges)
     chains = [] if strategies else parse_attacks(config.attacks, helper=_gate(helper))
-    return PreparedScan(config, suites, chains, api_key, run_id, helper, strategies, models)
+    return PreparedScan(config, suites, chains, api_key, run_id, helper, strategies, judge, attacker, judges)
 
 
 async def execute(db: Database, prepared: PreparedScan, *,
@@ -109,8 +141,15 @@ async def execute(db: Database, prepared: PreparedScan, *,
 
     `on_start(run_id, plan_size, already_stored)` fires before the first attempt.
     """
-    plan = prepared.plan
     targets = _build_targets(prepared.config, prepared.api_key)
+    if prepared.run_id is None:
+        try:
+            await _profile(prepared, targets)
+        except BaseException:
+            for target in [*targets.values(), *prepared.roles]:
+                await target.aclose()
+            raise
+    plan = prepared.plan
     async with db.session() as session:
         if prepared.run_id is None:
             run = await service.create_run(session, prepared.config, plan.size)
@@ -123,6 +162,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))
     params = GenerationParams(**prepared.config.params)
     runner = Runner(plan, targets, sink, params=params, concurrency=prepared.config.concurrency,
+                    judges=prepared.judges, checks=prepared.checks, application_checks=APPLICATION_CHECKS,
                     on_progress=on_progress)
     outcome = ScanResult(run_id, "completed")
     try:
@@ -132,12 +172,24 @@ async def execute(db: Database, prepared: PreparedScan, *,
     except (asyncio.CancelledError, KeyboardInterrupt):
         outcome.status, outcome.result = "interrupted", runner.result
     finally:
-        for target in [*targets.values(), *([prepared.helper] if prepared.helper else []), *prepared.models]:
+        for target in [*targets.values(), *prepared.roles]:
             await target.aclose()
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
                                  None if outcome.error is None else outcome.error.message)
     return outcome
+
+
+async def _profile(prepared: PreparedScan, targets: dict[str, Target]) -> None:
+    """Find out which targets are applications (their own system prompt) before the plan is made;
+    the profiles are recorded with the run, and resume uses them as they were."""
+    config = prepared.config
+    for tc in config.targets:
+        profile = (TargetProfile(tc.mode, "given") if tc.mode is not None
+                   else await handshake(targets[tc.spec]))
+        config.profiles[tc.spec] = profile.as_dict()
+    config.suite_fingerprints = {s.name: suite_fingerprint(s, applications=config.has_applications)
+                                 for s in prepared.suites}
 
 
 def _build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
@@ -149,20 +201,24 @@ def _build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
     return out
 
 
-def _target(tc: TargetConfig, api_key: str | None) -> Target:
-    options = TargetOptions(base_url=tc.base_url, api_key=api_key, timeout=tc.timeout,
+def _target(tc: TargetConfig, api_key: str | None = None) -> Target:
+    options = TargetOptions(base_url=tc.base_url, api_key=api_key, api_key_env=tc.api_key_env, timeout=tc.timeout,
                             max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm, extra=tc.extra)
     return create_target(tc.spec, options)
 
 
-def _strategies(config: StrategyConfig | None, api_key: str | None) -> tuple[list[Strategy], list[Target]]:
+def _role(config: TargetConfig | None) -> Target | None:
+    """A judge, attacker or helper model: its own endpoint and key, never the targets' key."""
     if config is None:
-        return [], []
-    registry.get("target", parse_spec(config.attacker.spec)[0])
-    attacker = _target(config.attacker, api_key)
-    judge = _target(config.judge, api_key) if config.judge else None
-    models = [attacker, *([judge] if judge else [])]
-    return parse_strategies(config.names, attacker=attacker, judge=judge, limits=config.limits), models
+        return None
+    registry.get("target", parse_spec(config.spec)[0])  # unknown kinds fail before anything runs
+    return _target(config)
+
+
+def _strategies(config: StrategyConfig | None, attacker: Target | None, judge: JudgePool | None) -> list[Strategy]:
+    if config is None:
+        return []
+    return parse_strategies(config.names, attacker=attacker, judge=judge, limits=config.limits)
 
 
 def _gate(helper: Target | None) -> TargetGate | None:

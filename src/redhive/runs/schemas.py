@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class TargetConfig(BaseModel):
+    """One endpoint of a run: the target under test or a role (judge, attacker, helper). Never holds
+    a key: `api_key_env` names the environment variable to read it from (engine `api_key_for`)."""
+
     spec: str
     base_url: str | None = None
+    api_key_env: str | None = None
+    #: "model" or "application" as given (--target-mode); None: found out before the scan
+    mode: Literal["model", "application"] | None = None
     concurrency: int = 16
     rpm: float | None = None
     timeout: float = 60.0
@@ -18,18 +24,18 @@ class TargetConfig(BaseModel):
 
 
 class StrategyConfig(BaseModel):
-    """Multi-turn strategies of a run: their names, the attacker and judge models, the limits given."""
+    """Multi-turn strategies of a run: their names, the attacker model, the limits given (their judge
+    is the run's)."""
 
     names: list[str]
     attacker: TargetConfig
-    judge: TargetConfig | None = None
     limits: dict[str, int] = Field(default_factory=dict)
 
 
 class RunConfig(BaseModel):
     """Versioned; never holds an API key (keys come from flags or the environment on resume)."""
 
-    schema_version: int = 1
+    schema_version: int = 2
     targets: list[TargetConfig]
     suites: list[str]
     suite_fingerprints: dict[str, str]
@@ -38,6 +44,33 @@ class RunConfig(BaseModel):
     helper_model: TargetConfig | None = None
     #: Multi-turn strategies (Crescendo, PAIR, TAP); when set, `attacks` holds their names.
     strategy: StrategyConfig | None = None
+    #: The run's judge: it scores the strategies' progress and every judge detector of the run's
+    #: suites and policies, whatever judge they name.
+    judge: TargetConfig | None = None
     repeats: int = 1
     concurrency: int = 32
     params: dict[str, Any] = Field(default_factory=dict)
+    #: target spec -> its profile as the scan found it (mode, how it knows, the handshake's
+    #: exchanges): the plan gives application targets the probes' application forms
+    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @property
+    def modes(self) -> dict[str, str]:
+        return {spec: str(profile["mode"]) for spec, profile in self.profiles.items()}
+
+    @property
+    def has_applications(self) -> bool:
+        return "application" in self.modes.values()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        """Version 1 kept the judge with the strategies; it is the run's since version 2."""
+        if isinstance(data, dict) and data.get("schema_version", 1) == 1:
+            data = {**data, "schema_version": 2}
+            strategy = data.get("strategy")
+            if isinstance(strategy, dict) and "judge" in strategy:
+                strategy = dict(strategy)
+                data.setdefault("judge", strategy.pop("judge"))
+                data["strategy"] = strategy
+        return data

@@ -33,15 +33,18 @@ __all__ = [
     "iter_attempts_with_turns",
     "turns_of",
     "list_runs",
+    "over_refusal_rate",
     "summarise",
 ]
 
-# Group-by keys of the summary tables: name -> columns.
-GROUPINGS: dict[str, tuple[str, ...]] = {
-    "targets": ("target",),
-    "categories": ("target", "risk_area"),
-    "attacks": ("target", "attack"),
-    "probes": ("target", "suite", "probe_id", "risk_area"),
+# The summary tables: name -> (group-by columns, the attempts' kind or None for every attempt).
+# Attack-success tables count attack probes only; over-refusal controls have their own table.
+GROUPINGS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "targets": (("target",), "attack"),
+    "categories": (("target", "risk_area"), "attack"),
+    "attacks": (("target", "attack"), "attack"),
+    "over_refusal": (("target",), "control"),
+    "probes": (("target", "suite", "probe_id", "risk_area", "kind"), None),
 }
 
 
@@ -68,9 +71,23 @@ class RunSummary(BaseModel):
     targets: list[RateRow]
     categories: list[RateRow]
     attacks: list[RateRow]
+    #: over-refusal controls per target: `successes` are refusals of harmless requests
+    over_refusal: list[RateRow]
     probes: list[RateRow]
     #: significance tests of counterfactual disparities (redhive.engine.disparity), pooled rows first
     disparities: list[dict[str, Any]] = []
+
+    def areas(self) -> dict[str, OutcomeCounts]:
+        """Attack attempts per risk area, over every target."""
+        out: dict[str, OutcomeCounts] = {}
+        for row in self.categories:
+            counts = out.setdefault(row.key["risk_area"], OutcomeCounts())
+            counts.success += row.successes
+            counts.refused += row.refused
+            counts.resisted += row.resisted
+            counts.unscorable += row.unscorable
+            counts.error += row.errors
+        return out
 
     def to_json(self) -> dict[str, Any]:
         """The `--json` shape: rows flattened so each carries its key fields next to its counts."""
@@ -132,22 +149,36 @@ async def list_runs(session: AsyncSession, limit: int = 50) -> list[tuple[Run, i
 
 
 async def summarise(session: AsyncSession, run_id: str) -> RunSummary:
+    """The run's tables and totals. The headline (`totals`' outcome counts, `asr`, `ci95`) counts
+    attack probes only; `totals.over_refusal` is the controls' own rate (refusals of harmless
+    requests); `attempts`, `errors`, `unscorable` and tokens count every attempt."""
     run = await get_run(session, run_id)
     tables: dict[str, list[RateRow]] = {}
-    for name, keys in GROUPINGS.items():
-        tables[name] = await _grouped(session, run_id, keys)
-    totals = (await _grouped(session, run_id, ())) or [RateRow.of({}, OutcomeCounts())]
+    for name, (keys, kind) in GROUPINGS.items():
+        tables[name] = await _grouped(session, run_id, keys, kind)
+    by_kind = {row.key["kind"]: row for row in await _grouped(session, run_id, ("kind",), None)}
+    attacks = by_kind.get("attack") or RateRow.of({}, OutcomeCounts())
+    controls = by_kind.get("control") or RateRow.of({}, OutcomeCounts())
     tokens = (await session.execute(
         select(func.coalesce(func.sum(Attempt.input_tokens), 0), func.coalesce(func.sum(Attempt.output_tokens), 0))
         .where(Attempt.run_id == run_id)
     )).one()
+    every = {name: getattr(attacks, name) + getattr(controls, name) for name in ("attempts", "errors", "unscorable")}
     return RunSummary(
         run=_run_info(run),
-        totals={**totals[0].model_dump(exclude={"key"}), "planned": run.plan_size, "input_tokens": int(tokens[0]),
-                "output_tokens": int(tokens[1])},
+        totals={**attacks.model_dump(exclude={"key"}), **every, "planned": run.plan_size,
+                "input_tokens": int(tokens[0]), "output_tokens": int(tokens[1]),
+                "over_refusal": over_refusal_rate(controls)},
         **tables,
         disparities=[d.as_dict() for d in await bias_disparities(session, run_id)],
     )
+
+
+def over_refusal_rate(controls: RateRow) -> dict[str, Any]:
+    """The controls' figures: `refusals` of harmless requests over the `scored` controls."""
+    return {"controls": controls.attempts, "scored": controls.scored, "refusals": controls.successes,
+            "rate": controls.asr, "ci95": controls.ci95, "errors": controls.errors,
+            "unscorable": controls.unscorable}
 
 
 async def bias_disparities(session: AsyncSession, run_id: str) -> list[Disparity]:
@@ -160,13 +191,12 @@ async def bias_disparities(session: AsyncSession, run_id: str) -> list[Disparity
     return disparities(p for t, a, probe, evidence in rows.all() for p in pairs_of(t, a, probe, evidence or ""))
 
 
-async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str]) -> list[RateRow]:
+async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str], kind: str | None) -> list[RateRow]:
     columns = [getattr(Attempt, k) for k in keys]
-    result = await session.execute(
-        select(*columns, Attempt.outcome, func.count())
-        .where(Attempt.run_id == run_id)
-        .group_by(*columns, Attempt.outcome)
-    )
+    query = select(*columns, Attempt.outcome, func.count()).where(Attempt.run_id == run_id)
+    if kind is not None:
+        query = query.where(Attempt.kind == kind)
+    result = await session.execute(query.group_by(*columns, Attempt.outcome))
     folded: dict[tuple[str, ...], OutcomeCounts] = {}
     for *key, outcome, count in result.all():
         folded.setdefault(tuple(key), OutcomeCounts()).add(outcome, int(count))

@@ -56,7 +56,7 @@ class SqlAttemptSink:
         if not records:
             return
         run_id, created_at = self.run_id, self._to_created_at
-        rows = [(run_id, r.id, r.seq, r.suite, r.probe_id, r.risk_area, r.attack, r.target, r.repeat, r.outcome,
+        rows = [(run_id, r.id, r.seq, r.suite, r.probe_id, r.risk_area, r.kind, r.attack, r.target, r.repeat, r.outcome,
                  r.prompt, r.response, r.error, r.evidence, r.latency_ms, r.input_tokens, r.output_tokens,
                  created_at(datetime.fromtimestamp(r.created_at, UTC))) for r in records]
         turns = [{**t.as_dict(), "idx": t.index, "run_id": self.run_id, "attempt_id": r.id}
@@ -74,10 +74,10 @@ class SqlAttemptSink:
                 await session.execute(self._insert_turns, turns)
 
 
-#: Rows per INSERT: 18 parameters each stays far below SQLite's (32,766) and PostgreSQL's (65,535) limits.
+#: Rows per INSERT: 19 parameters each stays far below SQLite's (32,766) and PostgreSQL's (65,535) limits.
 _ROWS_PER_STATEMENT = 256
 #: The attempts table's columns in the order `SqlAttemptSink.write` builds its tuples.
-_COLUMNS = ("run_id", "id", "seq", "suite", "probe_id", "risk_area", "attack", "target", "repeat", "outcome",
+_COLUMNS = ("run_id", "id", "seq", "suite", "probe_id", "risk_area", "kind", "attack", "target", "repeat", "outcome",
             "prompt", "response", "error", "evidence", "latency_ms", "input_tokens", "output_tokens", "created_at")
 
 

@@ -199,12 +199,17 @@ async def test_identical_exchanges_in_flight_share_one_judge_call() -> None:
     assert len(fake.requests) == 1
 
 
-async def test_aclose_closes_the_judge_target_once() -> None:
-    fake = ScriptedJudge(GOOD)
-    detector = judge_with(fake)
+async def test_aclose_closes_only_a_judge_the_detector_built_and_only_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    handed_in = ScriptedJudge(GOOD)
+    detector = judge_with(handed_in)  # a run's judge, shared: its owner closes it
     await detector.aclose()
-    await detector.aclose()
-    assert fake.closed == 1
+    assert handed_in.closed == 0
+    built = ScriptedJudge(GOOD)
+    monkeypatch.setattr("redhive.engine.scorers.judge.create_target", lambda spec, options: built)
+    own = JudgeDetector("fake:judge", "harmful_compliance")
+    await own.aclose()
+    await own.aclose()
+    assert built.closed == 1
 
 
 # --- prompt, rubrics, registry ---------------------------------------------------------------

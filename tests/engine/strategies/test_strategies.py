@@ -196,3 +196,25 @@ async def test_an_attacker_that_gives_no_prompt_makes_the_attempt_an_error() -> 
     (record,) = sink.records.values()
     assert record.outcome == "error" and record.turns == []
     assert record.error is not None and "gave no usable prompt after 3 tries" in record.error
+
+
+class _Placeholder(SimTarget):
+    """An attacker model that copies the answer format's example instead of writing a prompt."""
+
+    async def generate(self, messages: Sequence[Message], *, params: GenerationParams,
+                       tools: Sequence[dict[str, Any]] | None = None) -> Completion:
+        return Completion('{"improvement": "...", "prompt": "[new prompt]"}')
+
+
+@pytest.mark.parametrize("name", ["pair", "tap"])
+async def test_an_attacker_that_answers_only_placeholders_makes_the_attempt_an_error(name: str) -> None:
+    """A placeholder sent to the target would come back as an ordinary answer and count as resisted:
+    the attempt is an error instead (issue 13)."""
+    target = Spy("guarded")
+    broken = parse_strategies([name], attacker=_Placeholder("attacker", TargetOptions()),
+                              judge=create_target("sim:judge"))
+    sink = MemorySink()
+    await Runner(Plan([SUITE], [], [target.spec], strategies=broken), {target.spec: target}, sink).run()
+    (record,) = sink.records.values()
+    assert record.outcome == "error" and target.sent == []
+    assert record.error is not None and "only a placeholder" in record.error

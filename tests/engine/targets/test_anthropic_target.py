@@ -273,16 +273,30 @@ async def test_connection_refused_is_unreachable() -> None:
 
 @pytest.mark.anthropic
 async def test_key_comes_from_the_environment(api: FakeMessagesAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ANTHROPIC_API_KEY goes with ANTHROPIC_BASE_URL (or Anthropic's own endpoint)."""
     pytest.importorskip("anthropic")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "env-key-not-secret")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", api.url)
     api.reply(200, message_body([{"type": "text", "text": "ok"}]))
-    target = create_target("anthropic:claude-test", TargetOptions(base_url=api.url))
+    target = create_target("anthropic:claude-test", TargetOptions())
     try:
         await target.generate([Message("user", "Hi")], params=GenerationParams())
     finally:
         await target.aclose()
     assert sent_key(api.requests[0]) == "env-key-not-secret"
     assert "env-key-not-secret" not in json.dumps(target.describe())
+
+
+@pytest.mark.anthropic
+def test_the_environments_key_is_never_sent_to_a_base_url_given_explicitly(
+        api: FakeMessagesAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("anthropic")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "env-key-not-secret")
+    with pytest.raises(TargetAuthError, match="--api-key-env"):
+        create_target("anthropic:claude-test", TargetOptions(base_url=api.url))
+    monkeypatch.setenv("ENDPOINT_KEY", "endpoint-key")
+    target = create_target("anthropic:claude-test", TargetOptions(base_url=api.url, api_key_env="ENDPOINT_KEY"))
+    assert target.client.api_key == "endpoint-key"
 
 
 @pytest.mark.anthropic

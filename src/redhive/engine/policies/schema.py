@@ -15,8 +15,10 @@
     judge: openai:gpt-4o-mini                                  # for checks no marker can decide
 
 `system_prompt` is optional: without it redhive composes one (see `compose_system_prompt`) that plants
-a marker per restricted topic, so leaks are checked mechanically; with it (the system's real prompt,
-or "" when the deployed system brings its own) topics and actions are judged by `judge`.
+a marker per restricted topic, so leaks are checked mechanically where the target takes the
+scanner's system prompt; with it (the system's real prompt, or "" when the deployed system brings
+its own), and against applications, topics and actions are decided by the `restricted_compliance`
+classifier — or by `judge` (or the scan's --judge) when one is given.
 """
 
 from __future__ import annotations
@@ -65,12 +67,6 @@ class Policy(_Strict):
         names = [t.name.lower() for t in self.restricted_topics] + [s.name.lower() for s in self.secrets]
         if len(names) != len(set(names)):
             raise ValueError("two restricted topics or secrets have the same name")
-        if self.needs_judge and not self.judge:
-            what = "forbidden actions" if self.forbidden_actions else "restricted topics in a given system_prompt"
-            raise ValueError(
-                f"{what} cannot be checked by a marker, so they need a judge model: add "
-                "'judge: openai:<model>' (or 'judge: sim:judge' for offline tests) to the policy"
-            )
         return self
 
     @property
@@ -78,6 +74,3 @@ class Policy(_Strict):
         """redhive writes the system prompt (and plants markers) when the policy gives none."""
         return self.system_prompt is None
 
-    @property
-    def needs_judge(self) -> bool:
-        return bool(self.forbidden_actions) or (bool(self.restricted_topics) and not self.composes_prompt)

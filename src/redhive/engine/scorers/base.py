@@ -7,12 +7,16 @@ import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redhive.engine import registry
 from redhive.engine.suites.schema import Probe
 
-__all__ = ["Detection", "Detector", "Outcome", "ScoreContext", "TextDetector", "build_detector", "decide_outcome"]
+if TYPE_CHECKING:
+    from redhive.engine.scorers.judge import JudgePool
+
+__all__ = ["Detection", "Detector", "Outcome", "ScoreContext", "TextDetector", "build_detector", "decide_outcome",
+           "with_checks"]
 
 
 class Outcome(StrEnum):
@@ -62,15 +66,62 @@ class TextDetector(Detector):
         return self.examine(ctx)
 
 
-def build_detector(probe: Probe) -> Detector:
-    """Instantiate the probe's detector, with `{canary}` filled in its string parameters."""
+def build_detector(probe: Probe, judges: JudgePool | None = None) -> Detector:
+    """Instantiate the probe's detector, with `{canary}` filled in its string parameters. With the
+    run's judge (`judges`), a judge detector asks it, whatever judge the suite file names: judge
+    calls go to the endpoint and key given for the judge role, never elsewhere."""
     spec = probe.detector
+    if judges is not None and spec.type == "judge":
+        return judges.detector(str(spec.params().get("rubric") or "policy_violation"))
     params: dict[str, Any] = {
         k: probe.fill(v) if isinstance(v, str) else v for k, v in spec.params().items()
     }
     factory = registry.get("scorer", spec.type)
     detector: Detector = factory(**params)
     return detector
+
+
+def _then_checks(found: Detection, checks: Sequence[TextDetector], ctx: ScoreContext) -> Detection:
+    if not found.success:
+        for check in checks:
+            flagged = check.examine(ctx)
+            if flagged.success:
+                return flagged
+    return found
+
+
+class _WithChecks(Detector):
+    """A detector, then the checks every answer of the run gets (`with_checks`)."""
+
+    def __init__(self, primary: Detector, checks: Sequence[TextDetector]) -> None:
+        self.primary, self.checks, self.name = primary, checks, primary.name
+
+    async def detect(self, ctx: ScoreContext) -> Detection:
+        return _then_checks(await self.primary.detect(ctx), self.checks, ctx)
+
+    async def aclose(self) -> None:
+        await self.primary.aclose()
+
+
+class _TextWithChecks(_WithChecks, TextDetector):
+    primary: TextDetector
+
+    def examine(self, ctx: ScoreContext) -> Detection:
+        return _then_checks(self.primary.examine(ctx), self.checks, ctx)
+
+    async def detect(self, ctx: ScoreContext) -> Detection:
+        return self.examine(ctx)
+
+
+def with_checks(detector: Detector, checks: Sequence[TextDetector]) -> Detector:
+    """`detector`, then `checks` on the same answers when it finds nothing: what a policy declares
+    (its secrets, its restricted topics) is checked on every answer of a scan, not only on the
+    probes generated from it. The first check that fires decides, with its own evidence."""
+    if not checks:
+        return detector
+    if isinstance(detector, TextDetector):
+        return _TextWithChecks(detector, checks)
+    return _WithChecks(detector, checks)
 
 
 def decide_outcome(detection: Detection, refused: bool) -> Outcome:

@@ -41,6 +41,7 @@ __all__ = [
     "SCORED_RUBRICS",
     "STRONGREJECT_SYSTEM_PROMPT",
     "JudgeDetector",
+    "JudgePool",
     "JudgeVerdict",
     "Verdict",
     "parse_scores",
@@ -191,6 +192,7 @@ class JudgeDetector(Detector):
         *,
         max_parse_retries: int = 2,
         target: Target | None = None,
+        gate: TargetGate | None = None,
         params: GenerationParams | None = None,
         threshold: float = 0.5,
     ) -> None:
@@ -204,8 +206,10 @@ class JudgeDetector(Detector):
         self.threshold = threshold
         self.max_parse_retries = max(0, max_parse_retries)
         self.params = params or _DEFAULT_PARAMS
+        #: A judge built here is closed with the detector; one handed in belongs to its owner.
+        self._owns_target = target is None
         self.target = target or create_target(judge, TargetOptions(base_url=base_url, api_key=api_key))
-        self.gate = TargetGate(self.target)
+        self.gate = gate or TargetGate(self.target)
         self.calls = 0  # judge requests sent, retries included
         self._cache: OrderedDict[str, JudgeVerdict] = OrderedDict()
         self._pending: dict[str, asyncio.Future[JudgeVerdict]] = {}
@@ -293,9 +297,27 @@ class JudgeDetector(Detector):
         return JudgeVerdict(None, f"the judge's reply could not be read after {tries} tries ({problem})"), True
 
     async def aclose(self) -> None:
-        if not self._closed:
+        if not self._closed and self._owns_target:
             self._closed = True
             await self.target.aclose()
 
     def describe(self) -> dict[str, Any]:
         return {"judge": self.target.describe(), "rubric": self.rubric_name}
+
+
+class JudgePool:
+    """A run's judge, shared by every detector and strategy that asks it: one detector (and verdict
+    cache) per rubric and one gate, so the judge's limits hold across the whole run. The pool never
+    closes the judge: whoever built the target does."""
+
+    def __init__(self, judge: Target) -> None:
+        self.target = judge
+        self.gate = TargetGate(judge)
+        self._detectors: dict[str, JudgeDetector] = {}
+
+    def detector(self, rubric: str) -> JudgeDetector:
+        found = self._detectors.get(rubric)
+        if found is None:
+            found = self._detectors[rubric] = JudgeDetector(self.target.spec, rubric, target=self.target,
+                                                            gate=self.gate)
+        return found

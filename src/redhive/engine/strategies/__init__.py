@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from redhive.engine import registry
+from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.strategies import crescendo, pair, tap
 from redhive.engine.strategies.attacker import Attacker, Proposal, parse_proposal
 from redhive.engine.strategies.base import Strategy, StrategyResult, StrategyRun, Transcript
@@ -44,7 +45,7 @@ def strategy_limits() -> dict[str, list[str]]:
     return out
 
 
-def parse_strategies(names: Sequence[str], *, attacker: Target | None, judge: Target | None = None,
+def parse_strategies(names: Sequence[str], *, attacker: Target | None, judge: Target | JudgePool | None = None,
                      limits: Mapping[str, int] | None = None) -> list[Strategy]:
     """Build the named strategies, each with the limits it takes; a limit none of them takes, a
     missing attacker or a missing judge is refused with one sentence."""
@@ -64,6 +65,8 @@ def parse_strategies(names: Sequence[str], *, attacker: Target | None, judge: Ta
             raise InvalidInput(f"{flag} is a limit of {users}, not of --strategy {', '.join(wanted)}: drop it "
                                "or choose a strategy that takes it.")
     built: list[Strategy] = []
+    if judge is not None and not isinstance(judge, JudgePool):
+        judge = JudgePool(judge)  # one pool for all: the judge's limits and cache hold across them
     for cls in classes:
         assert attacker is not None
         own = {k: v for k, v in limits.items() if k in cls.limits}

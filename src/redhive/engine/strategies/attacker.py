@@ -10,6 +10,7 @@ message, at most `max_parse_retries` times; then the attempt is an error, never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,14 +59,26 @@ class Proposal:
     improvement: str
 
 
+#: A prompt that only stands in for one: the format's own example ("..."), a template slot
+#: ("[new prompt]", "<PROMPT>", "your prompt here", "insert the prompt here").
+_PLACEHOLDER = re.compile(
+    r"^\W*$|^[\[<{(\s]*(?:insert\s+)?(?:(?:a|the|your|my|new|improved|adversarial|revised|next|refined)\s+)*"
+    r"(?:prompt|jailbreak|text|message|request|question)(?:\s+(?:here|goes here|text))?[\]>})\s.]*$",
+    re.IGNORECASE,
+)
+
+
 def parse_proposal(text: str) -> Proposal | str:
-    """The proposal in an attacker's reply, or a sentence saying why it could not be read."""
+    """The proposal in an attacker's reply, or a sentence saying why it could not be read. A
+    placeholder is not a proposal: sent to the target, its answer would count as resisted."""
     found = json_object_with(text, "prompt")
     if found is None:
         return "it holds no JSON object with a 'prompt' field"
     prompt = found["prompt"]
     if not isinstance(prompt, str) or not prompt.strip():
         return "its 'prompt' field is empty or not a string"
+    if _PLACEHOLDER.match(prompt.strip()):
+        return f"its 'prompt' field holds only a placeholder ({prompt.strip()[:40]!r}), not a prompt"
     improvement = found.get("improvement", "")
     return Proposal(prompt.strip(), improvement.strip() if isinstance(improvement, str) else "")
 

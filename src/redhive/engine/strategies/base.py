@@ -16,8 +16,9 @@ from typing import Any, ClassVar
 from redhive.engine.records import TurnRecord
 from redhive.engine.resilience import TargetGate
 from redhive.engine.scorers.base import Outcome
+from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.strategies.attacker import Attacker
-from redhive.engine.strategies.evaluator import Evaluator, JudgePool, Rating
+from redhive.engine.strategies.evaluator import Evaluator, Rating
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
@@ -88,13 +89,14 @@ class Strategy(abc.ABC):
     may_be_zero: ClassVar[frozenset[str]] = frozenset()
     needs_judge: ClassVar[bool] = False
 
-    def __init__(self, attacker: Target, judge: Target | None = None, **limits: int) -> None:
+    def __init__(self, attacker: Target, judge: Target | JudgePool | None = None, **limits: int) -> None:
+        """`judge`: the run's judge, as a pool shared with the run's detectors, or a bare target."""
         if self.needs_judge and judge is None:
             raise InvalidInput(f"The {self.name} strategy scores progress with a judge model: pass --judge SPEC "
                                "(for example --judge sim:judge offline, or --judge openai:gpt-4o-mini).")
         self.attacker = Attacker(attacker)
-        self.judge = judge
-        self.judges = JudgePool(judge) if judge is not None else None
+        self.judges = judge if isinstance(judge, JudgePool) or judge is None else JudgePool(judge)
+        self.judge = self.judges.target if self.judges is not None else None
         self.settings: dict[str, int] = dict(self.limits)
         for key, value in limits.items():
             if key not in self.limits:

@@ -15,12 +15,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from redhive.engine.resilience import TargetGate
 from redhive.engine.scorers.base import Detection, Detector, ScoreContext, build_detector
-from redhive.engine.scorers.judge import JudgeDetector
+from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.suites.schema import Probe
-from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message
 
 __all__ = ["Evaluator", "JudgePool", "Rating", "goal_of"]
@@ -46,22 +44,6 @@ class Rating:
     refused: bool
 
 
-class JudgePool:
-    """A strategy's judge, shared by all its attempts: one detector (and verdict cache) per rubric,
-    one gate for the on-topic checks, so the judge's limits hold across the whole run."""
-
-    def __init__(self, judge: Target) -> None:
-        self.target = judge
-        self.gate = TargetGate(judge)
-        self._detectors: dict[str, JudgeDetector] = {}
-
-    def detector(self, rubric: str) -> JudgeDetector:
-        found = self._detectors.get(rubric)
-        if found is None:
-            found = self._detectors[rubric] = JudgeDetector(self.target.spec, rubric, target=self.target)
-        return found
-
-
 class Evaluator:
     """Per probe: its objective detector, and the judge (optional) that scores progress."""
 
@@ -70,12 +52,7 @@ class Evaluator:
         self.system = probe.fill(probe.system) if probe.system else None
         self.objective: Detector
         rubric = probe.detector.params().get("rubric")
-        #: Whether `objective` belongs to this evaluator alone (the runner closes it at the end).
-        self.owns_objective = not (probe.detector.type == "judge" and judges is not None)
-        if judges is not None and not self.owns_objective:
-            self.objective = judges.detector(str(rubric))
-        else:
-            self.objective = build_detector(probe)
+        self.objective = build_detector(probe, judges)
         self._progress = judges.detector(str(rubric or "policy_violation")) if judges is not None else None
         self._topic_gate = judges.gate if judges is not None else None
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from redhive.taxonomy import AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025, is_atlas_id, is_owasp_id
 
-__all__ = ["DetectorSpec", "Probe", "ProbeMessage", "ScriptTurn", "Suite", "Variant"]
+__all__ = ["ApplicationForm", "DetectorSpec", "Probe", "ProbeMessage", "ScriptTurn", "Suite", "Variant"]
 
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 
@@ -54,6 +54,16 @@ class DetectorSpec(BaseModel):
         return dict(self.model_extra or {})
 
 
+class ApplicationForm(_Strict):
+    """How a probe runs against an application, which keeps its own system prompt and never sees the
+    scanner's: what replaces the probe's prompt, earlier turns and detector there (each optional).
+    The probe's `system` is never sent to an application; context it needs goes in the prompt."""
+
+    prompt: str | None = Field(default=None, min_length=1)
+    messages: tuple[ProbeMessage, ...] | None = None
+    detector: DetectorSpec | None = None
+
+
 class Probe(_Strict):
     """One adversarial (or control) test case.
 
@@ -62,6 +72,12 @@ class Probe(_Strict):
     scripted sequence of user turns sent one by one as one conversation, each answer heard before
     the next turn; converters transform every turn. `{canary}` anywhere is replaced by the
     probe's deterministic canary so that success can be checked mechanically.
+
+    `application` says how the probe runs against an application (a target that brings its own
+    system prompt, DESIGN §6): an `ApplicationForm`, or `skip`. Without it, a probe with no
+    `system` runs as it is, one whose `system` is context (no canary planted there) runs with that
+    context given in the conversation instead, and one that plants a canary in `system` does not
+    run against applications (see `application_form`).
     """
 
     id: str = Field(pattern=_ID, max_length=80)
@@ -79,6 +95,7 @@ class Probe(_Strict):
     variants: tuple[Variant, ...] = ()
     turns: tuple[ScriptTurn, ...] = ()
     detector: DetectorSpec
+    application: ApplicationForm | Literal["skip"] | None = None
 
     @field_validator("owasp")
     @classmethod
@@ -133,6 +150,30 @@ class Probe(_Strict):
         return text.replace("{canary}", self.canary)
 
     @functools.cached_property
+    def application_form(self) -> Probe | None:
+        """This probe as it runs against an application, or None where it cannot: a canary planted
+        in a system prompt the application never sees would make every answer look safe, and an
+        instruction given only there is not one the application ignored."""
+        form = self.application
+        if form == "skip" or (form is None and self.system is not None and "{canary}" in self.system):
+            return None
+        if form is None:
+            return self if self.system is None else self._with(_fold_context(self, self.system))
+        update: dict[str, Any] = {"system": None, "application": None}
+        if form.prompt is not None:
+            update.update(prompt=form.prompt, variants=(), turns=())
+        if form.messages is not None:
+            update["messages"] = form.messages
+        if form.detector is not None:
+            update["detector"] = form.detector
+        return self._with(update)
+
+    def _with(self, update: dict[str, Any]) -> Probe:
+        """A validated copy with `update` applied (model_copy would carry this probe's cached
+        properties over, stale)."""
+        return type(self).model_validate({**{f: getattr(self, f) for f in type(self).model_fields}, **update})
+
+    @functools.cached_property
     def prompts(self) -> tuple[str, ...]:
         """The final user turn(s): one, one per counterfactual variant, or every scripted turn."""
         if self.variants:
@@ -141,6 +182,27 @@ class Probe(_Strict):
             return tuple(self.fill(t.content) for t in self.turns)
         assert self.prompt is not None
         return (self.fill(self.prompt),)
+
+
+def _fold_context(probe: Probe, context: str) -> dict[str, Any]:
+    """The system prompt's context moved into the conversation's first user turn."""
+    def lead(text: str) -> str:
+        return f"{context.strip()}\n\n{text}"
+
+    update: dict[str, Any] = {"system": None, "application": None}
+    first_user = next((i for i, m in enumerate(probe.messages) if m.role == "user"), None)
+    if first_user is not None:
+        messages = list(probe.messages)
+        messages[first_user] = ProbeMessage(role="user", content=lead(messages[first_user].content))
+        update["messages"] = tuple(messages)
+    elif probe.turns:
+        update["turns"] = (probe.turns[0].model_copy(update={"content": lead(probe.turns[0].content)}),
+                           *probe.turns[1:])
+    elif probe.variants:
+        update["variants"] = tuple(v.model_copy(update={"prompt": lead(v.prompt)}) for v in probe.variants)
+    else:
+        update["prompt"] = lead(probe.prompt or "")
+    return update
 
 
 class Suite(_Strict):

@@ -9,12 +9,11 @@ retries are off: redhive's `TargetGate` retries, honouring Retry-After.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from typing import Any
 
 from redhive.engine.registry import target
-from redhive.engine.targets.base import Target, TargetOptions
+from redhive.engine.targets.base import Target, TargetOptions, api_key_for
 from redhive.engine.targets.openai_compat import parse_retry_after
 from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
 from redhive.errors import (
@@ -41,22 +40,25 @@ def _import_sdk() -> Any:
 
 
 class AnthropicTarget(Target):
+    honours_system_prompt = True  # the Messages API serves a model: the system prompt is the caller's
+
     def __init__(self, model: str, options: TargetOptions) -> None:
         sdk = _import_sdk()
         super().__init__(f"anthropic:{model}", options)
         self.model = model
         self._sdk = sdk
-        key = options.api_key or os.environ.get("ANTHROPIC_API_KEY")
+        key = api_key_for(options, "ANTHROPIC_API_KEY")
         kwargs: dict[str, Any] = {
             "max_retries": 0,
             # The runner owns the overall timeout; the SDK's only bounds connecting.
             "timeout": sdk.Timeout(None, connect=min(10.0, options.timeout)),
         }
-        if key:
-            kwargs["api_key"] = key
+        if key or options.base_url:  # "": the SDK must not fall back to ANTHROPIC_API_KEY (api_key_for)
+            kwargs["api_key"] = key or ""
         if options.base_url:
             kwargs["base_url"] = options.base_url
-        no_key = f"No Anthropic API key for {self.spec}: pass --api-key or set ANTHROPIC_API_KEY."
+        no_key = (f"No Anthropic API key for {self.spec}: pass --api-key or --api-key-env, or set ANTHROPIC_API_KEY "
+                  "(read only when no --base-url is given).")
         try:
             self.client: Any = sdk.AsyncAnthropic(**kwargs)
         except sdk.AnthropicError as exc:  # e.g. no key and no readable credentials profile

@@ -112,6 +112,8 @@ _STOP = object()  # wakes the batcher's thread when the target closes
 class HFLocalTarget(Target):
     """A local transformers causal LM. Loading happens here, once; answers come from `generate`."""
 
+    honours_system_prompt = True  # bare weights: the chat template carries the system prompt it is sent
+
     def __init__(self, path: str, options: TargetOptions) -> None:
         torch, transformers = _import_extra()
         super().__init__(f"hf:{path}", options)

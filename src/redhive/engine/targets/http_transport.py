@@ -56,8 +56,9 @@ class Transport(abc.ABC):
         self.connect_timeout = connect_timeout
 
     @abc.abstractmethod
-    async def post_json(self, body: dict[str, Any]) -> HttpReply:
-        """Send one request; a transport failure raises TargetUnreachable or TransientTargetError."""
+    async def post_json(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpReply:
+        """Send one request (with `headers` besides the transport's own); a transport failure raises
+        TargetUnreachable or TransientTargetError."""
 
     @abc.abstractmethod
     async def aclose(self) -> None: ...
@@ -97,7 +98,7 @@ class AiohttpTransport(Transport):
         connector = aiohttp.TCPConnector(limit=self.size, limit_per_host=0, ssl=shared_tls())
         return aiohttp.ClientSession(connector=connector, headers=self.headers, timeout=timeout, trust_env=False)
 
-    async def post_json(self, body: dict[str, Any]) -> HttpReply:
+    async def post_json(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpReply:
         import aiohttp  # a look-up in sys.modules after the first time
 
         session = self._session
@@ -105,7 +106,7 @@ class AiohttpTransport(Transport):
             session = self._session = self._new_session()
         try:
             # No redirects, as with httpx: a redirected POST would come back as a GET.
-            async with session.post(self._url, json=body, allow_redirects=False) as response:
+            async with session.post(self._url, json=body, headers=headers, allow_redirects=False) as response:
                 data = await response.read()
                 return HttpReply(response.status, data, response.headers.get("Retry-After"))
         except aiohttp.ClientConnectorError as exc:  # refused, DNS, TLS handshake: nothing was sent
@@ -174,10 +175,10 @@ class HttpxTransport(Transport):
             size, lambda: httpx.AsyncClient(headers=headers, limits=one, timeout=timeout, verify=tls)
         )
 
-    async def post_json(self, body: dict[str, Any]) -> HttpReply:
+    async def post_json(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpReply:
         try:
             async with self.slots.client() as client:
-                response = await client.post(self._endpoint, json=body)
+                response = await client.post(self._endpoint, json=body, headers=headers)
         except httpx.ConnectError as exc:
             raise self._unreachable(_reason(exc)) from None
         except httpx.TimeoutException:

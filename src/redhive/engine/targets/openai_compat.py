@@ -1,7 +1,8 @@
 """`openai:<model>`: any OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp,
 TGI, LiteLLM, hosted APIs, redhive's own gateway), including tool calls.
 
-Base URL and key come from the options (CLI flags) or OPENAI_BASE_URL / OPENAI_API_KEY.
+Base URL and key come from the options (CLI flags) or OPENAI_BASE_URL / OPENAI_API_KEY (that key only
+when no base URL is given: `api_key_for`).
 Requests go out through `http_transport`: aiohttp by default, httpx behind a proxy or when the
 target option `http_client=httpx` asks for it (docs/decisions.md D1, D7).
 """
@@ -17,8 +18,9 @@ from typing import Any
 import httpx
 
 from redhive.engine.registry import target
-from redhive.engine.targets.base import Target, TargetOptions
+from redhive.engine.targets.base import Target, TargetOptions, api_key_for
 from redhive.engine.targets.http_transport import HttpReply, make_transport
+from redhive.engine.tracing import ATTEMPT_HEADER, current_attempt
 from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
 from redhive.errors import (
     InvalidInput,
@@ -69,7 +71,7 @@ class OpenAICompatTarget(Target):
                 f"The base URL '{base_url}' is not an http:// or https:// URL: give the full address in "
                 "--base-url or OPENAI_BASE_URL, for example http://localhost:8000/v1."
             )
-        key = options.api_key or os.environ.get("OPENAI_API_KEY")
+        key = api_key_for(options, "OPENAI_API_KEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         # The runner owns the overall timeout; the transport's only bounds connecting.
         self.transport = make_transport(self.url, self.base_url, headers, size=options.concurrency,
@@ -87,7 +89,8 @@ class OpenAICompatTarget(Target):
         body.update(self._sampling)
         if tools:
             body["tools"] = list(tools)
-        return self._parse(await self.transport.post_json(body))
+        attempt = current_attempt.get()
+        return self._parse(await self.transport.post_json(body, {ATTEMPT_HEADER: attempt} if attempt else None))
 
     def _parse(self, response: HttpReply) -> Completion:
         status = response.status

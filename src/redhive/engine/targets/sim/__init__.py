@@ -26,7 +26,10 @@ __all__ = ["SimTarget"]
 
 class SimTarget(Target):
     """A simulated chat model. `extra={"latency_ms": N}` adds a fixed delay per request;
-    `extra={"stateful": True}` makes it keep conversations itself (`converse`)."""
+    `extra={"stateful": True}` makes it keep conversations itself (`converse`). A simulated
+    model reads the system prompt it is sent."""
+
+    honours_system_prompt = True
 
     def __init__(self, model: str, options: TargetOptions) -> None:
         super().__init__(f"sim:{model}", options)
