@@ -14,6 +14,7 @@ from redhive.auth.models import ApiToken, Invitation, User, WebSession
 from redhive.auth.passwords import hash_password, verify_password
 from redhive.auth.permissions import Actor, require, require_platform_admin, require_user
 from redhive.auth.schemas import ApiTokenCreate, InvitationCreate, SignupRequest, UserCreate
+from redhive.auth.signals import access_changed
 from redhive.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from redhive.kit import as_utc, hash_token, new_token, utcnow
 
@@ -82,6 +83,7 @@ async def set_vetting_level(session: AsyncSession, actor: Actor, *, user_id: str
     before = user.vetting_level
     user.vetting_level = level
     await session.flush()
+    access_changed(session)  # a downgrade holds from the next gateway request, whatever is cached
     await record(session, actor, "auth.vetting_changed", object_type="user", object_id=user.id,
                  before={"vetting_level": before}, after={"vetting_level": level})
     return user

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from redhive.auth.permissions import Actor, has_permission
+from redhive.auth.permissions import Actor, can, has_permission
 from redhive.errors import Conflict, InvalidInput
 from redhive.findings import lifecycle, service, verification, webhooks
 from redhive.findings.models import PROVENANCES, REPORT_TYPES
@@ -89,7 +89,8 @@ async def report_show(report_id: str, request: Request, session: SessionDep, act
     version = await session.get(SystemVersion, report.version_id)
     return render(request, "findings/report.html", {
         "nav": "findings", "report": report, "system_version": version,
-        "duplicates": await service.suggest_duplicates(session, report),
+        "duplicates": await service.suggest_duplicates(session, actor, report),
+        "may_see_duplicates": can(actor, "findings.suggestions", actor.relations(report.org_id)),
         "moves": lifecycle.REPORT_TRANSITIONS[report.state],
         "can_triage": has_permission(actor, "findings.triage", report.org_id)})
 

@@ -38,19 +38,25 @@ RACE = ("Someone else changed the same data at the same moment (a duplicate was 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request. A unique constraint that a concurrent request won (the services'
     own checks passed for both) is a Conflict; a database failure one sentence (DatabaseError)."""
-    async with request.app.state.sessions() as session:
+    from redhive.db.hooks import settle
+
+    factory = request.app.state.sessions
+    async with factory() as session:
         try:
             yield session
         except BaseException as exc:
             await session.rollback()
+            await settle(factory, session, committed=False)
             _raise_as_redhive_error(exc, request)
             raise
         try:
             await session.commit()
         except Exception as exc:
             await session.rollback()
+            await settle(factory, session, committed=False)
             _raise_as_redhive_error(exc, request)
             raise
+        await settle(factory, session, committed=True)
 
 
 def _raise_as_redhive_error(exc: BaseException, request: Request) -> None:
