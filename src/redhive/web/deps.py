@@ -95,6 +95,8 @@ async def current_actor(request: Request, session: SessionDep) -> Actor:
     if cached is not None:
         return cached
     actor = ANONYMOUS
+    settings: Settings = request.app.state.settings
+    strict = settings.requires_admin_second_factor
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         user = await auth.resolve_api_token(session, header[7:].strip())
@@ -103,15 +105,15 @@ async def current_actor(request: Request, session: SessionDep) -> Actor:
 
             raise NotAuthenticated("The API token is unknown, expired or revoked: create a new one on your "
                                    "account page.")
-        actor = await auth.load_actor(session, user, via="token")
+        actor = await auth.load_actor(session, user, via="token", admin_second_factor=strict)
     else:
-        settings: Settings = request.app.state.settings
         cookie = request.cookies.get(settings.session_cookie_name)
         found = await auth.resolve_session(session, cookie) if cookie else None
         if found is not None:
             user, web = found
             request.state.csrf_token = web.csrf_token
-            actor = await auth.load_actor(session, user, via="session")
+            request.state.web_session_id = web.id
+            actor = await auth.load_actor(session, user, via="session", admin_second_factor=strict)
     request.state.actor = actor
     return actor
 
