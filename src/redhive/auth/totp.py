@@ -34,7 +34,7 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The URI as an inline SVG QR code (no image files, no external service)."""
-    return str(segno.make(uri, error="m").svg_inline(scale=4, title="Scan with your authenticator app"))
+    return str(segno.make(uri, error="m").svg_inline(scale=4, light="#fff", title="Scan with your authenticator app"))
 
 
 def _normalise(code: str) -> str:
