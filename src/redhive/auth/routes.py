@@ -29,6 +29,7 @@ from redhive.auth.schemas import (
 )
 from redhive.auth.sessions import clear_session_cookie, client_address, log_in
 from redhive.web.deps import ActorDep, SecretBoxDep, SessionDep, SettingsDep, UserDep
+from redhive.web.openapi import error_responses
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -40,7 +41,7 @@ async def _me(session: SessionDep, actor: ActorDep, csrf_token: str | None) -> M
                   memberships=[MembershipBrief(org_id=a, org_name=b, org_kind=c, role=d) for a, b, c, d in rows])
 
 
-@router.post("/auth/login", response_model=MeRead)
+@router.post("/auth/login", response_model=MeRead, responses=error_responses(429))
 async def login(data: LoginRequest, request: Request, response: Response, session: SessionDep,
                 settings: SettingsDep, box: SecretBoxDep) -> MeRead:
     """Log in with email and password (and `code`, for an account with a second factor); sets the
