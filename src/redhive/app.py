@@ -20,6 +20,7 @@ from redhive.kit import SecretBox
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
 from redhive.web.errors import install_error_handlers
+from redhive.web.openapi import install_openapi
 
 __all__ = ["create_app", "routers"]
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in routers():
         app.include_router(router)
+    install_openapi(app, cookie_name=settings.session_cookie_name)
     gateway_app = build_gateway_app(lambda: app.state.gateway)
     app.mount("/v1", gateway_app, name="gateway")
     _mount_api_docs(app)

@@ -12,6 +12,7 @@ reach a user; an unexpected exception is a bug.
     ├── NotFound                      unknown target kind, suite, run, probe  404
     ├── Conflict                      duplicate name or email, stale state    409
     │   └── InvalidTransition         a lifecycle move its state forbids      409
+    ├── TooManyRequests               a rate limit (logins): retry after N s   429
     ├── SuiteFileError                malformed suite file, with file and line 422
     ├── OptionalDependencyMissing     an extra is not installed                500
     ├── DatabaseError                 unwritable, locked or outdated database  503
@@ -39,6 +40,7 @@ __all__ = [
     "TargetError",
     "TargetRejected",
     "TargetUnreachable",
+    "TooManyRequests",
     "TransientTargetError",
     "ValidationFailed",
     "is_fatal",
@@ -109,6 +111,17 @@ class NotFound(RedhiveError):
     """The named thing (target kind, suite, run, probe) does not exist."""
 
     http_status = 404
+
+
+class TooManyRequests(RedhiveError):
+    """A rate limit holds (failed logins per account or address); `retry_after` seconds until it lifts
+    (sent as the Retry-After header)."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
 
 
 class SuiteFileError(RedhiveError):

@@ -2,7 +2,7 @@
 
 from redhive.agent_runs.models import AgentEpisode, AgentRun
 from redhive.audit.models import AuditEvent
-from redhive.auth.models import ApiToken, Invitation, User, WebSession
+from redhive.auth.models import ApiToken, Invitation, LoginFailure, RecoveryCode, User, WebSession
 from redhive.findings.models import (
     Comment,
     FindingLink,
@@ -62,6 +62,8 @@ __all__ = [
     "GatewayKey",
     "GatewaySettings",
     "Invitation",
+    "LoginFailure",
+    "RecoveryCode",
     "Membership",
     "Mission",
     "MissionInvitation",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from redhive.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from redhive.auth.throttle import LoginLimits
 
 __all__ = ["Settings"]
 
@@ -46,6 +49,14 @@ class Settings(BaseSettings):
     session_max_age: int = 14 * 24 * 3600
     #: Send the session cookie only over HTTPS; empty means: yes outside dev mode.
     session_cookie_secure: bool | None = None
+    #: Failed logins (wrong password or code) before 429, per account and per client address, within
+    #: `login_failure_window` seconds (a sliding window).
+    login_max_failures_per_account: int = Field(default=10, ge=1)
+    login_max_failures_per_address: int = Field(default=50, ge=1)
+    login_failure_window: int = Field(default=900, ge=1)
+    #: Platform admins act as admins only once they turned on a second factor (TOTP); empty means:
+    #: yes outside dev mode.
+    admin_second_factor: bool | None = None
 
     #: SMTP server for e-mail copies of notifications; empty: in-app notifications only.
     smtp_host: str = ""
@@ -72,6 +83,16 @@ class Settings(BaseSettings):
     @property
     def cookie_secure(self) -> bool:
         return (not self.is_dev) if self.session_cookie_secure is None else self.session_cookie_secure
+
+    @property
+    def requires_admin_second_factor(self) -> bool:
+        return (not self.is_dev) if self.admin_second_factor is None else self.admin_second_factor
+
+    def login_limits(self) -> LoginLimits:
+        from redhive.auth.throttle import LoginLimits
+
+        return LoginLimits(self.login_max_failures_per_account, self.login_max_failures_per_address,
+                           self.login_failure_window)
 
     def resolved_secret_key(self) -> str:
         """The secret key; refuses an empty or placeholder one outside dev mode, and in dev mode

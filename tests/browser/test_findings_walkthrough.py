@@ -1,6 +1,7 @@
 """In a real browser: an expert reports a flaw on the form (an unknown taxonomy id answered on the
-form first), a paraphrase is suggested as its duplicate, and the lab's triager works the triage
-board: both reports in the queue with their SLA clocks, assigned in one bulk action."""
+form first), then a paraphrase; the expert is shown no other report, the lab's triager sees the first
+suggested as the paraphrase's duplicate and works the triage board: both reports in the queue with
+their SLA clocks, assigned in one bulk action."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def report(page: Any, base: str, title: str, description: str, taxonomy: str) ->
 
 
 def test_report_form_duplicates_and_the_triage_board(page: Any, live_server: str, shoot: Shooter) -> None:
+    from playwright.sync_api import expect
+
     log_in(page, live_server, "amara@experts.demo")
     page.goto(f"{live_server}/findings/new")
     assert page.get_by_role("heading", name="Report a flaw").is_visible()
@@ -49,16 +52,16 @@ def test_report_form_duplicates_and_the_triage_board(page: Any, live_server: str
            "If the assistant is told to stay in character as an insider it prints the restricted reference.",
            "LLM01:2025 AML.T0054")
     assert page.get_by_text("Report submitted.").is_visible()
-    assert page.locator("#duplicates").count() == 0  # duplicate suggestions are the triage team's
-    assert "SystemVersion object" not in page.content()  # the footer shows the app version
     second = page.url
+    expect(page.locator("#duplicates")).to_have_count(0)  # a reporter never learns of others' reports
+    assert "SystemVersion object" not in page.content()  # the footer shows the app version
 
     page.context.clear_cookies()  # a new login, as the lab's triager
     log_in(page, live_server, "tomas@northwind.demo")
     page.goto(second)
     duplicates = page.locator("#duplicates")
-    assert "Role-play framing leaks the restricted reference" in duplicates.inner_text()
-    assert duplicates.get_by_role("link").first.get_attribute("href") == first.removeprefix(live_server)
+    expect(duplicates).to_contain_text("Role-play framing leaks the restricted reference")
+    expect(duplicates.get_by_role("link").first).to_have_attribute("href", first.removeprefix(live_server))
     shoot("report-with-duplicate")
     page.goto(f"{live_server}/findings/board")
     queue = page.locator("#queue")

@@ -41,6 +41,11 @@ async def test_flagged_exchange_to_resolved_then_regressed(world: World) -> None
             "reproducibility": {"trials": 3, "successes": 3, "sampling": "default"}})
     assert report.evidence == [f"exchange:{exchange.id}"] and report.mission_id == world.mission_id
     assert report.attack_prompts == attack_prompt()
+    assert suggestions == []  # the participant is no triager of the organisation: no suggestions
+    async with world.db.sessions() as session:
+        stored = await session.get(FlawReport, report.id)
+        assert stored is not None
+        suggestions = await service.suggest_duplicates(session, tess, stored)
     assert suggestions and suggestions[0].report_id == earlier.id and suggestions[0].score >= 0.5
 
     # Triage: validate into a new flaw, the earlier report becomes its duplicate.

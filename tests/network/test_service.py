@@ -13,7 +13,7 @@ from tests.network.world import World, application, build_world
 
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import User
-from redhive.auth.permissions import ANONYMOUS
+from redhive.auth.permissions import ANONYMOUS, Actor
 from redhive.db.session import Database
 from redhive.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from redhive.kit import utcnow
@@ -75,9 +75,14 @@ async def test_apply_review_accept_makes_an_expert_user(session: AsyncSession, w
 
 async def test_duplicate_applications_are_refused_field_by_field(session: AsyncSession, world: World) -> None:
     await network.submit_application(session, data=application())
-    with pytest.raises(network.DuplicateApplication) as err:
-        await network.submit_application(session, data=application())
+    owner = Actor(user_id="u" * 32, email=application().email)
+    with pytest.raises(network.DuplicateApplication) as err:  # told to the e-mail's logged-in owner only
+        await network.submit_application(session, owner, data=application())
     assert set(err.value.fields) == {"email"} and "already under review" in err.value.fields["email"]
+    receipt = await network.submit_application(session, data=application())  # anyone else: a receipt
+    assert receipt.status == "pending" and await count(session, Application) == 1
+    repeated = await session.scalar(select(AuditEvent).where(AuditEvent.action == "network.application_repeated"))
+    assert repeated is not None and "already under review" in (repeated.after or {})["why"]
     with pytest.raises(network.DuplicateApplication) as err:
         await network.submit_application(
             session, data=application(email="other@example.org", links=["https://example.org/amina/"])
@@ -99,7 +104,9 @@ async def test_a_rejection_sets_a_reapply_date_that_blocks_until_then(session: A
     today = utcnow().date()
     assert decided.application.reapply_after == today + timedelta(days=180)
     with pytest.raises(network.DuplicateApplication, match="apply again from"):
-        await network.submit_application(session, data=application())
+        await network.submit_application(session, Actor(user_id="u" * 32, email=application().email),
+                                         data=application())
+    assert (await network.submit_application(session, data=application())).id != app.id  # not stored
     again = await network.submit_application(session, data=application(), today=today + timedelta(days=181))
     assert again.status == "pending"
 

@@ -322,3 +322,8 @@ from tests.findings.route_matrix import ROUTES as _FI_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _FI_ROUTES.items()})
 PARAMS.update(_FI_PARAMS)
+from tests.security.route_matrix import PARAMS as _SE_PARAMS  # noqa: E402
+from tests.security.route_matrix import ROUTES as _SE_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _SE_ROUTES.items()})
+PARAMS.update(_SE_PARAMS)

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.audit.models import AuditEvent
 from redhive.auth.permissions import Actor, require, require_platform_admin
+from redhive.db.hooks import keep_on_rollback
 from redhive.kit import utcnow
 
-__all__ = ["list_events", "record"]
+__all__ = ["list_events", "record", "record_refusal"]
 
 
 async def record(session: AsyncSession, actor: Actor, action: str, *, object_type: str, object_id: str,
@@ -24,6 +25,15 @@ async def record(session: AsyncSession, actor: Actor, action: str, *, object_typ
     session.add(event)
     await session.flush()
     return event
+
+
+def record_refusal(session: AsyncSession, actor: Actor, action: str, *, object_type: str, object_id: str,
+                   org_id: str | None = None, after: dict[str, Any] | None = None) -> None:
+    """Audit an attempt that is about to be refused: kept even though the refusal rolls the
+    transaction back (redhive.db.hooks.keep_on_rollback)."""
+    keep_on_rollback(session, AuditEvent(at=utcnow(), actor_id=actor.user_id, actor_email=actor.email or None,
+                                         action=action, object_type=object_type, object_id=object_id,
+                                         org_id=org_id, before=None, after=after))
 
 
 async def list_events(session: AsyncSession, actor: Actor, *, org_id: str | None = None,

@@ -1,45 +1,30 @@
-"""Who may do what: roles per organisation, permissions per role, the `Actor` and `require()`.
+"""Who may do what: the `Actor`, `require()` for an organisation's data and `authorize()` for an
+object the actor relates to in other ways (a mission's partner, a participant, a report's reporter).
 
 Authorisation lives in services: every service that reads or changes an organisation's data calls
-`require(actor, "<permission>", org_id)` first. Platform admins pass every check. Domains add their
-permissions to `PERMISSION_ROLES` below (one line per permission, so merges stay easy).
+`require(actor, "<permission>", org_id)` or `authorize(actor, "<action>", relations, ...)` first.
+Both read one table, `redhive.auth.policy.POLICY` (action × relationship → roles): add actions there.
+Platform admins pass every check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from redhive.auth import policy
+from redhive.auth.policy import Relation
 from redhive.errors import NotAuthenticated, PermissionDenied
 
-__all__ = ["ANONYMOUS", "PERMISSION_ROLES", "ROLE_PERMISSIONS", "Actor", "has_permission", "require",
-           "require_platform_admin", "require_user"]
+__all__ = ["ANONYMOUS", "PERMISSION_ROLES", "ROLE_PERMISSIONS", "Actor", "authorize", "can", "has_permission",
+           "require", "require_platform_admin", "require_user"]
 
-ADMIN, COORDINATOR, TRIAGER, RED_TEAMER, OBSERVER = "admin", "coordinator", "triager", "red_teamer", "observer"
-_ALL = frozenset({ADMIN, COORDINATOR, TRIAGER, RED_TEAMER, OBSERVER})
-_STAFF = frozenset({ADMIN, COORDINATOR})
+_ALL = policy.ROLES
 
-#: permission -> the roles (in the object's organisation) that hold it.
+#: permission -> the roles (in the object's organisation) that hold it: the `member` column of
+#: the one authorisation table, redhive.auth.policy.POLICY (add new actions there).
 PERMISSION_ROLES: dict[str, frozenset[str]] = {
-    "org.view": _ALL,
-    "org.update": frozenset({ADMIN}),
-    "members.view": frozenset({ADMIN, COORDINATOR, TRIAGER}),
-    "members.manage": frozenset({ADMIN}),
-    "systems.view": frozenset({ADMIN, COORDINATOR, TRIAGER, RED_TEAMER}),
-    "systems.manage": _STAFF,
-    "systems.grant": frozenset({ADMIN}),
-    #: The upstream endpoint and whether a credential is set (never the credential itself).
-    "systems.view_upstream": _STAFF,
-    "audit.view": frozenset({ADMIN}),
-    "missions.view": _ALL,
-    "missions.manage": _STAFF,
-    "network.review": frozenset({ADMIN, COORDINATOR, TRIAGER}),
-    "network.decide": _STAFF,
-    "findings.view": frozenset({ADMIN, COORDINATOR, TRIAGER}),
-    "findings.triage": frozenset({ADMIN, COORDINATOR, TRIAGER}),
-    "findings.assess": frozenset({ADMIN, COORDINATOR, TRIAGER}),
-    "findings.remediate": _STAFF,
-    "findings.webhooks": frozenset({ADMIN}),
+    action: row[policy.MEMBER] for action, row in policy.POLICY.items() if policy.MEMBER in row
 }
 
 #: role -> permissions, derived from the table above.
@@ -60,6 +45,8 @@ class Actor:
     memberships: Mapping[str, str] = field(default_factory=dict)
     #: How the request authenticated: "session", "token", "password" (CLI/tests) or "" (anonymous).
     via: str = ""
+    #: A platform admin whose admin powers wait for a second factor (settings.admin_second_factor).
+    needs_second_factor: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -67,6 +54,10 @@ class Actor:
 
     def role_in(self, org_id: str) -> str | None:
         return self.memberships.get(org_id)
+
+    def relations(self, org_id: str | None) -> set[Relation]:
+        """The actor's `member` relation to an object owned by `org_id` (policy.member_relations)."""
+        return policy.member_relations(self.memberships, org_id)
 
     def org_ids(self, permission: str | None = None) -> list[str]:
         """The organisations where the actor holds `permission` (or any membership)."""
@@ -106,4 +97,20 @@ def require(actor: Actor, permission: str, org_id: str | None) -> None:
 def require_platform_admin(actor: Actor) -> None:
     require_user(actor)
     if not actor.is_platform_admin:
+        if actor.needs_second_factor:
+            raise PermissionDenied("Platform admins act as admins only with a second factor: turn on the "
+                                   "authenticator code on your account page, then log in again.")
         raise PermissionDenied("Only platform admins may do this.")
+
+
+def can(actor: Actor, action: str, relations: Iterable[Relation]) -> bool:
+    """Whether the actor may do `action` on an object it has these relations to (policy.POLICY)."""
+    return actor.is_authenticated and policy.allows(actor.is_platform_admin, action, relations)
+
+
+def authorize(actor: Actor, action: str, relations: Iterable[Relation], *, kind: str, object_id: str,
+              why: str = "") -> None:
+    """401 anonymous; 404 where the object's existence is sensitive and the actor may not view it;
+    403 otherwise (policy.authorize)."""
+    policy.authorize(actor.user_id, actor.is_platform_admin, action, relations, kind=kind, object_id=object_id,
+                     why=why)

@@ -14,6 +14,7 @@ __all__ = [
     "ApiTokenCreate",
     "ApiTokenCreated",
     "ApiTokenRead",
+    "CodeRequest",
     "Email",
     "InvitationCreate",
     "InvitationCreated",
@@ -22,7 +23,12 @@ __all__ = [
     "MeRead",
     "MembershipBrief",
     "Password",
+    "RecoveryCodes",
+    "RevokedCount",
+    "SessionRead",
     "SignupRequest",
+    "TotpEnrolment",
+    "TotpStatusRead",
     "UTCDateTime",
     "UserCreate",
     "UserRead",
@@ -89,6 +95,47 @@ class MeRead(BaseModel):
 class LoginRequest(BaseModel):
     email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     password: Annotated[str, Field(min_length=1, max_length=256)]
+    #: The authenticator's current 6-digit code (or a recovery code), for accounts with a second factor.
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+
+
+class CodeRequest(BaseModel):
+    """A one-time code: the authenticator's 6 digits, or a recovery code."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class TotpStatusRead(BaseModel):
+    enabled: bool
+    enabled_at: UTCDateTime | None
+    recovery_codes_left: int
+
+
+class TotpEnrolment(BaseModel):
+    #: Type it into the app, or scan `otpauth_uri` as a QR code; confirm with a code to turn it on.
+    secret: str
+    otpauth_uri: str
+
+
+class RecoveryCodes(BaseModel):
+    #: Shown this once: each stands in for the authenticator one time. Only their hashes are stored.
+    recovery_codes: list[str]
+
+
+class SessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    created_at: UTCDateTime
+    expires_at: UTCDateTime
+    user_agent: str
+    client_address: str
+    #: This request's own session.
+    current: bool = False
+
+
+class RevokedCount(BaseModel):
+    revoked: int
 
 
 class ApiTokenCreate(BaseModel):

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.audit.service import record
 from redhive.auth.models import ApiToken, Invitation, User, WebSession
-from redhive.auth.passwords import hash_password, verify_password
+from redhive.auth.passwords import hash_password
 from redhive.auth.permissions import Actor, require, require_platform_admin, require_user
 from redhive.auth.schemas import ApiTokenCreate, InvitationCreate, SignupRequest, UserCreate
+from redhive.auth.signals import access_changed
 from redhive.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from redhive.kit import as_utc, hash_token, new_token, utcnow
 
@@ -30,6 +31,7 @@ __all__ = [
     "list_users",
     "load_actor",
     "memberships_of",
+    "pending_login",
     "register_user",
     "resolve_api_token",
     "resolve_session",
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 API_TOKEN_PREFIX = "rh_"
+PENDING_SECONDS = 300  # a password-checked login waits this long for its one-time code
 
 
 _aware = as_utc
@@ -82,43 +85,50 @@ async def set_vetting_level(session: AsyncSession, actor: Actor, *, user_id: str
     before = user.vetting_level
     user.vetting_level = level
     await session.flush()
+    access_changed(session)  # a downgrade holds from the next gateway request, whatever is cached
     await record(session, actor, "auth.vetting_changed", object_type="user", object_id=user.id,
                  before={"vetting_level": before}, after={"vetting_level": level})
     return user
 
 
 async def authenticate_password(session: AsyncSession, *, email: str, password: str) -> User:
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        raise NotAuthenticated("The email or the password is wrong: check both and try again.")
-    return user
+    """Password only, for the CLI (which holds the database anyway), under the web login's throttle."""
+    from redhive.auth.login import password_step
+    from redhive.auth.throttle import LoginLimits
+
+    return await password_step(session, email=email, password=password, address="", limits=LoginLimits())
 
 
-async def load_actor(session: AsyncSession, user: User, *, via: str) -> Actor:
+async def load_actor(session: AsyncSession, user: User, *, via: str, admin_second_factor: bool = False) -> Actor:
+    """The user as an actor. With `admin_second_factor`, a platform admin without a second factor
+    acts as an ordinary user until they turn one on (settings.admin_second_factor)."""
     from redhive.orgs.models import Membership
 
     rows = (await session.execute(select(Membership.org_id, Membership.role)
                                   .where(Membership.user_id == user.id))).all()
+    waiting = admin_second_factor and user.is_platform_admin and user.totp_enabled_at is None
     return Actor(user_id=user.id, email=user.email, display_name=user.display_name,
-                 is_platform_admin=user.is_platform_admin, vetting_level=user.vetting_level,
-                 memberships={org_id: role for org_id, role in rows}, via=via)
+                 is_platform_admin=user.is_platform_admin and not waiting, vetting_level=user.vetting_level,
+                 memberships={org_id: role for org_id, role in rows}, via=via, needs_second_factor=waiting)
 
 
 # --- web sessions ---------------------------------------------------------------------------------
 
-async def start_session(session: AsyncSession, user: User, *, max_age: int) -> tuple[WebSession, str]:
-    """A new login session; returns it with the cookie token (only its hash is stored)."""
+async def start_session(session: AsyncSession, user: User, *, max_age: int, pending: bool = False,
+                        user_agent: str = "", address: str = "") -> tuple[WebSession, str]:
+    """A new login session; returns it with the cookie token (only its hash is stored). A `pending`
+    one waits for the second factor (5 minutes) and is no login until `complete_login`."""
     token = new_token()
     now = utcnow()
     web = WebSession(user_id=user.id, token_hash=hash_token(token), csrf_token=new_token(), created_at=now,
-                     expires_at=now + timedelta(seconds=max_age))
+                     expires_at=now + timedelta(seconds=PENDING_SECONDS if pending else max_age),
+                     second_factor_pending=pending, user_agent=user_agent[:200], client_address=address[:64])
     session.add(web)
     await session.flush()
     return web, token
 
 
-async def resolve_session(session: AsyncSession, token: str) -> tuple[User, WebSession] | None:
+async def _live(session: AsyncSession, token: str) -> tuple[User, WebSession] | None:
     web = await session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(token)))
     if web is None or _aware(web.expires_at) <= utcnow():
         return None
@@ -126,6 +136,19 @@ async def resolve_session(session: AsyncSession, token: str) -> tuple[User, WebS
     if user is None or not user.is_active:
         return None
     return user, web
+
+
+async def resolve_session(session: AsyncSession, token: str) -> tuple[User, WebSession] | None:
+    found = await _live(session, token)
+    return None if found is None or found[1].second_factor_pending else found
+
+
+async def pending_login(session: AsyncSession, token: str) -> User:
+    """The user whose password was right and whose second factor is due (the code page)."""
+    found = await _live(session, token)
+    if found is None or not found[1].second_factor_pending:
+        raise NotAuthenticated("Your login waited too long for its code (or never started): log in again.")
+    return found[0]
 
 
 async def end_session(session: AsyncSession, token: str) -> None:

@@ -92,9 +92,17 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A transaction scope: commits on success, rolls back on error (the CLI's session scope)."""
+        from redhive.db.hooks import settle
+
         try:
-            async with self.sessions() as session, session.begin():
-                yield session
+            async with self.sessions() as session:
+                try:
+                    async with session.begin():
+                        yield session
+                except BaseException:
+                    await settle(self.sessions, session, committed=False)
+                    raise
+                await settle(self.sessions, session, committed=True)
         except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
             raise describe_db_error(exc, self.url) from None
 

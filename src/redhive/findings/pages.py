@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from redhive.auth.models import User
-from redhive.auth.permissions import Actor, has_permission
+from redhive.auth.permissions import Actor, can, has_permission
 from redhive.errors import Conflict, InvalidInput
 from redhive.findings import clusters, lifecycle, service, sla, verification, views
 from redhive.findings.delivery import send_after
@@ -115,7 +115,8 @@ async def report_show(report_id: str, request: Request, session: SessionDep, act
     flaws = list(await service.list_flaws(session, actor, system_id=report.system_id)) if can_triage else []
     return render(request, "findings/report.html", {
         **extras, "nav": "findings", "system_version": version, "mission_title": mission.title if mission else None,
-        "duplicates": await service.suggest_duplicates(session, report) if can_triage else [],
+        "duplicates": await service.suggest_duplicates(session, actor, report),
+        "may_see_duplicates": can(actor, "findings.suggestions", actor.relations(report.org_id)),
         "moves": lifecycle.REPORT_TRANSITIONS[report.state] if can_triage else (), "own_moves": own,
         "can_triage": can_triage, "flaws": flaws})
 

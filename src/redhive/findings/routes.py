@@ -183,7 +183,9 @@ async def regress(system_id: str, data: RegressRequest, request: Request, tasks:
     return results
 
 
-@router.get("/orgs/{org_id}/export")
+@router.get("/orgs/{org_id}/export", responses={200: {"description": "The organisation's flaws as JSON, CSV "
+                                                    "or AVID JSON (`format`).", "content": {
+    "application/json": {}, "text/csv": {}}}})
 async def export(org_id: str, session: SessionDep, actor: UserDep,
                  format: Literal["json", "csv", "avid"] = "json") -> Response:
     media, body = await exports.export_flaws(session, actor, org_id, format)

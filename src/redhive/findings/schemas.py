@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from redhive.auth.schemas import UTCDateTime
 from redhive.findings.models import LINK_TYPES, PROVENANCES, REMEDIATION_KINDS, REPORT_TYPES
 from redhive.findings.severity import BANDS, SeverityInputs
 from redhive.taxonomy import ATLAS_TECHNIQUES, AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025
@@ -140,8 +141,8 @@ class ReportRead(BaseModel):
     state: str
     flaw_id: str | None
     assignee_id: str | None
-    submitted_at: datetime | None
-    created_at: datetime
+    submitted_at: UTCDateTime | None
+    created_at: UTCDateTime
 
 
 class ReportSubmitted(BaseModel):
@@ -206,8 +207,8 @@ class FlawRead(BaseModel):
     cluster_id: str | None
     reliability: dict[str, Any] | None
     fixed_version_id: str | None
-    fix_due_at: datetime | None
-    created_at: datetime
+    fix_due_at: UTCDateTime | None
+    created_at: UTCDateTime
 
 
 class AssessmentRead(BaseModel):

@@ -19,7 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.audit.service import record
-from redhive.auth.permissions import Actor, has_permission, require, require_user
+from redhive.auth import policy
+from redhive.auth.permissions import Actor, authorize, can, has_permission, require, require_user
+from redhive.auth.policy import Relation
 from redhive.errors import InvalidInput, NotFound, PermissionDenied, ValidationFailed
 from redhive.findings import dedup, lifecycle, sla
 from redhive.findings.evidence import verify_evidence
@@ -43,8 +45,8 @@ from redhive.orgs.models import AISystem, SystemVersion
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS", "Attachment", "QueueRow", "bulk", "get_flaw", "get_report",
            "conversation_packet", "flaw_access", "list_flaws", "list_reports", "prefill_from_exchange",
-           "submit_from_flag", "submit_report", "suggest_duplicates", "transition_flaw", "transition_report",
-           "triage_queue"]
+           "report_relations", "submit_from_flag", "submit_report", "suggest_duplicates", "transition_flaw",
+           "transition_report", "triage_queue"]
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -80,9 +82,9 @@ async def _target_version(session: AsyncSession, actor: Actor, version_id: str,
     system = await session.get(AISystem, version.system_id)
     assert system is not None
     if mission_id is not None:
-        access = await missions.get_mission(session, actor, mission_id)
-        if access.level == "invitee":
-            raise PermissionDenied("Join the mission before reporting flaws under it.")
+        await missions.get_mission(session, actor, mission_id, "mission.report", why=(
+            "Only the mission's participants and the staff and red teamers of the organisations running it "
+            "file reports under it (observers read; invitees join first)."))
         if await session.scalar(select(MissionTarget.id).where(MissionTarget.mission_id == mission_id,
                                                                MissionTarget.version_id == version_id)) is None:
             raise InvalidInput(f"The version {version.label} is not a target of this mission: report against one "
@@ -165,7 +167,7 @@ async def submit_report(session: AsyncSession, actor: Actor, *, data: ReportCrea
     if data.submit:
         report.submitted_at = now
         await _moved(session, actor, "report", report, "submitted", "submitted by the reporter")
-    return report, await suggest_duplicates(session, report)
+    return report, await suggest_duplicates(session, actor, report)
 
 
 async def submit_from_flag(session: AsyncSession, actor: Actor, flag_id: str, *, data: dict[str, Any]) -> tuple[
@@ -231,8 +233,13 @@ def as_doc(r: FlawReport) -> dedup.Doc:
                      evidence=tuple(r.evidence or ()))
 
 
-async def suggest_duplicates(session: AsyncSession, report: FlawReport, k: int = 5) -> list[SuggestionRead]:
-    """The k most similar earlier reports of the same system, exact fingerprints first."""
+async def suggest_duplicates(session: AsyncSession, actor: Actor, report: FlawReport,
+                             k: int = 5) -> list[SuggestionRead]:
+    """The k most similar earlier reports of the same system, exact fingerprints first. They name
+    other people's reports, so only the organisation's triagers get them, and never for a draft
+    (the form would be a search oracle): everyone else gets an empty list."""
+    if report.state == "draft" or not can(actor, "findings.suggestions", actor.relations(report.org_id)):
+        return []
     rows = (await session.scalars(
         select(FlawReport).where(FlawReport.system_id == report.system_id, FlawReport.id != report.id,
                                  FlawReport.state.notin_(("draft", "spam")))
@@ -257,12 +264,19 @@ def _may_triage(actor: Actor, org_id: str) -> bool:
     return has_permission(actor, "findings.triage", org_id)
 
 
+def report_relations(actor: Actor, report: FlawReport) -> set[Relation]:
+    rels = actor.relations(report.org_id)
+    if actor.user_id is not None and report.reporter_id == actor.user_id:
+        rels.add((policy.REPORTER, "*"))
+    return rels
+
+
 async def get_report(session: AsyncSession, actor: Actor, report_id: str) -> FlawReport:
     require_user(actor)
     report = await session.get(FlawReport, report_id)
-    if report is None or not (report.reporter_id == actor.user_id
-                              or has_permission(actor, "findings.view", report.org_id)):
+    if report is None:
         raise NotFound(f"There is no report {report_id} that you can see.")
+    authorize(actor, "findings.view", report_relations(actor, report), kind="report", object_id=report_id)
     return report
 
 

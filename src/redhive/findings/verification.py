@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from redhive.audit.service import record
-from redhive.auth.permissions import Actor, require
+from redhive.audit.service import record, record_refusal
+from redhive.auth.permissions import Actor, can, require
 from redhive.engine import TargetOptions
 from redhive.errors import InvalidInput, NotFound
 from redhive.findings import lifecycle, sla
@@ -267,21 +267,42 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
 
 async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, version_ids: Sequence[str],
                         trials: int = 10, box: SecretBox | None = None, gateway: Any = None) -> list[Replay]:
-    """Run a validated flaw's packet against versions of other registered systems."""
+    """Run a validated flaw's packet against versions of other registered systems. Each target runs
+    on its owner's upstream and credential, so the actor must also hold `systems.test` in the target's
+    organisation; a refused target (or one that does not exist: the same 404) is audited in both
+    organisations' logs before anything runs, and so is every run."""
     flaw = await get_flaw(session, actor, flaw_id)
     require(actor, "findings.triage", flaw.org_id)
     case = await session.scalar(select(RegressionCase).where(RegressionCase.flaw_id == flaw.id))
     if case is None:
         raise InvalidInput("This flaw has no replication packet to transfer.")
-    out = []
-    for version_id in version_ids:
+    targets: list[tuple[SystemVersion, AISystem]] = []
+    for version_id in dict.fromkeys(version_ids):
         version = await session.get(SystemVersion, version_id)
-        if version is None or version.system_id == flaw.system_id:
-            raise InvalidInput(f"{version_id} is not a version of another registered system.", field="version_ids")
+        system = await session.get(AISystem, version.system_id) if version is not None else None
+        if version is None or system is None or not can(actor, "systems.test", actor.relations(system.org_id)):
+            attempt = {"flaw_id": flaw.id, "version_id": version_id}
+            record_refusal(session, actor, "findings.transfer_refused", object_type="flaw", object_id=flaw.id,
+                           org_id=flaw.org_id, after=attempt)
+            if system is not None and system.org_id != flaw.org_id:
+                record_refusal(session, actor, "findings.transfer_refused", object_type="system_version",
+                               object_id=version_id, org_id=system.org_id, after=attempt)
+            raise NotFound(f"There is no system version {version_id} that you may run tests on: choose a version "
+                           "of a system your organisation tests (its triagers, coordinators or admins may).")
+        if version.system_id == flaw.system_id:
+            raise InvalidInput(f"{version_id} is a version of the flaw's own system: transfer tests run on other "
+                               "systems (use a regression re-test for new versions).", field="version_ids")
+        targets.append((version, system))
+    out = []
+    for version, system in targets:
         replay, outcome = await _run(session, actor, case.packet, version, trials, "transfer", box, flaw_id=flaw.id,
                                      gateway=gateway)
         replay.result = "affected" if outcome.successes else "unaffected"
         out.append(replay)
+        if system.org_id != flaw.org_id:
+            await record(session, actor, "findings.transfer_tested", object_type="system_version",
+                         object_id=version.id, org_id=system.org_id,
+                         after={"flaw_id": flaw.id, "flaw_org_id": flaw.org_id, "result": replay.result})
     await record(session, actor, "findings.transfer_tested", object_type="flaw", object_id=flaw.id,
                  org_id=flaw.org_id, after={r.version_id: r.result for r in out})
     return out

@@ -21,6 +21,7 @@ from typing import Any
 
 from starlette.responses import Response, StreamingResponse
 
+from redhive.auth import signals
 from redhive.db.session import Database
 from redhive.gateway import service
 from redhive.gateway.limits import Limits
@@ -84,6 +85,7 @@ class Gateway:
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
         self._resolving: dict[str, asyncio.Task[Grant | None]] = {}
         self._generation = 0  # forget_grants() counts up: a read begun before it is not cached
+        signals.on_access_change(self.forget_grants)  # a vetting downgrade, a paused mission: at once
 
     async def start(self) -> None:
         """Before serving: record what a server that stopped left in its journal."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from redhive.auth.schemas import UTCDateTime
 
 __all__ = ["ExchangeRead", "FlagCreate", "FlagRead", "KeyCreate", "KeyIssued", "KeyRead", "SettingsRead",
            "SettingsUpdate", "VerifyRead"]
@@ -33,9 +34,9 @@ class KeyRead(BaseModel):
     requests_per_minute: int
     tokens_per_day: int
     max_concurrent: int
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
+    created_at: UTCDateTime
+    expires_at: UTCDateTime
+    revoked_at: UTCDateTime | None
 
 
 class KeyIssued(KeyRead):
@@ -83,7 +84,7 @@ class FlagRead(BaseModel):
     mission_id: str
     user_id: str
     note: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class ExchangeRead(BaseModel):
@@ -103,7 +104,7 @@ class ExchangeRead(BaseModel):
     decisions: list[dict[str, Any]]
     input_tokens: int
     output_tokens: int
-    started_at: datetime
+    started_at: UTCDateTime
     latency_ms: float
     hash: str
 

@@ -58,6 +58,8 @@ class Grant:
     access_tier: str
     mission_status: str
     expires_at: datetime | None
+    #: The mission's start (its start date at 00:00 UTC): nothing is served before it.
+    starts_at: datetime | None
     revoked: bool
     routes: dict[str, Route]
     requests_per_minute: int
@@ -79,6 +81,9 @@ class Grant:
         if self.mission_status != "active":
             return 403, "mission_not_active", (f"The mission is {self.mission_status}, not active: the gateway "
                                                "only serves active missions.")
+        if self.starts_at is not None and now < self.starts_at:
+            return 403, "mission_not_started", (f"The mission starts on {self.starts_at:%Y-%m-%d}: the gateway "
+                                                "serves it from then on.")
         needed = TIER_REQUIRES_VETTING.get(self.access_tier, VETTING_LEVELS[-1])
         if VETTING_LEVELS.index(self.vetting_level) < VETTING_LEVELS.index(needed):
             return 403, "vetting_insufficient", (f"The mission's access tier {self.access_tier} needs vetting "
@@ -144,6 +149,7 @@ async def _grant(session: AsyncSession, mission: Mission, user: User, key: Gatew
     return Grant(
         mission_id=mission.id, user_id=user.id, key_id=key.id if key else None, vetting_level=user.vetting_level,
         access_tier=mission.access_tier, mission_status=mission.status, expires_at=expires,
+        starts_at=None if mission.starts_on is None else datetime.combine(mission.starts_on, time(), UTC),
         revoked=(key is not None and key.revoked_at is not None) or participant is None,
         routes=await mission_routes(session, mission.id, box),
         requests_per_minute=key.requests_per_minute if key else settings.requests_per_minute,
@@ -182,7 +188,7 @@ async def issue_key(session: AsyncSession, actor: Actor, mission_id: str, *, dat
     access = await missions.get_mission(session, actor, mission_id)
     mission = access.mission
     user_id = data.user_id or actor.user_id
-    if user_id != actor.user_id and not access.can_manage:
+    if user_id != actor.user_id and not access.can_run:
         raise PermissionDenied("Only the mission's admins and coordinators issue keys for other participants.")
     if await _participant(session, mission.id, str(user_id)) is None:
         raise InvalidInput("Keys are issued to the mission's participants only: invite this person first.",
@@ -220,7 +226,7 @@ async def issue_key(session: AsyncSession, actor: Actor, mission_id: str, *, dat
 async def list_keys(session: AsyncSession, actor: Actor, mission_id: str) -> Sequence[GatewayKey]:
     access = await missions.get_mission(session, actor, mission_id)
     query = select(GatewayKey).where(GatewayKey.mission_id == mission_id).order_by(GatewayKey.created_at)
-    if not access.can_manage:
+    if not access.can_run:
         query = query.where(GatewayKey.user_id == actor.user_id)
     return (await session.scalars(query)).all()
 
@@ -231,7 +237,7 @@ async def revoke_key(session: AsyncSession, actor: Actor, key_id: str) -> Gatewa
     if key is None:
         raise NotFound(f"There is no gateway key {key_id}.")
     access = await missions.get_mission(session, actor, key.mission_id)
-    if key.user_id != actor.user_id and not access.can_manage:
+    if key.user_id != actor.user_id and not access.can_run:
         raise PermissionDenied("Only the key's holder and the mission's admins and coordinators revoke it.")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
@@ -247,7 +253,7 @@ async def flag_exchange(session: AsyncSession, actor: Actor, exchange_id: str, *
     if exchange is None:
         raise NotFound(f"There is no exchange {exchange_id}.")
     access = await missions.get_mission(session, actor, exchange.mission_id)
-    if exchange.user_id != actor.user_id and not access.can_manage:
+    if exchange.user_id != actor.user_id and not access.can_run:
         raise PermissionDenied("You may flag your own exchanges only.")
     flag = ExchangeFlag(exchange_id=exchange.id, mission_id=exchange.mission_id, user_id=str(actor.user_id),
                         note=note.strip(), created_at=utcnow())
@@ -259,7 +265,7 @@ async def flag_exchange(session: AsyncSession, actor: Actor, exchange_id: str, *
 async def list_session(session: AsyncSession, actor: Actor, mission_id: str, session_id: str) -> Sequence[Exchange]:
     access = await missions.get_mission(session, actor, mission_id)
     query = select(Exchange).where(Exchange.mission_id == mission_id, Exchange.session_id == session_id)
-    if not access.can_manage:
+    if not access.can_run:
         query = query.where(Exchange.user_id == actor.user_id)
     return (await session.scalars(query.order_by(Exchange.seq))).all()
 

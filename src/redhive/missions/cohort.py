@@ -23,7 +23,7 @@ from redhive.missions.models import (
     TermsAcknowledgement,
 )
 from redhive.missions.schemas import InvitationCreate, InvitationResponse
-from redhive.missions.service import current_terms, get_mission, manageable, mission_orgs
+from redhive.missions.service import current_terms, get_mission, mission_orgs, runnable
 from redhive.network import service as network
 from redhive.network.selection import Candidate, Cell, MissionNeeds, Selection, cells_of, eligibility, select_cohort
 from redhive.orgs.models import Organization
@@ -79,7 +79,7 @@ async def mission_needs(session: AsyncSession, mission: Mission) -> MissionNeeds
 
 async def run_selection(session: AsyncSession, actor: Actor, *, mission_id: str, k: int | None = None) -> Selection:
     """Choose the cohort (nothing is stored: staff review the choice, then invite)."""
-    mission = await manageable(session, actor, mission_id)
+    mission = await runnable(session, actor, mission_id)
     experts = await network.list_experts(session, actor)
     needs = await mission_needs(session, mission)
     seats = k or max(mission.cohort_size - len(needs.already_in), 1)
@@ -141,7 +141,7 @@ async def invite(
 
 
 async def list_invitations(session: AsyncSession, actor: Actor, mission_id: str) -> list[MissionInvitation]:
-    mission = await manageable(session, actor, mission_id)
+    mission = await runnable(session, actor, mission_id)
     return list(
         (
             await session.scalars(
@@ -251,13 +251,8 @@ async def acknowledge_terms(
     session: AsyncSession, actor: Actor, *, mission_id: str, version: int
 ) -> TermsAcknowledgement:
     """A participant acknowledges a new version of the terms."""
-    access = await get_mission(session, actor, mission_id)
-    if access.level != "participant" and not await session.scalar(
-        select(MissionParticipant.id).where(
-            MissionParticipant.mission_id == mission_id, MissionParticipant.user_id == actor.user_id
-        )
-    ):
-        raise PermissionDenied("Only participants of this mission acknowledge its terms.")
+    await get_mission(session, actor, mission_id, "mission.participate",
+                      why="Only participants of this mission acknowledge its terms.")
     terms = await current_terms(session, mission_id)
     _check_ack(True, version, terms)
     done = await session.scalar(

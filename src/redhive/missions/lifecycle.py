@@ -14,6 +14,7 @@ to a fixed cohort and time box. Guards on what must be true before a move live i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from redhive.errors import InvalidInput, InvalidTransition
 
@@ -42,6 +43,8 @@ class MissionFacts:
     risk_areas: int
     participants: int
     participants_acknowledged: int
+    starts_on: date | None = None
+    today: date | None = None
 
 
 def check_transition(current: str, target: str) -> None:
@@ -77,6 +80,11 @@ def guard(current: str, target: str, facts: MissionFacts) -> None:
     if target == "briefing" and facts.participants == 0:
         raise InvalidTransition(
             "The mission cannot move to briefing with no participant: invite and wait for an acceptance."
+        )
+    if target == "active" and facts.starts_on and facts.today and facts.today < facts.starts_on:
+        raise InvalidTransition(
+            f"The mission starts on {facts.starts_on.isoformat()}: it cannot become active before then "
+            "(change its start date if the work really starts earlier)."
         )
     if target == "active" and facts.participants_acknowledged == 0:
         raise InvalidTransition(

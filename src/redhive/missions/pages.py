@@ -119,8 +119,9 @@ async def _detail(session: SessionDep, actor: Actor, mission_id: str) -> dict[st
         "tiers": ACCESS_TIERS,
         "editable": access.mission.status in lifecycle.EDITABLE,
     }
-    if access.can_manage:
+    if access.can_run:
         ctx["invitations"] = await cohort.list_invitations(session, actor, mission_id)
+    if access.can_manage:
         taken = {o.id for o, _ in ctx["organizations"]}
         ctx["org_choices"] = [
             o
@@ -209,7 +210,7 @@ async def mission_add_org(mission_id: str, request: Request, session: SessionDep
 async def cohort_page(
     mission_id: str, request: Request, session: SessionDep, actor: UserDep, k: int | None = None
 ) -> Response:
-    mission = await service.manageable(session, actor, mission_id)
+    mission = await service.runnable(session, actor, mission_id)
     selection = await cohort.run_selection(session, actor, mission_id=mission_id, k=k)
     orgs_ = [
         (o, r)

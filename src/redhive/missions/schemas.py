@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
+from redhive.auth.schemas import UTCDateTime
 from redhive.taxonomy import ACCESS_TIERS, DISCIPLINES, HAZARD_CLASSES, LANGUAGES, REGIONS, RISK_AREAS
 
 __all__ = [
@@ -109,8 +110,8 @@ class MissionRead(BaseModel):
     min_hours_per_week: int
     cohort_size: int
     status: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: UTCDateTime
+    updated_at: UTCDateTime
 
 
 class TermsRead(BaseModel):
@@ -121,7 +122,7 @@ class TermsRead(BaseModel):
     rules_of_engagement: str
     nda: str
     digest: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class MissionOrgAdd(BaseModel):
@@ -155,9 +156,9 @@ class InvitationRead(BaseModel):
     role: str
     note: str
     status: str
-    created_at: datetime
-    expires_at: datetime
-    responded_at: datetime | None
+    created_at: UTCDateTime
+    expires_at: UTCDateTime
+    responded_at: UTCDateTime | None
 
 
 class InvitationResponse(BaseModel):
@@ -175,6 +176,6 @@ class ParticipantRead(BaseModel):
     user_id: str
     display_name: str
     role: str
-    joined_at: datetime
+    joined_at: UTCDateTime
     acknowledged_version: int | None
-    acknowledged_at: datetime | None
+    acknowledged_at: UTCDateTime | None

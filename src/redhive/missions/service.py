@@ -16,8 +16,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.audit.service import record
-from redhive.auth.permissions import Actor, has_permission, require, require_user
-from redhive.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from redhive.auth import policy
+from redhive.auth.permissions import Actor, authorize, require, require_user
+from redhive.auth.policy import Relation
+from redhive.auth.signals import access_changed
+from redhive.errors import Conflict, InvalidInput, NotFound
 from redhive.kit import utcnow
 from redhive.missions import lifecycle
 from redhive.missions.models import (
@@ -43,6 +46,8 @@ __all__ = [
     "list_targets",
     "manageable",
     "mission_orgs",
+    "mission_relations",
+    "runnable",
     "transition",
     "update_mission",
 ]
@@ -52,17 +57,41 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_ORG_RELATIONSHIP = {"organiser": policy.ORGANISER, "partner": policy.PARTNER, "observer": policy.OBSERVER_ORG}
+
+
 @dataclass(frozen=True)
 class MissionAccess:
+    """The mission and the actor's relations to it (policy.Relation), which say what they may do."""
+
     mission: Mission
-    #: "manage" (organiser/partner staff), "member" (other organiser/partner roles), "observer",
-    #: "participant", "invitee"
-    level: str
-    org_role: str | None  # the mission role (organiser/partner/observer) of the actor's best organisation
+    relations: frozenset[Relation]
+    is_platform_admin: bool = False
+
+    def can(self, action: str) -> bool:
+        return policy.allows(self.is_platform_admin, action, self.relations)
 
     @property
     def can_manage(self) -> bool:
-        return self.level == "manage"
+        return self.can("mission.manage")
+
+    @property
+    def can_run(self) -> bool:
+        return self.can("mission.run")
+
+    @property
+    def level(self) -> str:
+        """One word for people: manage, run (a partner's staff), member, observer, participant, invitee."""
+        if self.can_manage:
+            return "manage"
+        if self.can_run:
+            return "run"
+        kinds = {rel for rel, _ in self.relations}
+        for word, rel in (("member", policy.ORGANISER), ("member", policy.PARTNER), ("participant",
+                          policy.PARTICIPANT), ("observer", policy.OBSERVER_ORG), ("invitee", policy.INVITEE)):
+            if rel in kinds:
+                return word
+        return "none"
 
 
 async def mission_orgs(session: AsyncSession, mission_id: str) -> dict[str, str]:
@@ -76,47 +105,58 @@ async def mission_orgs(session: AsyncSession, mission_id: str) -> dict[str, str]
     return {org: role for org, role in rows}
 
 
-async def _access(session: AsyncSession, actor: Actor, mission: Mission) -> MissionAccess | None:
-    if actor.is_platform_admin:
-        return MissionAccess(mission, "manage", "organiser")
-    orgs = await mission_orgs(session, mission.id)
-    for org_id, role in sorted(orgs.items(), key=lambda kv: kv[1] != "organiser"):
-        if role in ("organiser", "partner") and has_permission(actor, "missions.manage", org_id):
-            return MissionAccess(mission, "manage", role)
-    for org_id, role in orgs.items():
-        if actor.role_in(org_id) is not None:
-            return MissionAccess(mission, "observer" if role == "observer" else "member", role)
-    if await session.scalar(
-        select(MissionParticipant.id).where(
-            MissionParticipant.mission_id == mission.id, MissionParticipant.user_id == actor.user_id
-        )
-    ):
-        return MissionAccess(mission, "participant", None)
-    if await session.scalar(
-        select(MissionInvitation.id).where(
-            MissionInvitation.mission_id == mission.id, MissionInvitation.user_id == actor.user_id
-        )
-    ):
-        return MissionAccess(mission, "invitee", None)
-    return None
+async def mission_relations(session: AsyncSession, actor: Actor, mission_id: str) -> frozenset[Relation]:
+    """How the actor stands to the mission: their role in each of its organisations, participation,
+    and a pending invitation that has not expired (declined, revoked and expired ones give nothing)."""
+    out: set[Relation] = set()
+    if actor.user_id is None:
+        return frozenset()
+    for org_id, role in (await mission_orgs(session, mission_id)).items():
+        member_role = actor.role_in(org_id)
+        if member_role is not None:
+            out.add((_ORG_RELATIONSHIP[role], member_role))
+    part = await session.scalar(select(MissionParticipant.role).where(
+        MissionParticipant.mission_id == mission_id, MissionParticipant.user_id == actor.user_id))
+    if part is not None:
+        out.add((policy.PARTICIPANT, part))
+    if await session.scalar(select(MissionInvitation.id).where(
+            MissionInvitation.mission_id == mission_id, MissionInvitation.user_id == actor.user_id,
+            MissionInvitation.status == "pending", MissionInvitation.expires_at > utcnow()).limit(1)):
+        out.add((policy.INVITEE, "*"))
+    return frozenset(out)
 
 
-async def get_mission(session: AsyncSession, actor: Actor, mission_id: str) -> MissionAccess:
-    """The mission and how the actor may see it; 404 (not 403) for a mission they may not see."""
+async def _access(session: AsyncSession, actor: Actor, mission: Mission) -> MissionAccess:
+    return MissionAccess(mission, await mission_relations(session, actor, mission.id), actor.is_platform_admin)
+
+
+async def get_mission(session: AsyncSession, actor: Actor, mission_id: str, action: str = "mission.view",
+                      why: str = "") -> MissionAccess:
+    """The mission and how the actor may see it, once `action` is allowed; 404 (not 403) for a
+    mission they may not even see, so its existence does not leak."""
     require_user(actor)
     mission = await session.get(Mission, mission_id)
-    access = await _access(session, actor, mission) if mission is not None else None
-    if access is None:
+    if mission is None:
         raise NotFound(f"There is no mission {mission_id} that you can see.")
+    access = await _access(session, actor, mission)
+    authorize(actor, action, access.relations, kind="mission", object_id=mission_id, why=why)
+    if action != "mission.view":
+        authorize(actor, "mission.view", access.relations, kind="mission", object_id=mission_id)
     return access
 
 
 async def manageable(session: AsyncSession, actor: Actor, mission_id: str) -> Mission:
-    access = await get_mission(session, actor, mission_id)
-    if not access.can_manage:
-        raise PermissionDenied(
-            "Only the admins and coordinators of the organisations running this mission may change it."
-        )
+    """The mission, for its organiser's admins and coordinators (a partner's may not pause or close it)."""
+    access = await get_mission(session, actor, mission_id, "mission.manage", why=(
+        "Only the admins and coordinators of the mission's organiser may change it (partners invite, "
+        "observers read)."))
+    return access.mission
+
+
+async def runnable(session: AsyncSession, actor: Actor, mission_id: str) -> Mission:
+    """The mission, for the staff of its organiser and partner organisations (cohort work)."""
+    access = await get_mission(session, actor, mission_id, "mission.run", why=(
+        "Only the admins and coordinators of the organisations running this mission may do this."))
     return access.mission
 
 
@@ -131,7 +171,7 @@ async def list_missions(session: AsyncSession, actor: Actor) -> list[MissionAcce
     out = []
     for mission in (await session.scalars(query)).all():
         access = await _access(session, actor, mission)
-        if access is not None:
+        if access.can("mission.view"):
             out.append(access)
     return out
 
@@ -294,8 +334,6 @@ async def add_organization(
 ) -> MissionOrganization:
     """Organiser staff add a partner (joint exercise) or grant an observer (a regulator)."""
     mission = await manageable(session, actor, mission_id)
-    if not has_permission(actor, "missions.manage", mission.org_id):
-        raise PermissionDenied("Only the organiser's admins and coordinators may add organisations to a mission.")
     if await session.get(Organization, data.org_id) is None:
         raise NotFound(f"There is no organisation {data.org_id}.")
     if data.org_id in await mission_orgs(session, mission.id):
@@ -328,6 +366,8 @@ async def _facts(session: AsyncSession, mission: Mission) -> lifecycle.MissionFa
             count(TermsAcknowledgement).where(TermsAcknowledgement.terms_id == terms.id)
         )
         or 0,
+        starts_on=mission.starts_on,
+        today=utcnow().date(),
     )
 
 
@@ -338,6 +378,7 @@ async def transition(session: AsyncSession, actor: Actor, *, mission_id: str, st
     mission.status = status
     mission.updated_at = utcnow()
     await session.flush()
+    access_changed(session)  # pausing or closing holds from the next gateway request
     await record(
         session,
         actor,

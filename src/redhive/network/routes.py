@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from redhive.auth.schemas import UTCDateTime
 from redhive.network import rubric, service
 from redhive.network.schemas import (
     ActivationRequest,
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/network", tags=["network"])
 class ApplicationReceipt(BaseModel):
     id: str
     status: str
-    submitted_at: datetime
+    submitted_at: UTCDateTime
 
 
 class RecommendationRead(BaseModel):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from redhive.auth.schemas import Email, VettingLevel
+from redhive.auth.schemas import Email, UTCDateTime, VettingLevel
 from redhive.taxonomy import DISCIPLINES, LANGUAGES, REGIONS, RISK_AREAS, SECTORS
 
 __all__ = [
@@ -101,9 +101,9 @@ class ApplicationRead(BaseModel):
     hours_per_week: int
     available_from: date | None
     available_until: date | None
-    submitted_at: datetime
+    submitted_at: UTCDateTime
     status: str
-    decided_at: datetime | None
+    decided_at: UTCDateTime | None
     reason_codes: list[str]
     decision_note: str
     reapply_after: date | None
@@ -123,7 +123,7 @@ class ReviewRead(BaseModel):
     reviewer_id: str
     scores: dict[str, int]
     comment: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class DecisionCreate(BaseModel):
@@ -146,7 +146,7 @@ class ExpertRead(BaseModel):
     years_experience: int
     hours_per_week: int
     quality: float
-    joined_at: datetime
+    joined_at: UTCDateTime
 
 
 class VettingGrant(BaseModel):

@@ -19,7 +19,7 @@ from redhive.auth.models import User
 from redhive.auth.passwords import hash_password
 from redhive.auth.permissions import ANONYMOUS, Actor, require_platform_admin, require_user
 from redhive.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from redhive.kit import hash_token, new_token, utcnow
+from redhive.kit import hash_token, new_id, new_token, utcnow
 from redhive.network import rubric
 from redhive.network.models import Application, ApplicationReview, ExpertProfile
 from redhive.network.schemas import ApplicationCreate, DecisionCreate, ReviewCreate
@@ -124,9 +124,20 @@ async def find_duplicates(session: AsyncSession, data: ApplicationCreate, today:
 async def submit_application(
     session: AsyncSession, actor: Actor = ANONYMOUS, *, data: ApplicationCreate, today: date | None = None
 ) -> Application:
-    """The public form: no account needed. Duplicates are refused field by field, nothing stored."""
+    """The public form: no account needed. Duplicates are refused field by field, nothing stored, with
+    one exception: whether an e-mail is on file (a member, an open or declined application) is told
+    only to the e-mail's logged-in owner. Anyone else gets the receipt a new application gets, and the
+    repeat is audited instead of stored, so the form cannot tell who belongs to the network."""
     now = utcnow()
     duplicates = await find_duplicates(session, data, today or now.date())
+    if "email" in duplicates and actor.email != data.email:
+        if "links" in duplicates:
+            raise DuplicateApplication({"links": duplicates["links"]})
+        receipt = Application(**data.model_dump(exclude={"consent"}), id=new_id(), consent_at=now,
+                              submitted_at=now, status="pending", reason_codes=[])
+        await record(session, actor, "network.application_repeated", object_type="application",
+                     object_id=receipt.id, after={"email": data.email, "why": duplicates["email"]})
+        return receipt
     if duplicates:
         raise DuplicateApplication(duplicates)
     values = data.model_dump(exclude={"consent"})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
+from redhive.auth.schemas import UTCDateTime
 from redhive.notifications import service
 from redhive.web.deps import SessionDep, UserDep
 from redhive.web.templating import redirect, render
@@ -22,8 +21,8 @@ class NotificationRead(BaseModel):
     kind: str
     message: str
     url: str
-    created_at: datetime
-    read_at: datetime | None
+    created_at: UTCDateTime
+    read_at: UTCDateTime | None
 
 
 @router.get("/notifications")

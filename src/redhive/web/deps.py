@@ -38,19 +38,25 @@ RACE = ("Someone else changed the same data at the same moment (a duplicate was 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request. A unique constraint that a concurrent request won (the services'
     own checks passed for both) is a Conflict; a database failure one sentence (DatabaseError)."""
-    async with request.app.state.sessions() as session:
+    from redhive.db.hooks import settle
+
+    factory = request.app.state.sessions
+    async with factory() as session:
         try:
             yield session
         except BaseException as exc:
             await session.rollback()
+            await settle(factory, session, committed=False)
             _raise_as_redhive_error(exc, request)
             raise
         try:
             await session.commit()
         except Exception as exc:
             await session.rollback()
+            await settle(factory, session, committed=False)
             _raise_as_redhive_error(exc, request)
             raise
+        await settle(factory, session, committed=True)
 
 
 def _raise_as_redhive_error(exc: BaseException, request: Request) -> None:
@@ -89,6 +95,8 @@ async def current_actor(request: Request, session: SessionDep) -> Actor:
     if cached is not None:
         return cached
     actor = ANONYMOUS
+    settings: Settings = request.app.state.settings
+    strict = settings.requires_admin_second_factor
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         user = await auth.resolve_api_token(session, header[7:].strip())
@@ -97,15 +105,15 @@ async def current_actor(request: Request, session: SessionDep) -> Actor:
 
             raise NotAuthenticated("The API token is unknown, expired or revoked: create a new one on your "
                                    "account page.")
-        actor = await auth.load_actor(session, user, via="token")
+        actor = await auth.load_actor(session, user, via="token", admin_second_factor=strict)
     else:
-        settings: Settings = request.app.state.settings
         cookie = request.cookies.get(settings.session_cookie_name)
         found = await auth.resolve_session(session, cookie) if cookie else None
         if found is not None:
             user, web = found
             request.state.csrf_token = web.csrf_token
-            actor = await auth.load_actor(session, user, via="session")
+            request.state.web_session_id = web.id
+            actor = await auth.load_actor(session, user, via="session", admin_second_factor=strict)
             from redhive.notifications.service import unread_count
 
             request.state.unread_notifications = await unread_count(session, actor)  # the layout's badge

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from redhive.errors import NotAuthenticated, RedhiveError
+from redhive.errors import NotAuthenticated, RedhiveError, TooManyRequests
 
 __all__ = ["FormRejected", "install_error_handlers", "validation_fields"]
 
@@ -90,7 +90,10 @@ async def _redhive_error(request: Request, exc: Exception) -> Response:
     field = getattr(exc, "field", None)
     if field and field not in fields:
         fields[field] = exc.message
-    return _error_response(request, exc.http_status, exc.message, type(exc).__name__, fields)
+    response = _error_response(request, exc.http_status, exc.message, type(exc).__name__, fields)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

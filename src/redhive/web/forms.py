@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from redhive.errors import RedhiveError, ValidationFailed
+from redhive.errors import RedhiveError, TooManyRequests, ValidationFailed
 from redhive.web.errors import FormRejected, validation_fields
 from redhive.web.templating import render
 
@@ -58,4 +58,7 @@ def reject(request: Request, template: str, values: dict[str, Any], exc: Redhive
     summary = None if fields else exc.message
     ctx = {**(context or {}), "values": values, "errors": fields, "form_error": summary}
     status = exc.http_status if exc.http_status >= 400 else 422
-    raise FormRejected(render(request, template, ctx, status_code=status))
+    response = render(request, template, ctx, status_code=status)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    raise FormRejected(response)

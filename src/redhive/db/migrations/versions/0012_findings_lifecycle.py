@@ -2,7 +2,7 @@
 fixed on, and in-app notifications (with their e-mail copies).
 
 Revision ID: 0012_findings_lifecycle
-Revises: 0008_attempt_kind
+Revises: 0010_accounts_security
 Create Date: 2026-12-08
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_findings_lifecycle"
-down_revision = "0008_attempt_kind"
+down_revision = "0010_accounts_security"
 branch_labels = None
 depends_on = None
 
