@@ -3,7 +3,6 @@ sent after the response (so after the commit)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -217,7 +216,7 @@ class CommentRead(BaseModel):
     author_id: str | None
     body: str
     internal: bool
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class MergeRequest(BaseModel):
