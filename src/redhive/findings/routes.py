@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from redhive.auth.schemas import UTCDateTime
 from redhive.findings import clusters, comments, exports, service, verification, webhooks
 from redhive.findings.delivery import send_after
 from redhive.findings.schemas import (
