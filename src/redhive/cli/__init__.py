@@ -19,6 +19,7 @@ from redhive.cli import (
     policy,
     report,
     runs,
+    safeguards,
     scan,
     serve,
     suites,
@@ -51,6 +52,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(admin.app, name="admin")
 app.add_typer(judge.app, name="judge")
 app.add_typer(findings.app, name="findings")
+app.add_typer(safeguards.app, name="safeguards")
 app.command("regress")(findings.regress)
 
 
