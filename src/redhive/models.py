@@ -30,6 +30,7 @@ from redhive.network.models import Application, ApplicationReview, ExpertProfile
 from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant, SystemVersion
 from redhive.runs.models import Attempt, Run
 from redhive.runs.turns import Turn
+from redhive.safeguards.models import HazardReview, TrustedAccess
 
 __all__ = [
     "FindingLink",
@@ -57,6 +58,7 @@ __all__ = [
     "ExpertProfile",
     "GatewayKey",
     "GatewaySettings",
+    "HazardReview",
     "Invitation",
     "Membership",
     "Mission",
@@ -70,6 +72,7 @@ __all__ = [
     "SystemGrant",
     "SystemVersion",
     "TermsAcknowledgement",
+    "TrustedAccess",
     "Turn",
     "User",
     "WebSession",

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     db_busy_timeout: float = 10.0
     #: Seconds the gateway waits for a system version's upstream model before answering 504.
     gateway_upstream_timeout: float = 60.0
+    #: The hazard classifier the gateway screens every exchange with (redhive.safeguards.screening):
+    #: builtin, builtin:TRAIN.jsonl, judge:TARGET or a plugin's name.
+    hazard_classifier: str = "builtin"
+    #: Where trained models are cached; empty: `<home>/cache`.
+    cache: Path | None = None
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it
@@ -46,6 +51,9 @@ class Settings(BaseSettings):
     session_max_age: int = 14 * 24 * 3600
     #: Send the session cookie only over HTTPS; empty means: yes outside dev mode.
     session_cookie_secure: bool | None = None
+
+    def resolved_cache(self) -> Path:
+        return self.cache or self.home / "cache"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

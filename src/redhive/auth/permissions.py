@@ -40,6 +40,8 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "findings.assess": frozenset({ADMIN, COORDINATOR, TRIAGER}),
     "findings.remediate": _STAFF,
     "findings.webhooks": frozenset({ADMIN}),
+    #: Review escalated hazard exchanges of missions the organisation runs (with background_checked vetting).
+    "safeguards.review": _STAFF,
 }
 
 #: role -> permissions, derived from the table above.

@@ -35,8 +35,9 @@ class JudgeClassifier:
         self.threshold = threshold
         self._slots = asyncio.Semaphore(concurrency)
 
-    async def _one(self, text: str) -> Screening:
-        messages = (Message("system", CONSTITUTION), Message("user", f"<text>\n{text}\n</text>"))
+    async def _one(self, text: str, kind: str) -> Screening:
+        what = "a model's answer" if kind == "completion" else "a request to a model"
+        messages = (Message("system", CONSTITUTION), Message("user", f"The text is {what}.\n<text>\n{text}\n</text>"))
         async with self._slots:
             try:
                 completion = await self.target.generate(messages, params=GenerationParams(temperature=0.0))
@@ -54,8 +55,8 @@ class JudgeClassifier:
         hazardous = score >= self.threshold and category != BENIGN
         return Screening(score, category if hazardous else BENIGN, hazardous, self.name)
 
-    async def screen(self, texts: Sequence[str]) -> list[Screening]:
-        return list(await asyncio.gather(*(self._one(t) for t in texts)))
+    async def screen(self, texts: Sequence[str], *, kind: str = "prompt") -> list[Screening]:
+        return list(await asyncio.gather(*(self._one(t, kind) for t in texts)))
 
     async def aclose(self) -> None:
         await self.target.aclose()

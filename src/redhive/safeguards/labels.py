@@ -71,7 +71,10 @@ def _row(path: Path, number: int, line: str) -> LabelledText:
         category = BENIGN if label == "benign" else "unspecified"
     if not isinstance(category, str) or (category not in CATEGORIES and category != "unspecified"):
         raise InvalidInput(f"{where}: 'category' must be one of {', '.join(CATEGORIES)}.", field="labels")
-    return LabelledText(text, label == "hazard", category, str(data.get("kind") or "prompt"))
+    kind = data.get("kind") or "prompt"
+    if kind not in ("prompt", "completion"):
+        raise InvalidInput(f"{where}: 'kind' must be \"prompt\" or \"completion\" when given.", field="labels")
+    return LabelledText(text, label == "hazard", category, kind)
 
 
 def _ci(k: int, n: int) -> list[float]:
@@ -119,9 +122,13 @@ async def evaluate(classifier: HazardClassifier, rows: Sequence[LabelledText], *
                    batch: int = 256) -> Evaluation:
     """Screen every row. A row the classifier could not decide counts as not flagged (an undecided
     hazard lowers recall; an undecided benign row costs nothing), and is counted in `errors`."""
-    verdicts: list[Screening] = []
-    for start in range(0, len(rows), batch):
-        verdicts.extend(await classifier.screen([r.text for r in rows[start:start + batch]]))
+    found: dict[int, Screening] = {}
+    for kind in sorted({r.kind for r in rows}):
+        which = [i for i, r in enumerate(rows) if r.kind == kind]
+        for start in range(0, len(which), batch):
+            part = which[start:start + batch]
+            found.update(zip(part, await classifier.screen([rows[i].text for i in part], kind=kind), strict=True))
+    verdicts = [found[i] for i in range(len(rows))]
     tp = fp = tn = fn = bfp = btn = errors = correct = 0
     per: dict[str, list[int]] = {}
     misses, alarms = [], []

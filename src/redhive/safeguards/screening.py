@@ -20,12 +20,19 @@ from redhive.engine import registry
 from redhive.errors import InvalidInput
 
 __all__ = ["BENIGN", "CATEGORIES", "DEFAULT_SPEC", "HAZARD_CATEGORIES", "ClassifierOptions", "HazardClassifier",
-           "Screening", "create_classifier", "default_cache_dir"]
+           "PROGRAMMES", "Screening", "create_classifier", "default_cache_dir"]
 
 HAZARD_CATEGORIES = ("biological", "chemical", "radiological_nuclear", "cyber_offence")
 BENIGN = "benign_science"
 CATEGORIES = (*HAZARD_CATEGORIES, BENIGN)
 DEFAULT_SPEC = "builtin"
+#: trusted-access programme -> the hazard categories an active grant lets its holder through
+PROGRAMMES: dict[str, tuple[str, ...]] = {
+    "biology": ("biological",),
+    "chemistry": ("chemical",),
+    "radiological_nuclear": ("radiological_nuclear",),
+    "cyber": ("cyber_offence",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +62,9 @@ class HazardClassifier(Protocol):
     #: Recorded with every decision: which classifier, which version of its model.
     name: str
 
-    async def screen(self, texts: Sequence[str]) -> list[Screening]:
-        """One Screening per text, in order."""
+    async def screen(self, texts: Sequence[str], *, kind: str = "prompt") -> list[Screening]:
+        """One Screening per text, in order. `kind` is "prompt" (what is asked: a request, or a
+        conversation) or "completion" (a model's answer)."""
         ...
 
     async def aclose(self) -> None:

@@ -1,7 +1,10 @@
 """The built-in hazard classifier: word 1–2-gram and character 3–5-gram TF-IDF, a logistic
 regression for hazard vs benign whose scores are calibrated by Platt scaling on 5-fold
 cross-validated decision values, and a second logistic regression, over the hazard rows only, for
-the category. Trained on the shipped surrogate set (data/hazard_train.jsonl) the first time it is
+the category. Requests and answers share the features, and answers get a second copy of them
+("frustratingly easy" domain adaptation, Daumé 2007): the model learns what differs in an answer —
+a refusal that names the hazard is benign, a compliant answer's shape is not — without a second
+model. Trained on the shipped surrogate set (data/hazard_train.jsonl) the first time it is
 needed, then kept in memory and in the cache folder (`REDHIVE_CACHE`, default `<home>/cache`), keyed
 by the training file's hash, the model version and scikit-learn's version.
 
@@ -31,7 +34,7 @@ from redhive.safeguards.screening import BENIGN, Screening
 __all__ = ["MODEL_VERSION", "THRESHOLD", "TfidfClassifier", "TrainedModel", "train"]
 
 log = logging.getLogger(__name__)
-MODEL_VERSION = "tfidf-1"
+MODEL_VERSION = "tfidf-2"
 #: Scores at or above this are hazardous. Chosen on the training part's cross-validated scores to
 #: favour recall (a missed hazard costs more than a flag a reviewer clears); docs/safeguards.md.
 THRESHOLD = 0.3
@@ -54,14 +57,12 @@ class TrainedModel:
     fingerprint: str
     rows: int
 
-    def features(self, texts: Sequence[str]) -> Any:
-        from scipy.sparse import hstack
-
+    def features(self, texts: Sequence[str], kinds: Sequence[str]) -> Any:
         clipped = [t if len(t) <= _HEAD + _TAIL else t[:_HEAD] + "\n" + t[-_TAIL:] for t in texts]
-        return hstack([self.word.transform(clipped), self.char.transform(clipped)]).tocsr()
+        return _with_kinds(self.word.transform(clipped), self.char.transform(clipped), kinds)
 
-    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray[Any, Any], list[str]]:
-        x = self.features(texts)
+    def scores(self, texts: Sequence[str], kind: str = "prompt") -> tuple[np.ndarray[Any, Any], list[str]]:
+        x = self.features(texts, [kind] * len(texts))
         decision = x @ self.coef + self.intercept
         a, b = self.platt
         probability = 1.0 / (1.0 + np.exp(-(a * decision + b)))
@@ -69,6 +70,15 @@ class TrainedModel:
             return probability, [self.categories[0]] * len(texts)
         by_category = x @ self.category_coef.T + self.category_intercept
         return probability, [self.categories[i] for i in np.asarray(by_category).argmax(axis=1)]
+
+
+def _with_kinds(words: Any, chars: Any, kinds: Sequence[str]) -> Any:
+    """[shared features | the same features again for answers, zeros for requests]."""
+    from scipy.sparse import diags, hstack
+
+    shared = hstack([words, chars]).tocsr()
+    answers = diags([1.0 if k == "completion" else 0.0 for k in kinds])
+    return hstack([shared, answers @ shared]).tocsr()
 
 
 def _vectorisers() -> tuple[Any, Any]:
@@ -79,8 +89,15 @@ def _vectorisers() -> tuple[Any, Any]:
 
 
 def train(rows: Sequence[LabelledText], fingerprint: str = "") -> TrainedModel:
-    """Fit the model on labelled rows (both labels needed, at least 10 of each)."""
-    from scipy.sparse import hstack
+    """Fit the model on labelled rows (both labels needed, at least 10 of each). One BLAS thread: on
+    a busy machine, BLAS's own threads made the solver ~15 times slower, not faster."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _train(rows, fingerprint)
+
+
+def _train(rows: Sequence[LabelledText], fingerprint: str) -> TrainedModel:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -90,7 +107,7 @@ def train(rows: Sequence[LabelledText], fingerprint: str = "") -> TrainedModel:
                            field="labels")
     texts = [r.text for r in rows]
     word, char = _vectorisers()
-    x = hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    x = _with_kinds(word.fit_transform(texts), char.fit_transform(texts), [r.kind for r in rows])
     model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
     folds = StratifiedKFold(5, shuffle=True, random_state=15)
     decision = cross_val_predict(model, x, labels, cv=folds, method="decision_function")
@@ -189,20 +206,20 @@ class TfidfClassifier:
         if self._model is None:
             await asyncio.to_thread(self.load)
 
-    def screen_now(self, texts: Sequence[str]) -> list[Screening]:
+    def screen_now(self, texts: Sequence[str], kind: str = "prompt") -> list[Screening]:
         """Synchronous scoring (the model must be loaded or is loaded now)."""
         if not texts:
             return []
-        probability, categories = self.load().scores(texts)
+        probability, categories = self.load().scores(texts, kind)
         out = []
         for p, category in zip(probability.tolist(), categories, strict=True):
             hazardous = p >= self.threshold
             out.append(Screening(float(p), category if hazardous else BENIGN, hazardous, self.name))
         return out
 
-    async def screen(self, texts: Sequence[str]) -> list[Screening]:
+    async def screen(self, texts: Sequence[str], *, kind: str = "prompt") -> list[Screening]:
         await self.ready()
-        return self.screen_now(texts)
+        return self.screen_now(texts, kind)
 
     async def aclose(self) -> None:
         return None
