@@ -3,8 +3,11 @@ classifier, and its score and category are recorded in the exchange's decisions 
 no tier, grant or setting turns the screening or its record off (an exemption changes what is
 blocked, never what is kept).
 
-What a hazardous exchange gets:
+What a hazardous exchange gets (hazardous: at or above the classifier's threshold):
 
+0. Below `ACT_AT` (0.7): **flag**, for everyone — allowed and kept for the review of flagged
+   traffic. The built-in classifier's recall is bought with false alarms on ordinary red-team
+   traffic (docs/safeguards.md has the table); only a confident screening stops an exchange.
 1. Above the mission's hazard ceiling: **block**, for everyone. The screen cannot tell dual-use
    operational content (HZ2) from catastrophic uplift (HZ3), so every hazardous screening counts as
    HZ2; a mission with ceiling HZ0 or HZ1 blocks them all. HZ3 is a reviewer's call on a finding.
@@ -29,11 +32,13 @@ from redhive.safeguards.denylist import request_text
 from redhive.safeguards.pipeline import CheckContext, Decision
 from redhive.safeguards.screening import PROGRAMMES, HazardClassifier, Screening
 
-__all__ = ["HZ_OF_HAZARD", "WITHOUT_GRANT", "HazardScreen", "Standing", "decide", "request_texts"]
+__all__ = ["ACT_AT", "HZ_OF_HAZARD", "WITHOUT_GRANT", "HazardScreen", "Standing", "decide", "request_texts"]
 
 Action = Literal["allow", "flag", "block", "escalate"]
 #: The hazard class a hazardous screening stands for (see the module's docstring).
 HZ_OF_HAZARD = "HZ2"
+#: The calibrated score from which the table, the ceiling and the grants decide; below it, a flag.
+ACT_AT = 0.7
 _HZ_ORDER = ("HZ0", "HZ1", "HZ2", "HZ3")
 _B, _E = "block", "escalate"
 #: access tier -> vetting level -> action for a hazardous exchange without a matching grant.
@@ -77,6 +82,9 @@ def decide(screening: Screening, standing: Standing, now: datetime) -> tuple[Act
         return "allow", "", detail
     label = screening.category.replace("_", "/")
     detail["hazard_class"] = HZ_OF_HAZARD
+    if screening.score < ACT_AT:
+        return "flag", (f"the hazard screen rated it {label} ({screening.score:.2f}), below the {ACT_AT:.2f} at "
+                        "which it stops an exchange; flagged for review"), detail
     ceiling = standing.hazard_ceiling if standing.hazard_ceiling in _HZ_ORDER else "HZ0"
     if _HZ_ORDER.index(HZ_OF_HAZARD) > _HZ_ORDER.index(ceiling):
         return "block", (f"the hazard screen rated it {label} ({screening.score:.2f}), above this mission's "
@@ -95,14 +103,14 @@ def decide(screening: Screening, standing: Standing, now: datetime) -> tuple[Act
 
 
 def request_texts(request: dict[str, Any]) -> list[str]:
-    """What is screened before the call: the last user turn and, when there is more, the whole
-    conversation (a request split over turns is read as one)."""
-    whole = request_text(request)
-    last = ""
-    for message in reversed(request.get("messages") or []):
-        if isinstance(message, dict) and message.get("role") == "user":
-            last = request_text({"messages": [message]})
-            break
+    """What is screened before the call: the last user turn and, when there is more, everything the
+    client wrote (system and user turns: a request split over turns is read as one). Assistant
+    turns are answers, screened as such when they were given."""
+    messages = [m for m in request.get("messages") or [] if isinstance(m, dict)]
+    asked = [m for m in messages if m.get("role") in ("system", "developer", "user")]
+    whole = request_text({"messages": asked})
+    users = [m for m in asked if m.get("role") == "user"]
+    last = request_text({"messages": users[-1:]})
     return [last, whole] if last and last != whole else [whole]
 
 
