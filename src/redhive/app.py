@@ -39,6 +39,8 @@ def routers() -> list[APIRouter]:
     from redhive.network import routes as network_routes
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
+    from redhive.safeguards import pages as safeguards_pages
+    from redhive.safeguards import routes as safeguards_routes
     from redhive.web import pages as web_pages
 
     return [
@@ -56,6 +58,8 @@ def routers() -> list[APIRouter]:
         missions_pages.router,
         findings_routes.router,
         findings_pages.router,
+        safeguards_routes.router,
+        safeguards_pages.router,
     ]
 
 

@@ -322,3 +322,8 @@ from tests.findings.route_matrix import ROUTES as _FI_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _FI_ROUTES.items()})
 PARAMS.update(_FI_PARAMS)
+from tests.safeguards.route_matrix import PARAMS as _SG_PARAMS  # noqa: E402
+from tests.safeguards.route_matrix import ROUTES as _SG_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _SG_ROUTES.items()})
+PARAMS.update(_SG_PARAMS)
