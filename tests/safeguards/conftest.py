@@ -88,7 +88,8 @@ async def login(root: str, email: str) -> dict[str, str]:
     async with httpx.AsyncClient(base_url=root) as client:
         r = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
         assert r.status_code == 200, r.text
-        return {"Cookie": f"redhive_session={client.cookies['redhive_session']}", "X-CSRF-Token": r.json()["csrf_token"]}
+        cookie = client.cookies["redhive_session"]
+        return {"Cookie": f"redhive_session={cookie}", "X-CSRF-Token": r.json()["csrf_token"]}
 
 
 __all__ = ["SURROGATE", "HazardWorld", "User", "hazard_world", "login"]

@@ -66,7 +66,8 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", f"{_API}/access/{{access_id}}"): (_by({RT: 200, PA: 200}, 404, anonymous=401), None),
     ("POST", f"{_API}/access/{{access_id}}/verify"): (
         _by({PA: 200}, 403, anonymous=401), _body({"identity_verified": True, "affiliation_verified": True})),
-    ("POST", f"{_API}/access/{{access_id}}/reject"): (_by({PA: 200}, 403, anonymous=401), _body({"note": "unverified"})),
+    ("POST", f"{_API}/access/{{access_id}}/reject"): (_by({PA: 200}, 403, anonymous=401),
+                                                      _body({"note": "unverified"})),
     # allowed through (the holder, the admin), then refused: a pending application cannot be revoked
     ("POST", f"{_API}/access/{{access_id}}/revoke"): (_by({RT: 409, PA: 409}, 404, anonymous=401),
                                                       _body({"note": "no longer needed"})),
