@@ -40,7 +40,8 @@ HZ_OF_HAZARD = "HZ2"
 #: The calibrated score from which the table, the ceiling and the grants decide; below it, a flag.
 ACT_AT = 0.7
 _HZ_ORDER = ("HZ0", "HZ1", "HZ2", "HZ3")
-_B, _E = "block", "escalate"
+_B: Action = "block"
+_E: Action = "escalate"
 #: access tier -> vetting level -> action for a hazardous exchange without a matching grant.
 #: Reduced-safeguard tiers (T2, T3) hand a human only the members cleared by a government.
 WITHOUT_GRANT: dict[str, dict[str, Action]] = {
