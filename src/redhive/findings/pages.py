@@ -15,6 +15,7 @@ from redhive.auth.permissions import Actor, has_permission
 from redhive.errors import Conflict, InvalidInput
 from redhive.findings import lifecycle, service, verification, webhooks
 from redhive.findings.models import PROVENANCES, REPORT_TYPES
+from redhive.findings.restriction import HAZARD_DOMAINS
 from redhive.findings.schemas import BulkAction, ReportCreate
 from redhive.orgs import service as orgs
 from redhive.orgs.models import SystemVersion
@@ -38,6 +39,7 @@ async def _versions(session: AsyncSession, actor: Actor) -> list[tuple[str, str]
 async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
     return {"nav": "findings", "versions": await _versions(session, actor),
             "hazards": [(k, f"{k} {v}") for k, v in HAZARD_CLASSES.items()],
+            "hazard_domains": [(d, d.replace("_", " / ") if d != "none" else "none") for d in HAZARD_DOMAINS],
             "provenances": [(p, p.replace("_", "-")) for p in PROVENANCES],
             "report_types": [(t, t.replace("_", " ")) for t in REPORT_TYPES]}
 
@@ -45,7 +47,8 @@ async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
 @router.get("/findings/new")
 async def report_new(request: Request, session: SessionDep, actor: UserDep) -> Response:
     return render(request, "findings/new.html", {**await _form_context(session, actor),
-                                                 "values": {"hazard_class": "HZ0", "provenance": "human"}})
+                                                 "values": {"hazard_class": "HZ0", "hazard_domain": "none",
+                                                            "provenance": "human"}})
 
 
 def _report_fields(values: dict[str, str]) -> dict[str, Any]:
