@@ -161,3 +161,17 @@ def test_a_judge_model_classifies_through_any_target() -> None:
     assert not egg.hazardous and egg.score == pytest.approx(0.02)
     assert broken.error and not broken.hazardous  # never a verdict from a reply that cannot be read
     assert "You screen text" in mock.received[0].json()["messages"][0]["content"]
+
+
+def test_the_fast_scorer_gives_scikit_learns_numbers() -> None:
+    import numpy as np
+
+    from redhive.safeguards.screening import default_cache_dir
+    from redhive.safeguards.tfidf import FastScorer, load_model
+
+    model = load_model(TRAIN, default_cache_dir())
+    texts = [r.text for r in read_labels(HELDOUT)] + ["", "x" * 9000 + " Korvane spore " + "y" * 9000]
+    for kind in ("prompt", "completion"):
+        reference, categories = model.scores(texts, kind)
+        fast, fast_categories = FastScorer(model).scores(texts, kind)
+        assert np.allclose(reference, fast, atol=1e-9) and categories == fast_categories

@@ -8,9 +8,11 @@ model. Trained on the shipped surrogate set (data/hazard_train.jsonl) the first 
 needed, then kept in memory and in the cache folder (`REDHIVE_CACHE`, default `<home>/cache`), keyed
 by the training file's hash, the model version and scikit-learn's version.
 
-Scoring skips scikit-learn's per-call machinery: the vectorisers' transform, one sparse dot product
-and a sigmoid (about 1 ms a text on one core). The cache is a joblib pickle that redhive wrote itself
-in the user's own folder; a file that does not load is trained again, never trusted half-read.
+Scoring skips scikit-learn's per-call input validation (`FastScorer`: the fitted analysers,
+vocabularies and idf weights applied with a dict and one gather-dot per text — the same numbers as
+sklearn's transform, tested), about ten times faster; `TrainedModel.scores` is the reference.
+The cache is a joblib pickle that redhive wrote itself in the user's own folder; a file that does
+not load is trained again, never trusted half-read.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from redhive.errors import InvalidInput
 from redhive.safeguards.labels import TRAIN, LabelledText, read_labels
 from redhive.safeguards.screening import BENIGN, Screening
 
-__all__ = ["MODEL_VERSION", "THRESHOLD", "TfidfClassifier", "TrainedModel", "train"]
+__all__ = ["MODEL_VERSION", "THRESHOLD", "FastScorer", "TfidfClassifier", "TrainedModel", "load_model", "train"]
 
 log = logging.getLogger(__name__)
 MODEL_VERSION = "tfidf-2"
@@ -70,6 +72,54 @@ class TrainedModel:
             return probability, [self.categories[0]] * len(texts)
         by_category = x @ self.category_coef.T + self.category_intercept
         return probability, [self.categories[i] for i in np.asarray(by_category).argmax(axis=1)]
+
+
+class FastScorer:
+    """`TrainedModel.scores` without scikit-learn's input validation on every call."""
+
+    def __init__(self, model: TrainedModel) -> None:
+        self.model = model
+        self.blocks = []
+        offset = 0
+        for vectoriser in (model.word, model.char):
+            self.blocks.append((vectoriser.build_analyzer(), vectoriser.vocabulary_, vectoriser.idf_, offset))
+            offset += len(vectoriser.vocabulary_)
+        self.shared = offset  # answers' copy of the features starts here
+
+    def _vector(self, text: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        indices: list[int] = []
+        values: list[float] = []
+        for analyse, vocabulary, idf, offset in self.blocks:
+            counts: dict[int, int] = {}
+            for gram in analyse(text):
+                column = vocabulary.get(gram)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[columns]
+            weights /= np.sqrt(weights @ weights)
+            indices.extend((columns + offset).tolist())
+            values.extend(weights.tolist())
+        return np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float64)
+
+    def scores(self, texts: Sequence[str], kind: str = "prompt") -> tuple[np.ndarray[Any, Any], list[str]]:
+        model, a, b = self.model, *self.model.platt
+        probabilities, categories = [], []
+        for text in texts:
+            clipped = text if len(text) <= _HEAD + _TAIL else text[:_HEAD] + "\n" + text[-_TAIL:]
+            columns, weights = self._vector(clipped)
+            if kind == "completion":
+                columns, weights = np.concatenate([columns, columns + self.shared]), np.concatenate([weights, weights])
+            decision = float(model.coef[columns] @ weights) + model.intercept
+            probabilities.append(1.0 / (1.0 + np.exp(-(a * decision + b))))
+            if len(model.categories) == 1:
+                categories.append(model.categories[0])
+            else:
+                logits = model.category_coef[:, columns] @ weights + model.category_intercept
+                categories.append(model.categories[int(np.argmax(logits))])
+        return np.asarray(probabilities), categories
 
 
 def _with_kinds(words: Any, chars: Any, kinds: Sequence[str]) -> Any:
@@ -193,12 +243,14 @@ class TfidfClassifier:
                                "e.g. builtin:my-labels.jsonl.", field="classifier")
         self.train_path, self.cache_dir, self.threshold = train_path, cache_dir, threshold
         self._model: TrainedModel | None = None
+        self._fast: FastScorer | None = None
         shipped = train_path.resolve() == TRAIN.resolve()
         self.name = f"builtin/{MODEL_VERSION}" if shipped else f"builtin/{MODEL_VERSION}:{train_path.name}"
 
     def load(self) -> TrainedModel:
         if self._model is None:
-            self._model = load_model(self.train_path, self.cache_dir)
+            model = load_model(self.train_path, self.cache_dir)
+            self._fast, self._model = FastScorer(model), model
         return self._model
 
     async def ready(self) -> None:
@@ -210,7 +262,9 @@ class TfidfClassifier:
         """Synchronous scoring (the model must be loaded or is loaded now)."""
         if not texts:
             return []
-        probability, categories = self.load().scores(texts, kind)
+        self.load()
+        assert self._fast is not None
+        probability, categories = self._fast.scores(texts, kind)
         out = []
         for p, category in zip(probability.tolist(), categories, strict=True):
             hazardous = p >= self.threshold
