@@ -18,10 +18,31 @@ PG_URL = os.environ.get("REDHIVE_TEST_POSTGRES_URL", "")
 pytest_plugins = ["tests.platform_fixtures"]
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of trained models (the hazard classifier) for every session, servers included: it
+    is keyed by the training data's hash and the library versions, so sharing it is safe."""
+    folder = tmp_path_factory.getbasetemp().parent / "redhive-model-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hazard_model(model_cache: Path) -> Path:
+    """The shipped hazard classifier, trained (or loaded) before a server needs it: a server's first
+    screened request would otherwise wait for the training."""
+    from redhive.safeguards.labels import TRAIN
+    from redhive.safeguards.tfidf import load_model
+
+    load_model(TRAIN, model_cache)
+    return model_cache
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
     """No test touches the user's ~/.redhive or an inherited database URL."""
     monkeypatch.setenv("REDHIVE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("REDHIVE_CACHE", str(model_cache))
     monkeypatch.delenv("REDHIVE_DATABASE_URL", raising=False)
 
 

@@ -21,13 +21,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _hazard_model_cached() -> None:
+    """Train the hazard classifier into the tests' shared cache (REDHIVE_CACHE) before a server
+    starts, so its first screened request does not wait for the training."""
+    if os.environ.get("REDHIVE_CACHE"):
+        from redhive.safeguards.labels import TRAIN
+        from redhive.safeguards.tfidf import load_model
+
+        load_model(TRAIN, Path(os.environ["REDHIVE_CACHE"]))
+
+
 @contextmanager
 def running_server(home: Path, *args: str, timeout: float = 60,
                    started: list[subprocess.Popen[str]] | None = None) -> Iterator[tuple[str, list[str]]]:
     """Yields (base URL, the lines it printed before serving); stops the server afterwards.
     `started` receives the server's process (a test that kills it)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_")}
+    _hazard_model_cached()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_") or k == "REDHIVE_CACHE"}
     env.update({"REDHIVE_HOME": str(home), "COLUMNS": "200"})
     proc = subprocess.Popen([sys.executable, "-m", "redhive.cli", "serve", "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=home.parent)

@@ -17,6 +17,7 @@ from redhive.db.session import Database
 from redhive.gateway.app import build_gateway_app
 from redhive.gateway.proxy import Gateway, gateway_journal
 from redhive.kit import SecretBox
+from redhive.safeguards.screening import ClassifierOptions, create_classifier
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
 from redhive.web.errors import install_error_handlers
@@ -42,6 +43,8 @@ def routers() -> list[APIRouter]:
     from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
+    from redhive.safeguards import pages as safeguards_pages
+    from redhive.safeguards import routes as safeguards_routes
     from redhive.web import pages as web_pages
 
     return [
@@ -63,12 +66,16 @@ def routers() -> list[APIRouter]:
         flaw_pages.router,
         notification_pages.router,
         notification_pages.api,
+        safeguards_routes.router,
+        safeguards_pages.router,
     ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     secret_key = settings.resolved_secret_key()  # refuse a bad secret before serving anything
+    # and a hazard classifier that does not exist (it loads, or trains, once the server has started)
+    classifier = create_classifier(settings.hazard_classifier, ClassifierOptions(cache_dir=settings.resolved_cache()))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -77,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.sessions = db.sessions
         app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout,
-                                    journal=gateway_journal(settings.home, db.url))
+                                    journal=gateway_journal(settings.home, db.url), classifier=classifier)
         await app.state.gateway.start()
         gc.freeze()  # what start-up built lives as long as the app: full collections stop scanning it
         try:

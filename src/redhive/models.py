@@ -32,6 +32,7 @@ from redhive.notifications.models import Notification
 from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant, SystemVersion
 from redhive.runs.models import Attempt, Run
 from redhive.runs.turns import Turn
+from redhive.safeguards.models import HazardReview, TrustedAccess
 
 __all__ = [
     "Comment",
@@ -61,6 +62,7 @@ __all__ = [
     "ExpertProfile",
     "GatewayKey",
     "GatewaySettings",
+    "HazardReview",
     "Invitation",
     "LoginFailure",
     "RecoveryCode",
@@ -76,6 +78,7 @@ __all__ = [
     "SystemGrant",
     "SystemVersion",
     "TermsAcknowledgement",
+    "TrustedAccess",
     "Turn",
     "User",
     "WebSession",

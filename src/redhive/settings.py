@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     db_busy_timeout: float = 10.0
     #: Seconds the gateway waits for a system version's upstream model before answering 504.
     gateway_upstream_timeout: float = 60.0
+    #: The hazard classifier the gateway screens every exchange with (redhive.safeguards.screening):
+    #: builtin, builtin:TRAIN.jsonl, judge:TARGET or a plugin's name.
+    hazard_classifier: str = "builtin"
+    #: Where trained models are cached; empty: `<home>/cache`.
+    cache: Path | None = None
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it
@@ -68,6 +73,9 @@ class Settings(BaseSettings):
     mail_from: str = "redhive <noreply@localhost>"
     #: The address people reach the platform at, for links in e-mails (e.g. https://redhive.example.org).
     public_url: str = ""
+
+    def resolved_cache(self) -> Path:
+        return self.cache or self.home / "cache"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

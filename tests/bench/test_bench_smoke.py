@@ -48,3 +48,16 @@ def test_quick_agent_bench_prints_and_writes_its_figures(tmp_path: Path) -> None
     assert data["scripted"]["best"]["episodes"] == 182 and data["stored"]["episodes"] == 182
     assert data["mock"]["engine"]["not_completed"] == 0
     assert data["mock"]["engine"]["steps"] == 4 * data["mock"]["engine"]["episodes"]  # 3 tool calls + answer
+
+
+SCREEN_BENCH = BENCH.parent / "hazard_screen.py"
+
+
+@pytest.mark.slow
+def test_quick_hazard_screen_bench_prints_its_figures(tmp_path: Path, hazard_model: Path) -> None:
+    proc = subprocess.run([sys.executable, str(SCREEN_BENCH), "--quick"], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for label in ("deny list only: p50", "hazard screen + deny list: p50", "added by the hazard screen",
+                  "red-team probes (non-jailbreak)"):
+        assert label in proc.stdout

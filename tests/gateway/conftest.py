@@ -130,8 +130,8 @@ async def build_world(db: Database, upstream_url: str) -> tuple[str, str, Actor,
 
 
 @pytest.fixture
-async def world(db: Database, db_url: str, tmp_path: Path,
-                upstream: tuple[MockOpenAI, str]) -> AsyncIterator[World]:
+async def world(db: Database, db_url: str, tmp_path: Path, upstream: tuple[MockOpenAI, str],
+                hazard_model: Path) -> AsyncIterator[World]:
     mock, upstream_url = upstream
     mission_id, other_id, tester, coord = await build_world(db, upstream_url)
     async with db.sessions() as session, session.begin():

@@ -179,7 +179,10 @@ async def test_deny_list_blocks_requests_and_answers_and_keeps_them(world: World
         {"role": "user", "content": "Which city is it?"}]})
     assert r.status_code == 400 and "withheld" in str(error_of(r)["message"])  # the answer names a "capital"
     stored = await exchanges(world, 2)
-    assert [(e.outcome, e.decisions[0]["stage"]) for e in stored] == [("blocked", "before"), ("blocked", "after")]
+    stops = [next(d for d in e.decisions if d["action"] == "block") for e in stored]
+    assert [(e.outcome, d["check"], d["stage"]) for e, d in zip(stored, stops, strict=True)] == [
+        ("blocked", "deny_list", "before"), ("blocked", "deny_list", "after")]
+    assert all(e.decisions[0]["check"] == "hazard_screen" for e in stored)  # screened first, always
     assert stored[0].response is None and stored[1].response is not None  # kept, though withheld
     assert world.upstream.requests == 1  # the blocked request never reached the model
 

@@ -327,3 +327,9 @@ from tests.security.route_matrix import ROUTES as _SE_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _SE_ROUTES.items()})
 PARAMS.update(_SE_PARAMS)
+
+from tests.safeguards.route_matrix import PARAMS as _SG_PARAMS  # noqa: E402
+from tests.safeguards.route_matrix import ROUTES as _SG_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _SG_ROUTES.items()})
+PARAMS.update(_SG_PARAMS)

@@ -86,6 +86,8 @@ POLICY: dict[str, Mapping[str, frozenset[str]]] = {
     "findings.webhooks": {MEMBER: frozenset({ADMIN})},
     #: Duplicate suggestions name other reports (titles, ids, flaws): the organisation's triagers only.
     "findings.suggestions": {MEMBER: TRIAGE},
+    #: Review escalated hazard exchanges of missions the organisation runs (with background_checked vetting).
+    "safeguards.review": {MEMBER: STAFF},
 }
 
 #: Actions that state what the person themself is (a participant), not a power: platform admins do

@@ -20,6 +20,7 @@ from redhive.cli import (
     policy,
     report,
     runs,
+    safeguards,
     scan,
     serve,
     suites,
@@ -53,6 +54,7 @@ app.add_typer(admin.app, name="admin")
 app.add_typer(judge.app, name="judge")
 app.add_typer(detectors.app, name="detectors")
 app.add_typer(findings.app, name="findings")
+app.add_typer(safeguards.app, name="safeguards")
 app.command("regress")(findings.regress)
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from redhive.errors import NotFound
 
-Kind = Literal["target", "converter", "scorer", "strategy"]
+Kind = Literal["target", "converter", "scorer", "strategy", "classifier"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _items: dict[tuple[Kind, str], Callable[..., Any]] = {}
@@ -31,6 +31,7 @@ _BUILTIN_MODULES = (
     "redhive.engine.converters",
     "redhive.engine.scorers",
     "redhive.engine.strategies",
+    "redhive.safeguards.classifiers",  # hazard classifiers: a light module, scikit-learn loads on first use
 )
 
 
@@ -60,6 +61,12 @@ def scorer(name: str) -> Callable[[F], F]:
 def strategy(name: str) -> Callable[[F], F]:
     """Register a multi-turn strategy class (a `Strategy` subclass) under `name`."""
     return register("strategy", name)
+
+
+def classifier(name: str) -> Callable[[F], F]:
+    """Register a hazard-classifier factory `(argument, ClassifierOptions) -> HazardClassifier` for
+    specs `name` or `name:<argument>` (redhive.safeguards.screening)."""
+    return register("classifier", name)
 
 
 def load_builtins() -> None:

@@ -13,21 +13,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.auth.permissions import Actor, require
 from redhive.findings.models import Flaw, FlawReport
+from redhive.findings.restriction import visible
 from redhive.findings.severity import BAND_WEIGHT, DEFECTDOJO, VRT_PRIORITY
 from redhive.orgs.models import AISystem, Organization
 
 __all__ = ["CSV_COLUMNS", "avid_report", "export_flaws", "flaw_record", "member_metrics"]
 
 CSV_COLUMNS = ("id", "title", "state", "band", "defectdojo_severity", "vrt_priority", "priority", "taxonomy",
-               "hazard_class", "successes", "trials", "system")
+               "hazard_class", "restricted", "successes", "trials", "system")
+
+
+def _title(flaw: Flaw) -> str:
+    """A restricted flaw's title is payload: exports name only its class and domain (findings.restriction)."""
+    if flaw.restricted:
+        return f"Restricted hazard finding ({flaw.hazard_class}, {flaw.hazard_domain})"
+    return flaw.title
 
 
 def flaw_record(flaw: Flaw, system: str) -> dict[str, Any]:
     rel = flaw.reliability or {}
-    return {"id": flaw.id, "title": flaw.title, "state": flaw.state, "band": flaw.band,
+    return {"id": flaw.id, "title": _title(flaw), "state": flaw.state, "band": flaw.band,
             "defectdojo_severity": DEFECTDOJO.get(flaw.band or "", ""),
             "vrt_priority": VRT_PRIORITY.get(flaw.band or "", ""),
             "priority": flaw.priority, "taxonomy": list(flaw.taxonomy), "hazard_class": flaw.hazard_class,
+            "restricted": flaw.restricted,
             "successes": rel.get("successes"), "trials": rel.get("trials"), "system": system}
 
 
@@ -44,9 +53,10 @@ def avid_report(flaw: Flaw, system: AISystem, developer: str) -> dict[str, Any]:
                         "artifacts": [{"type": system.kind if system.kind in ("Model", "System", "Dataset")
                                        else "System", "name": system.name}]},
             "problemtype": {"classof": "LLM Evaluation", "type": "Issue", "description": {"lang": "eng",
-                                                                                         "value": flaw.title}},
+                                                                                         "value": _title(flaw)}},
             "metrics": metrics, "references": [],
-            "description": {"lang": "eng", "value": flaw.root_cause or flaw.title},
+            "description": {"lang": "eng",
+                            "value": _title(flaw) if flaw.restricted else flaw.root_cause or flaw.title},
             "impact": {"avid": {"risk_domain": sorted({"Security" if s[0] == "S" else "Ethics" if s[0] == "E"
                                                       else "Performance" for s in sep}),
                                 "sep_view": sep, "lifecycle_view": ["L06: Deployment"], "taxonomy_version": "0.2"},
@@ -55,10 +65,11 @@ def avid_report(flaw: Flaw, system: AISystem, developer: str) -> dict[str, Any]:
 
 
 async def export_flaws(session: AsyncSession, actor: Actor, org_id: str, fmt: str) -> tuple[str, str]:
-    """(media type, body) for json | csv | avid."""
+    """(media type, body) for json | csv | avid. Restricted flaws appear only to those who may see
+    them, and even then without their payload (findings.restriction)."""
     require(actor, "findings.view", org_id)
-    flaws = (await session.scalars(select(Flaw).where(Flaw.org_id == org_id).order_by(Flaw.priority.desc(),
-                                                                                      Flaw.created_at))).all()
+    flaws = await visible(session, actor, (await session.scalars(
+        select(Flaw).where(Flaw.org_id == org_id).order_by(Flaw.priority.desc(), Flaw.created_at))).all())
     systems = {s.id: s for s in (await session.scalars(select(AISystem).where(AISystem.org_id == org_id))).all()}
     org = await session.get(Organization, org_id)
     import json

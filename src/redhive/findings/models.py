@@ -55,6 +55,12 @@ class FlawReport(Base):
     #: Taxonomy ids with their edition: LLM01:2025, AML.T0054, AVID S0403.
     taxonomy: Mapped[list[str]] = mapped_column(JSON)
     hazard_class: Mapped[str] = mapped_column(String(4), default="HZ0")
+    #: What kind of hazard the payload holds: none | biological | chemical | radiological_nuclear | cyber_offence.
+    hazard_domain: Mapped[str] = mapped_column(String(24), default="none")
+    #: Set on creation for a biological or chemical hazard at HZ2+ (redhive.findings.restriction): seen only by
+    #: cleared reviewers and named contacts, payload never exported, embargoed until `embargo_until`.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    embargo_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     provenance: Mapped[str] = mapped_column(String(16), default="human")
     #: Evidence ids the platform verified: "exchange:<id>" (gateway transcript), "attempt:<run>/<id>".
     evidence: Mapped[list[str]] = mapped_column(JSON)
@@ -103,6 +109,10 @@ class Flaw(Base):
     root_cause: Mapped[str] = mapped_column(Text, default="")
     taxonomy: Mapped[list[str]] = mapped_column(JSON)
     hazard_class: Mapped[str] = mapped_column(String(4), default="HZ0")
+    hazard_domain: Mapped[str] = mapped_column(String(24), default="none")
+    #: Inherited from the report it was validated from (redhive.findings.restriction).
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    embargo_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: new | validated | severity_assessed | ... | resolved | regressed (findings.lifecycle)
     state: Mapped[str] = mapped_column(String(20), default="new", index=True)
     band: Mapped[str | None] = mapped_column(String(4))

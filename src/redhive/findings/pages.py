@@ -18,6 +18,7 @@ from redhive.errors import Conflict, InvalidInput
 from redhive.findings import clusters, lifecycle, service, sla, verification, views
 from redhive.findings.delivery import send_after
 from redhive.findings.models import PROVENANCES, REPORT_TYPES
+from redhive.findings.restriction import HAZARD_DOMAINS
 from redhive.findings.schemas import BulkAction, ReportCreate
 from redhive.kit import utcnow
 from redhive.missions import service as missions_service
@@ -54,6 +55,7 @@ async def _missions(session: AsyncSession, actor: Actor) -> list[tuple[str, str]
 async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
     return {"nav": "findings", "versions": await _versions(session, actor), "missions": await _missions(session, actor),
             "hazards": [(k, f"{k} {v}") for k, v in HAZARD_CLASSES.items()],
+            "hazard_domains": [(d, d.replace("_", " / ") if d != "none" else "none") for d in HAZARD_DOMAINS],
             "provenances": [(p, p.replace("_", "-")) for p in PROVENANCES],
             "report_types": [(t, t.replace("_", " ")) for t in REPORT_TYPES]}
 
@@ -61,7 +63,7 @@ async def _form_context(session: AsyncSession, actor: Actor) -> dict[str, Any]:
 @router.get("/findings/new")
 async def report_new(request: Request, session: SessionDep, actor: UserDep) -> Response:
     """The report form; `?exchange=ID` (the playground's "Report this") pre-fills it from the exchange."""
-    values: dict[str, str] = {"hazard_class": "HZ0", "provenance": "human"}
+    values: dict[str, str] = {"hazard_class": "HZ0", "hazard_domain": "none", "provenance": "human"}
     exchange_id = request.query_params.get("exchange")
     if exchange_id:
         values.update(await service.prefill_from_exchange(session, actor, exchange_id))

@@ -72,6 +72,8 @@ class _ReportFields(BaseModel):
                                                       min_length=1)
     taxonomy: list[str] = Field(default_factory=list, max_length=20)
     hazard_class: Literal["HZ0", "HZ1", "HZ2", "HZ3"] = "HZ0"
+    #: A biological or chemical hazard at HZ2+ restricts the report on creation (findings.restriction).
+    hazard_domain: Literal["none", "biological", "chemical", "radiological_nuclear", "cyber_offence"] = "none"
     provenance: Literal[PROVENANCES] = "human"  # type: ignore[valid-type]
     evidence: list[str] = Field(default_factory=list, max_length=100)
     replication: ReplicationPacket | None = None
@@ -133,6 +135,9 @@ class ReportRead(BaseModel):
     report_types: list[str]
     taxonomy: list[str]
     hazard_class: str
+    hazard_domain: str
+    restricted: bool
+    embargo_until: datetime | None
     provenance: str
     evidence: list[str]
     replication: dict[str, Any]
@@ -199,6 +204,9 @@ class FlawRead(BaseModel):
     root_cause: str
     taxonomy: list[str]
     hazard_class: str
+    hazard_domain: str
+    restricted: bool
+    embargo_until: datetime | None
     state: str
     band: str | None
     exposure: int

@@ -23,7 +23,7 @@ from redhive.auth import policy
 from redhive.auth.permissions import Actor, authorize, can, has_permission, require, require_user
 from redhive.auth.policy import Relation
 from redhive.errors import InvalidInput, NotFound, PermissionDenied, ValidationFailed
-from redhive.findings import dedup, lifecycle, sla
+from redhive.findings import dedup, lifecycle, restriction, sla
 from redhive.findings.evidence import verify_evidence
 from redhive.findings.models import (
     FindingLink,
@@ -149,11 +149,15 @@ async def submit_report(session: AsyncSession, actor: Actor, *, data: ReportCrea
         reporter_id=actor.user_id, title=data.title, description=data.description,
         policy_violated=data.policy_violated, steps=data.steps, impacts=data.impacts,
         attack_prompts=data.attack_prompts, report_types=list(data.report_types), taxonomy=data.taxonomy,
-        hazard_class=data.hazard_class, provenance=data.provenance, evidence=evidence,
+        hazard_class=data.hazard_class, hazard_domain=data.hazard_domain,
+        restricted=restriction.restricts(data.hazard_domain, data.hazard_class), provenance=data.provenance,
+        evidence=evidence,
         replication=data.replication.model_dump() if data.replication else {},
         reproducibility=data.reproducibility.model_dump(), proposed_severity=data.proposed_severity,
         state="draft", fingerprint=dedup.fingerprint(data.title, data.description, data.attack_prompts),
         paused_seconds=0, created_at=now, updated_at=now)
+    if report.restricted:  # restricted on creation, with its embargo clock (findings.restriction)
+        report.embargo_until = restriction.embargo_from(now)
     session.add(report)
     await session.flush()
     for item in attachments:
@@ -274,9 +278,11 @@ def report_relations(actor: Actor, report: FlawReport) -> set[Relation]:
 async def get_report(session: AsyncSession, actor: Actor, report_id: str) -> FlawReport:
     require_user(actor)
     report = await session.get(FlawReport, report_id)
-    if report is None:
+    if report is None or (report.restricted and not await restriction.may_see(session, actor, report,
+                                                                               reporter_id=report.reporter_id)):
         raise NotFound(f"There is no report {report_id} that you can see.")
-    authorize(actor, "findings.view", report_relations(actor, report), kind="report", object_id=report_id)
+    if not report.restricted:  # a restricted report's readers are its named contacts and cleared reviewers
+        authorize(actor, "findings.view", report_relations(actor, report), kind="report", object_id=report_id)
     return report
 
 
@@ -288,13 +294,15 @@ async def list_reports(session: AsyncSession, actor: Actor, *, mine: bool = Fals
         from sqlalchemy import or_
 
         query = query.where(or_(FlawReport.reporter_id == actor.user_id, FlawReport.org_id.in_(orgs)))
-    return (await session.scalars(query.limit(1000))).all()
+    return await restriction.visible(session, actor, (await session.scalars(query.limit(1000))).all())
 
 
 async def get_flaw(session: AsyncSession, actor: Actor, flaw_id: str) -> Flaw:
     require_user(actor)
     flaw = await session.get(Flaw, flaw_id)
-    if flaw is None or not has_permission(actor, "findings.view", flaw.org_id):
+    allowed = flaw is not None and (await restriction.may_see(session, actor, flaw) if flaw.restricted
+                                    else has_permission(actor, "findings.view", flaw.org_id))
+    if flaw is None or not allowed:
         raise NotFound(f"There is no flaw {flaw_id} that you can see.")
     return flaw
 
@@ -319,14 +327,17 @@ async def list_flaws(session: AsyncSession, actor: Actor, *, system_id: str | No
         query = query.where(Flaw.org_id.in_(actor.org_ids("findings.view")))
     if system_id:
         query = query.where(Flaw.system_id == system_id)
-    return (await session.scalars(query)).all()
+    return await restriction.visible(session, actor, (await session.scalars(query)).all())
 
 
 async def _new_flaw(session: AsyncSession, actor: Actor, report: FlawReport, reason: str) -> Flaw:
     now = utcnow()
     flaw = Flaw(org_id=report.org_id, system_id=report.system_id, mission_id=report.mission_id, title=report.title,
-                root_cause="", taxonomy=list(report.taxonomy), hazard_class=report.hazard_class, state="new",
-                exposure=2, priority=0, validated_at=now, created_at=now, updated_at=now)
+                root_cause="", taxonomy=list(report.taxonomy), hazard_class=report.hazard_class,
+                hazard_domain=report.hazard_domain, state="new", exposure=2, priority=0, validated_at=now,
+                created_at=now, updated_at=now)
+    flaw.restricted = report.restricted or restriction.restricts(report.hazard_domain, report.hazard_class)
+    flaw.embargo_until = report.embargo_until or (restriction.embargo_from(now) if flaw.restricted else None)
     session.add(flaw)
     await session.flush()
     flaw.cluster_id = flaw.id
@@ -462,7 +473,7 @@ async def triage_queue(session: AsyncSession, actor: Actor, *, mission_id: str |
         query = query.where(FlawReport.mission_id == mission_id)
     if system_id:
         query = query.where(FlawReport.system_id == system_id)
-    reports = (await session.scalars(query.limit(2000))).all()
+    reports = await restriction.visible(session, actor, (await session.scalars(query.limit(2000))).all())
     if taxonomy:
         reports = [r for r in reports if taxonomy in r.taxonomy]
     flaws = {f.id: f for f in (await session.scalars(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from redhive.db.base import Base
 from redhive.kit import new_id
 
-OUTCOMES = ("ok", "blocked", "upstream_error", "partial", "client_disconnected", "rejected")
+OUTCOMES = ("ok", "blocked", "escalated", "upstream_error", "partial", "client_disconnected", "rejected")
 
 
 class GatewayKey(Base):
@@ -72,7 +72,7 @@ class Exchange(Base):
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: The full response (a stream reassembled), kept even when a policy check blocked it.
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    outcome: Mapped[str] = mapped_column(String(24))
+    outcome: Mapped[str] = mapped_column(String(24), index=True)  # the review queue reads `escalated`
     status_code: Mapped[int] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     #: Every policy check's decision, in order: [{"check", "stage", "action", "reason"}].

@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -31,9 +32,12 @@ from redhive.gateway.upstream import Reassembly, Route, UpstreamFailure, Upstrea
 from redhive.kit import SecretBox, hash_token, new_id, utcnow
 from redhive.safeguards import CheckContext, DenyList, Pipeline
 from redhive.safeguards.pipeline import Decision, blocked
+from redhive.safeguards.policy import HazardScreen, Standing
+from redhive.safeguards.screening import DEFAULT_SPEC, HazardClassifier, create_classifier
 
 __all__ = ["Gateway", "gateway_journal", "openai_error"]
 
+log = logging.getLogger(__name__)
 _GRANT_TTL = 2.0  # seconds a resolved key is reused; revocation in this process clears it at once
 _JSON = "application/json"
 
@@ -76,8 +80,11 @@ class _Call:
 
 class Gateway:
     def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0,
-                 journal: Path | None = None) -> None:
+                 journal: Path | None = None, classifier: HazardClassifier | None = None) -> None:
         self.db, self.box = db, box
+        #: Screens every request and answer (redhive.safeguards.policy); never switched off.
+        self.classifier = classifier or create_classifier(DEFAULT_SPEC)
+        self._warming: asyncio.Task[Any] | None = None
         self.recorder = Recorder(db, journal=journal)
         self.upstreams = Upstreams(timeout=upstream_timeout)
         self.limits = Limits()
@@ -88,10 +95,21 @@ class Gateway:
         signals.on_access_change(self.forget_grants)  # a vetting downgrade, a paused mission: at once
 
     async def start(self) -> None:
-        """Before serving: record what a server that stopped left in its journal."""
+        """Before serving: record what a server that stopped left in its journal, and load (or train)
+        the hazard classifier in the background (the first screened request waits for it)."""
         await self.recorder.recover()
+        self._warming = asyncio.get_running_loop().create_task(self._warm())
+
+    async def _warm(self) -> None:
+        try:
+            await self.classifier.screen(["warm-up"])
+        except Exception as exc:  # each request retries, and a classifier that fails blocks (fail closed)
+            log.error("The hazard classifier %s could not be loaded: %s", self.classifier.name, exc)
 
     async def aclose(self) -> None:
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+        await self.classifier.aclose()
         await self.recorder.aclose()
         await self.upstreams.aclose()
 
@@ -185,10 +203,10 @@ class Gateway:
         pipeline, ctx = self._pipeline(call), self._context(call)
         decisions = await pipeline.run("before", ctx)
         if (stop := blocked(decisions)) is not None:
-            await self._record(call, outcome="blocked", status=400, response=None, error=stop.reason,
+            outcome, code, message = _stopped(stop, call.id)
+            await self._record(call, outcome=outcome, status=400, response=None, error=stop.reason,
                                decisions=decisions)
-            return openai_error(400, f"Blocked by the mission's policy: {stop.reason}.", "invalid_request_error",
-                                "content_blocked", exchange_id=call.id)
+            return openai_error(400, message, "invalid_request_error", code, exchange_id=call.id)
         assert call.route is not None
         try:
             response = await self.upstreams.complete(call.route, call.body)
@@ -200,10 +218,10 @@ class Gateway:
         text = _response_text(response)
         decisions += await pipeline.run("after", _with_text(ctx, text))
         if (stop := blocked(decisions)) is not None:
-            await self._record(call, outcome="blocked", status=400, response=response, error=stop.reason,
+            outcome, code, message = _stopped(stop, call.id)
+            await self._record(call, outcome=outcome, status=400, response=response, error=stop.reason,
                                decisions=decisions)
-            return openai_error(400, f"The answer was withheld by the mission's policy: {stop.reason}.",
-                                "invalid_request_error", "content_blocked", exchange_id=call.id)
+            return openai_error(400, message, "invalid_request_error", code, exchange_id=call.id)
         await self._record(call, outcome="ok", status=200, response=response, error=None, decisions=decisions)
         return Response(json.dumps(response), media_type=_JSON, headers={"X-Redhive-Exchange-Id": call.id})
 
@@ -212,10 +230,10 @@ class Gateway:
         decisions = await pipeline.run("before", ctx)
         if (stop := blocked(decisions)) is not None:
             self.limits.release(principal)
-            await self._record(call, outcome="blocked", status=400, response=None, error=stop.reason,
+            outcome, code, message = _stopped(stop, call.id)
+            await self._record(call, outcome=outcome, status=400, response=None, error=stop.reason,
                                decisions=decisions)
-            return openai_error(400, f"Blocked by the mission's policy: {stop.reason}.", "invalid_request_error",
-                                "content_blocked", exchange_id=call.id)
+            return openai_error(400, message, "invalid_request_error", code, exchange_id=call.id)
         assert call.route is not None
         reassembly = Reassembly(call.route.model)
         upstream = self.upstreams.stream(call.route, call.body, reassembly)
@@ -242,9 +260,9 @@ class Gateway:
                     after = await pipeline.run("after", _with_text(self._context(call), reassembly.text))
                     decisions += after
                     if (stop := blocked(after)) is not None:
-                        outcome, status, error = "blocked", 400, stop.reason
-                        yield _error_event(f"The rest of the answer was withheld by the mission's policy: "
-                                           f"{stop.reason}.", "content_blocked")
+                        outcome, code, message = _stopped(stop, call.id)
+                        status, error = 400, stop.reason
+                        yield _error_event(message, code)
                         return
                 yield event
             outcome = "ok"
@@ -274,9 +292,12 @@ class Gateway:
                 used = await service.tokens_used_today(session, grant.key_id, grant.user_id)
             self.limits.seed(principal, today, used)
 
-    @staticmethod
-    def _pipeline(call: _Call) -> Pipeline:
-        return Pipeline([DenyList(call.grant.deny_list)] if call.grant.deny_list else [])
+    def _pipeline(self, call: _Call) -> Pipeline:
+        """The hazard screen first, so that every exchange has its score whatever else stops it."""
+        grant = call.grant
+        screen = HazardScreen(self.classifier, Standing(grant.vetting_level, grant.access_tier,
+                                                        grant.hazard_ceiling, grant.programmes))
+        return Pipeline([screen, DenyList(grant.deny_list)] if grant.deny_list else [screen])
 
     @staticmethod
     def _context(call: _Call) -> CheckContext:
@@ -288,6 +309,17 @@ def gateway_journal(home: Path, database_url: str) -> Path:
     """The recorder's journal folder: under the server's home, one per database (a journal is
     replayed only into the database its exchanges were meant for)."""
     return home / "gateway-journal" / hashlib.sha256(database_url.encode()).hexdigest()[:16]
+
+
+def _stopped(stop: Decision, exchange_id: str) -> tuple[str, str, str]:
+    """(outcome, error code, sentence) for an exchange a check stopped."""
+    where = "request" if stop.stage == "before" else "answer"
+    if stop.action == "escalate":
+        return "escalated", "held_for_review", (f"The {where} was held for review by the mission's safeguards: "
+                                                f"{stop.reason}. A reviewer will look at exchange {exchange_id}.")
+    if stop.stage == "before":
+        return "blocked", "content_blocked", f"Blocked by the mission's policy: {stop.reason}."
+    return "blocked", "content_blocked", f"The answer was withheld by the mission's policy: {stop.reason}."
 
 
 def _principal(grant: Grant) -> str:

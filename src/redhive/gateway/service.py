@@ -25,6 +25,7 @@ from redhive.missions import service as missions
 from redhive.missions.models import Mission, MissionParticipant, MissionTarget, TermsAcknowledgement
 from redhive.orgs.models import AISystem, SystemVersion
 from redhive.orgs.service import reveal_credential
+from redhive.safeguards.service import trusted_programmes
 from redhive.taxonomy import TIER_REQUIRES_VETTING, VETTING_LEVELS
 
 __all__ = [
@@ -67,6 +68,10 @@ class Grant:
     max_concurrent: int
     deny_list: tuple[str, ...]
     allow_system_prompt: bool
+    #: The mission's hazard ceiling and the member's granted trusted access (programme, expiry):
+    #: what the hazard screen (redhive.safeguards.policy) needs.
+    hazard_ceiling: str = "HZ1"
+    programmes: tuple[tuple[str, datetime], ...] = ()
 
     def refusal_now(self) -> tuple[int, str, str] | None:
         return self.refusal(utcnow())
@@ -156,6 +161,7 @@ async def _grant(session: AsyncSession, mission: Mission, user: User, key: Gatew
         tokens_per_day=key.tokens_per_day if key else settings.tokens_per_day,
         max_concurrent=key.max_concurrent if key else settings.max_concurrent,
         deny_list=tuple(settings.deny_list or ()), allow_system_prompt=settings.allow_system_prompt,
+        hazard_ceiling=mission.hazard_ceiling, programmes=await trusted_programmes(session, user.id),
     )
 
 

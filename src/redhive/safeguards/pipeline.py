@@ -1,15 +1,18 @@
 """The policy pipeline: checks run in order before the upstream call (on the request) and after it
-(on the response). The first `block` ends the stage; `flag`s accumulate; every decision is kept."""
+(on the response). The first `block` or `escalate` ends the stage (an escalated exchange is held for
+a reviewer, like a block for the client); `flag`s accumulate; every decision is kept, with the
+check's own detail (the hazard screen's score and category)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-__all__ = ["Check", "CheckContext", "Decision", "Pipeline"]
+__all__ = ["STOPPING", "Check", "CheckContext", "Decision", "Pipeline", "blocked"]
 
-Action = Literal["allow", "flag", "block"]
+Action = Literal["allow", "flag", "block", "escalate"]
+STOPPING = frozenset({"block", "escalate"})
 Stage = Literal["before", "after"]
 
 
@@ -31,9 +34,11 @@ class Decision:
     stage: Stage
     action: Action
     reason: str = ""
+    detail: Mapping[str, Any] | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return {"check": self.check, "stage": self.stage, "action": self.action, "reason": self.reason}
+    def as_dict(self) -> dict[str, Any]:
+        return {**(self.detail or {}), "check": self.check, "stage": self.stage, "action": self.action,
+                "reason": self.reason}
 
 
 class Check(Protocol):
@@ -55,10 +60,11 @@ class Pipeline:
             if decision is None:
                 continue
             decisions.append(decision)
-            if decision.action == "block":
+            if decision.action in STOPPING:
                 break
         return decisions
 
 
 def blocked(decisions: Sequence[Decision]) -> Decision | None:
-    return next((d for d in decisions if d.action == "block"), None)
+    """The decision that stopped the stage (a block or an escalation), if any."""
+    return next((d for d in decisions if d.action in STOPPING), None)
