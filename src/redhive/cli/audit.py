@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from redhive.cli.common import err, out, run, with_db
+from redhive.cli.common import err, out, run, styled, with_db
 
 app = typer.Typer(help="Check the tamper-evident records.", no_args_is_help=True)
 
@@ -25,5 +25,5 @@ def verify(mission: str = typer.Argument(..., help="Mission id.")) -> None:
     if report.ok:
         out.print(report.sentence(mission), highlight=False)
         return
-    err.print(f"[bold red]Broken:[/] {report.sentence(mission)}", highlight=False)
+    err.print(styled(("Broken:", "bold red"), " ", report.sentence(mission)), highlight=False)
     raise typer.Exit(1)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from redhive.cli.common import styled
+
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy; `redhive --help` should not pay for it
     from redhive.runs.service import RateRow, RunSummary
 
@@ -41,13 +43,11 @@ def print_summary(console: Console, summary: RunSummary, *, by_attack: bool = Tr
         console.print(disparity_table(pooled))
     t = summary.totals
     lo, hi = t["ci95"]
-    console.print(
-        f"[bold]Run {summary.run['id']}[/] ({summary.run['status']}): {t['attempts']} of {t['planned']} attempts, "
-        f"{t['successes']} successes, {t['refused']} refused, {t['resisted']} resisted, "
+    console.print(styled(
+        (f"Run {summary.run['id']}", "bold"), f" ({summary.run['status']}): {t['attempts']} of {t['planned']} "
+        f"attempts, {t['successes']} successes, {t['refused']} refused, {t['resisted']} resisted, "
         f"{t['errors']} errors, {t['unscorable']} unscorable; ASR {pct(t['asr'])} "
-        f"(95% CI {pct(lo)}–{pct(hi)}); tokens {t['input_tokens']} in / {t['output_tokens']} out.",
-        highlight=False,
-    )
+        f"(95% CI {pct(lo)}–{pct(hi)}); tokens {t['input_tokens']} in / {t['output_tokens']} out."), highlight=False)
 
 
 def disparity_table(rows: list[dict[str, Any]]) -> Table:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 __all__ = ["DEFAULT_THRESHOLD", "Doc", "Evaluation", "Suggestion", "cluster", "evaluate", "fingerprint",
            "labelled_set", "load_labelled", "suggest"]
 
@@ -124,17 +126,43 @@ def evaluate(docs: Sequence[Doc], threshold: float = DEFAULT_THRESHOLD) -> Evalu
     return Evaluation(threshold, len(pairs), dup, tp, fp, fn)
 
 
-def load_labelled(path: Path = LABELLED) -> list[Doc]:
-    import yaml
+class _LabelledReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    description: str
+    prompt: str = ""
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    docs = []
-    for group in data["groups"]:
-        for n, report in enumerate(group["reports"]):
-            docs.append(Doc(id=f"{group['id']}-{n}", title=report["title"], description=report["description"],
-                            attack_prompts=report.get("prompt", ""), system_id=group.get("system", ""),
-                            taxonomy=tuple(group.get("taxonomy", ())), group=group["id"]))
-    return docs
+
+class _LabelledGroup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    system: str = ""
+    taxonomy: list[str] = []
+    reports: list[_LabelledReport] = Field(min_length=1)
+
+
+class _LabelledSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    groups: list[_LabelledGroup] = Field(min_length=1)
+
+
+def load_labelled(path: Path = LABELLED) -> list[Doc]:
+    """A labelled set (YAML: groups of paraphrased reports); a file that cannot be read, is not
+    YAML or does not have that shape is one sentence naming the file and line (SuiteFileError)."""
+    from redhive.engine.suites.loader import line_of, read_yaml, validation_error
+    from redhive.errors import SuiteFileError
+
+    data, root = read_yaml(path)
+    if not isinstance(data, dict):
+        raise SuiteFileError(str(path), 1, "expected a mapping with 'groups': a list of groups of paraphrased "
+                             "reports (see src/redhive/findings/data/dedup_labelled.yaml).")
+    try:
+        labelled = _LabelledSet.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, lambda loc: line_of(root, loc)) from None
+    return [Doc(id=f"{group.id}-{n}", title=report.title, description=report.description,
+                attack_prompts=report.prompt, system_id=group.system, taxonomy=tuple(group.taxonomy), group=group.id)
+            for group in labelled.groups for n, report in enumerate(group.reports)]
 
 
 def labelled_set() -> list[Doc]:
