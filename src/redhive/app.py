@@ -69,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.sessions = db.sessions
         app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout,
+                                    call_deadline=settings.gateway_call_deadline,
+                                    max_request_bytes=settings.gateway_max_request_bytes,
+                                    max_response_bytes=settings.gateway_max_response_bytes,
                                     journal=gateway_journal(settings.home, db.url))
         await app.state.gateway.start()
         gc.freeze()  # what start-up built lives as long as the app: full collections stop scanning it

@@ -33,8 +33,15 @@ class Settings(BaseSettings):
     database_url: str = ""
     #: Seconds a SQLite writer waits for another process's lock before giving up.
     db_busy_timeout: float = 10.0
-    #: Seconds the gateway waits for a system version's upstream model before answering 504.
+    #: Seconds the gateway waits for each read from a system version's upstream model (504 after).
     gateway_upstream_timeout: float = 60.0
+    #: Seconds one gateway call may take in all, however steadily the upstream trickles (504, or a
+    #: stream cut with an error event).
+    gateway_call_deadline: float = Field(default=300.0, gt=0)
+    #: The largest request body the gateway reads (413 beyond it, before the rest is read).
+    gateway_max_request_bytes: int = Field(default=8 * 2**20, gt=0)
+    #: The largest answer the gateway takes from an upstream, streamed or not (502 or a cut stream).
+    gateway_max_response_bytes: int = Field(default=16 * 2**20, gt=0)
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it
