@@ -16,6 +16,7 @@ from redhive import __version__
 from redhive.db.session import Database
 from redhive.gateway.app import build_gateway_app
 from redhive.gateway.proxy import Gateway, gateway_journal
+from redhive.gateway.signing import TranscriptSigner
 from redhive.kit import SecretBox
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
@@ -61,6 +62,7 @@ def routers() -> list[APIRouter]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     secret_key = settings.resolved_secret_key()  # refuse a bad secret before serving anything
+    signer = TranscriptSigner.load_or_create(settings.resolved_signing_key())  # outside the database
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                     call_deadline=settings.gateway_call_deadline,
                                     max_request_bytes=settings.gateway_max_request_bytes,
                                     max_response_bytes=settings.gateway_max_response_bytes,
-                                    journal=gateway_journal(settings.home, db.url))
+                                    journal=gateway_journal(settings.home, db.url), signer=signer,
+                                    checkpoint_every=settings.transcript_checkpoint_interval)
         await app.state.gateway.start()
         gc.freeze()  # what start-up built lives as long as the app: full collections stop scanning it
         try:

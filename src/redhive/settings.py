@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     gateway_max_request_bytes: int = Field(default=8 * 2**20, gt=0)
     #: The largest answer the gateway takes from an upstream, streamed or not (502 or a cut stream).
     gateway_max_response_bytes: int = Field(default=16 * 2**20, gt=0)
+    #: The Ed25519 key that signs transcript chain heads (PEM); empty: `<home>/transcript-signing-key.pem`,
+    #: created on first start with mode 0600. Never stored in the database.
+    transcript_signing_key: Path | None = None
+    #: Seconds between a mission's signed checkpoints (0: every commit).
+    transcript_checkpoint_interval: float = Field(default=60.0, ge=0)
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it
@@ -53,6 +58,9 @@ class Settings(BaseSettings):
     session_max_age: int = 14 * 24 * 3600
     #: Send the session cookie only over HTTPS; empty means: yes outside dev mode.
     session_cookie_secure: bool | None = None
+
+    def resolved_signing_key(self) -> Path:
+        return self.transcript_signing_key or self.home / "transcript-signing-key.pem"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -76,6 +76,7 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/gateway/exchanges/{exchange_id}/flags"): (expect(MANAGERS | {RT}, 201), _body({"note": "leak"})),
     ("GET", f"{_MISSION}/sessions/{{session_id}}"): (expect(VIEWERS, 200), None),
     ("GET", f"{_MISSION}/verify"): (expect(VIEWERS, 200), None),
+    ("GET", f"{_MISSION}/checkpoints"): (expect(VIEWERS, 200), None),  # observers keep them
     ("GET", "/missions/{mission_id}/playground"): (participant_only(200, anonymous=303), None),
     ("POST", "/api/missions/{mission_id}/playground/chat"): (
         participant_only(403, anonymous=401),

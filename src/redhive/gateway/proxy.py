@@ -31,6 +31,7 @@ from redhive.gateway import service
 from redhive.gateway.limits import Limits
 from redhive.gateway.recorder import Recorder
 from redhive.gateway.service import Grant
+from redhive.gateway.signing import TranscriptSigner
 from redhive.gateway.upstream import Reassembly, Route, UpstreamFailure, Upstreams
 from redhive.kit import SecretBox, hash_token, new_id, utcnow
 from redhive.safeguards import CheckContext, DenyList, Pipeline
@@ -83,10 +84,11 @@ class _Call:
 class Gateway:
     def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0, call_deadline: float = 300.0,
                  max_request_bytes: int = 8 * 2**20, max_response_bytes: int = 16 * 2**20,
-                 journal: Path | None = None) -> None:
+                 journal: Path | None = None, signer: TranscriptSigner | None = None,
+                 checkpoint_every: float = 60.0) -> None:
         self.db, self.box = db, box
         self.max_request_bytes = max_request_bytes
-        self.recorder = Recorder(db, journal=journal)
+        self.recorder = Recorder(db, journal=journal, signer=signer, checkpoint_every=checkpoint_every)
         self.upstreams = Upstreams(timeout=upstream_timeout, deadline=call_deadline,
                                    max_response_bytes=max_response_bytes)
         self.limits = Limits()
