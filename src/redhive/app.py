@@ -16,6 +16,7 @@ from redhive import __version__
 from redhive.db.session import Database
 from redhive.gateway.app import build_gateway_app
 from redhive.gateway.proxy import Gateway, gateway_journal
+from redhive.gateway.signing import TranscriptSigner
 from redhive.kit import SecretBox
 from redhive.safeguards.screening import ClassifierOptions, create_classifier
 from redhive.settings import Settings
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secret_key = settings.resolved_secret_key()  # refuse a bad secret before serving anything
     # and a hazard classifier that does not exist (it loads, or trains, once the server has started)
     classifier = create_classifier(settings.hazard_classifier, ClassifierOptions(cache_dir=settings.resolved_cache()))
+    signer = TranscriptSigner.load_or_create(settings.resolved_signing_key())  # outside the database
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,7 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.sessions = db.sessions
         app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout,
-                                    journal=gateway_journal(settings.home, db.url), classifier=classifier)
+                                    call_deadline=settings.gateway_call_deadline,
+                                    max_request_bytes=settings.gateway_max_request_bytes,
+                                    max_response_bytes=settings.gateway_max_response_bytes,
+                                    journal=gateway_journal(settings.home, db.url), classifier=classifier,
+                                    signer=signer, checkpoint_every=settings.transcript_checkpoint_interval)
         await app.state.gateway.start()
         gc.freeze()  # what start-up built lives as long as the app: full collections stop scanning it
         try:

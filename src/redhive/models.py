@@ -17,7 +17,14 @@ from redhive.findings.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from redhive.gateway.models import ChainHead, Exchange, ExchangeFlag, GatewayKey, GatewaySettings
+from redhive.gateway.models import (
+    ChainHead,
+    Exchange,
+    ExchangeFlag,
+    GatewayKey,
+    GatewaySettings,
+    TranscriptCheckpoint,
+)
 from redhive.missions.models import (
     Mission,
     MissionInvitation,
@@ -78,6 +85,7 @@ __all__ = [
     "SystemGrant",
     "SystemVersion",
     "TermsAcknowledgement",
+    "TranscriptCheckpoint",
     "TrustedAccess",
     "Turn",
     "User",

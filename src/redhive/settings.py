@@ -36,13 +36,25 @@ class Settings(BaseSettings):
     database_url: str = ""
     #: Seconds a SQLite writer waits for another process's lock before giving up.
     db_busy_timeout: float = 10.0
-    #: Seconds the gateway waits for a system version's upstream model before answering 504.
+    #: Seconds the gateway waits for each read from a system version's upstream model (504 after).
     gateway_upstream_timeout: float = 60.0
     #: The hazard classifier the gateway screens every exchange with (redhive.safeguards.screening):
     #: builtin, builtin:TRAIN.jsonl, judge:TARGET or a plugin's name.
     hazard_classifier: str = "builtin"
     #: Where trained models are cached; empty: `<home>/cache`.
     cache: Path | None = None
+    #: Seconds one gateway call may take in all, however steadily the upstream trickles (504, or a
+    #: stream cut with an error event).
+    gateway_call_deadline: float = Field(default=300.0, gt=0)
+    #: The largest request body the gateway reads (413 beyond it, before the rest is read).
+    gateway_max_request_bytes: int = Field(default=8 * 2**20, gt=0)
+    #: The largest answer the gateway takes from an upstream, streamed or not (502 or a cut stream).
+    gateway_max_response_bytes: int = Field(default=16 * 2**20, gt=0)
+    #: The Ed25519 key that signs transcript chain heads (PEM); empty: `<home>/transcript-signing-key.pem`,
+    #: created on first start with mode 0600. Never stored in the database.
+    transcript_signing_key: Path | None = None
+    #: Seconds between a mission's signed checkpoints (0: every commit).
+    transcript_checkpoint_interval: float = Field(default=60.0, ge=0)
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it
@@ -76,6 +88,9 @@ class Settings(BaseSettings):
 
     def resolved_cache(self) -> Path:
         return self.cache or self.home / "cache"
+
+    def resolved_signing_key(self) -> Path:
+        return self.transcript_signing_key or self.home / "transcript-signing-key.pem"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -3,6 +3,6 @@ active mission with one participant (Rita) and a coordinator, and the app served
 
 from __future__ import annotations
 
-from tests.gateway.conftest import upstream, world
+from tests.gateway.conftest import gateway_settings, upstream, world
 
-__all__ = ["upstream", "world"]
+__all__ = ["gateway_settings", "upstream", "world"]

@@ -130,14 +130,20 @@ async def build_world(db: Database, upstream_url: str) -> tuple[str, str, Actor,
 
 
 @pytest.fixture
+def gateway_settings() -> dict[str, object]:
+    """Settings the served app gets; a test module overrides this fixture to change limits."""
+    return {"gateway_upstream_timeout": 2.0}
+
+
+@pytest.fixture
 async def world(db: Database, db_url: str, tmp_path: Path, upstream: tuple[MockOpenAI, str],
-                hazard_model: Path) -> AsyncIterator[World]:
+                gateway_settings: dict[str, object], hazard_model: Path) -> AsyncIterator[World]:
     mock, upstream_url = upstream
     mission_id, other_id, tester, coord = await build_world(db, upstream_url)
     async with db.sessions() as session, session.begin():
         key, secret = await gateway.issue_key(session, tester, mission_id,
                                               data=KeyCreate(label="tests", requests_per_minute=1000))
-    app = create_app(platform_settings(db_url, tmp_path / "home", gateway_upstream_timeout=2.0))
+    app = create_app(platform_settings(db_url, tmp_path / "home", **gateway_settings))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -83,6 +83,7 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/gateway/keys/{key_id}/revoke"): (expect(MANAGERS | {RT}, 303), None),
     ("POST", "/missions/{mission_id}/gateway/settings"): (
         expect(MANAGERS, 303), _body({"deny_list": "forbidden phrase", "max_concurrent": "3"})),
+    ("GET", f"{_MISSION}/checkpoints"): (expect(VIEWERS, 200), None),  # observers keep them
     ("GET", "/missions/{mission_id}/playground"): (participant_only(200, anonymous=303), None),
     ("POST", "/api/missions/{mission_id}/playground/chat"): (
         participant_only(403, anonymous=401),

@@ -19,9 +19,9 @@ COLUMNS = (("benign_utility", "benign utility"), ("utility_under_attack", "utili
            ("forbidden_action_rate", "forbidden actions"), ("goal_drift", "goal drift"))
 
 
-def rate_cell(rate: dict[str, Any]) -> str:
+def rate_cell(rate: dict[str, Any]) -> Text:
     lo, hi = rate["ci95"]
-    return f"{pct(rate['rate'])} [dim]{rate['k']}/{rate['n']} ({pct(lo)}–{pct(hi)})[/]"
+    return Text.assemble(f"{pct(rate['rate'])} ", (f"{rate['k']}/{rate['n']} ({pct(lo)}–{pct(hi)})", "dim"))
 
 
 def metrics_table(title: str, rows: list[dict[str, Any]], keys: list[str]) -> Table:
@@ -60,12 +60,10 @@ def print_agent_summary(console: Console, s: dict[str, Any], *, per_env: bool = 
         console.print(table)
     run, m = s["run"], s["metrics"]
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(m["statuses"].items()))
-    console.print(
-        f"[bold]Agent run {run['id']}[/] ({run['status']}): {run['stored']} of {run['planned']} episodes stored"
-        f" ({statuses or 'none'} in mode {s['monitor_mode']}); targeted ASR {rate_cell(m['targeted_asr'])}, "
-        f"benign utility {rate_cell(m['benign_utility'])}.",
-        highlight=False,
-    )
+    console.print(Text.assemble(
+        (f"Agent run {run['id']}", "bold"), f" ({run['status']}): {run['stored']} of {run['planned']} episodes "
+        f"stored ({statuses or 'none'} in mode {s['monitor_mode']}); targeted ASR ", rate_cell(m["targeted_asr"]),
+        ", benign utility ", rate_cell(m["benign_utility"]), "."), highlight=False)
 
 
 def _short(text: str, limit: int = 600) -> str:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from redhive import aio
 from redhive.errors import RedhiveError
@@ -17,12 +18,19 @@ T = TypeVar("T")
 
 # Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
 _WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
-out = Console(soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, soft_wrap=True, width=_WIDTH)
+# No console markup: what the consoles print (messages, file names, patterns like `[a-z0-9]`, model
+# answers, table cells) is text and shows as written. Style with `styled()` / rich Text instead.
+out = Console(soft_wrap=True, width=_WIDTH, markup=False)
+err = Console(stderr=True, soft_wrap=True, width=_WIDTH, markup=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """Text from plain strings and (text, style) pairs: `styled(("Error:", "bold red"), " ", message)`."""
+    return Text.assemble(*parts)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err.print(styled(("Error:", "bold red"), " ", message), highlight=False)
     return typer.Exit(code)
 
 

@@ -8,7 +8,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from redhive.cli.common import fail, out
+from redhive.cli.common import fail, out, styled
 from redhive.errors import RedhiveError
 
 app = typer.Typer(help="Test a system against its own policy (see docs/policies.md).", no_args_is_help=True)
@@ -29,7 +29,8 @@ def show(
     except RedhiveError as exc:
         raise fail(exc.message, exc.exit_code) from None
     if policy.composes_prompt:
-        out.print("[bold]Composed system prompt[/] (markers planted per restricted topic):", highlight=False)
+        out.print(styled(("Composed system prompt", "bold"), " (markers planted per restricted topic):"),
+                  highlight=False)
         out.print(compose_system_prompt(policy), highlight=False, markup=False)
     table = Table(header_style="bold", title=f"{suite.name}: {len(suite.probes)} probes")
     for name in ("id", "kind", "risk area", "scored by", "prompt"):

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from redhive.cli.common import styled
+
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy; `redhive --help` should not pay for it
     from redhive.runs.service import RateRow, RunSummary
 
@@ -51,13 +53,11 @@ def print_summary(console: Console, summary: RunSummary, *, by_attack: bool = Tr
     over = t["over_refusal"]
     controls = (f" Over-refusal {over['refusals']} of {over['scored']} controls, {pct(over['rate'])} "
                 f"(95% CI {pct(over['ci95'][0])}–{pct(over['ci95'][1])})." if over["controls"] else "")
-    console.print(
-        f"[bold]Run {summary.run['id']}[/] ({summary.run['status']}): {t['attempts']} of {t['planned']} attempts, "
-        f"{t['errors']} errors, {t['unscorable']} unscorable. Attacks: {t['successes']} successes, "
-        f"{t['refused']} refused, {t['resisted']} resisted; ASR {pct(t['asr'])} "
-        f"(95% CI {pct(lo)}–{pct(hi)}).{controls} Tokens {t['input_tokens']} in / {t['output_tokens']} out.",
-        highlight=False,
-    )
+    console.print(styled(
+        (f"Run {summary.run['id']}", "bold"), f" ({summary.run['status']}): {t['attempts']} of {t['planned']} "
+        f"attempts, {t['errors']} errors, {t['unscorable']} unscorable. Attacks: {t['successes']} successes, "
+        f"{t['refused']} refused, {t['resisted']} resisted; ASR {pct(t['asr'])} (95% CI {pct(lo)}–{pct(hi)})."
+        f"{controls} Tokens {t['input_tokens']} in / {t['output_tokens']} out."), highlight=False)
 
 
 def disparity_table(rows: list[dict[str, Any]]) -> Table:

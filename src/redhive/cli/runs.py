@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from redhive.cli.common import out, run, with_db
+from redhive.cli.common import out, run, styled, with_db
 from redhive.cli.render import pct, print_summary
 
 app = typer.Typer(help="List and inspect recorded runs.", no_args_is_help=True)
@@ -80,19 +80,20 @@ async def _show_attempt(db: Any, run_id: str, attempt_id: str, as_json: bool) ->
     if as_json:
         out.print_json(json.dumps(data))
         return
-    out.print(f"[bold]{a.id}[/] {a.probe_id} · {a.target} · {a.attack} · repeat {a.repeat}: [bold]{a.outcome}[/]",
-              highlight=False)
+    out.print(styled((a.id, "bold"), f" {a.probe_id} · {a.target} · {a.attack} · repeat {a.repeat}: ",
+                     (a.outcome, "bold")), highlight=False)
     if a.evidence or a.error:
         out.print(a.error or a.evidence, highlight=False)
     if not turns:
-        out.print(f"\n[bold]prompt[/]\n{a.prompt}\n\n[bold]response[/]\n{a.response}", highlight=False)
+        out.print(styled("\n", ("prompt", "bold"), f"\n{a.prompt}\n\n", ("response", "bold"), f"\n{a.response}"),
+                  highlight=False)
         return
     for t in turns:
         score = "" if t.score is None else f" score {t.score:g}"
         where = f" [{t.branch}]" if t.branch else ""
         note = f" ({t.note})" if t.note else ""
-        out.print(f"\n[bold]#{t.idx}{where} {t.role}[/]{score}{note}", highlight=False)
-        out.print(t.content, highlight=False, markup=False)
+        out.print(styled("\n", (f"#{t.idx}{where} {t.role}", "bold"), f"{score}{note}"), highlight=False)
+        out.print(t.content, highlight=False)
 
 
 async def _list_attempts(db: Any, run_id: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from redhive.cli.common import err, is_tty
+from redhive.cli.common import err, is_tty, styled
 from redhive.cli.gate import Condition
 from redhive.errors import RedhiveError
 
@@ -26,8 +26,9 @@ class ScanProgress:
 
     def __init__(self, *, title: str, label: str, unit: str, hits: str, quiet: bool) -> None:
         self.label, self.unit, self.quiet = label, unit, quiet
-        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn(f"{{task.fields[hits]}} {hits}, {{task.fields[errors]}} errors"),
+        self.bar = Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
+                            MofNCompleteColumn(),
+                            TextColumn(f"{{task.fields[hits]}} {hits}, {{task.fields[errors]}} errors", markup=False),
                             TimeRemainingColumn(), console=err, disable=quiet or not is_tty(), transient=False)
         self._task = self.bar.add_task(title, total=None, hits=0, errors=0)
         self.hits = self.errors = 0
@@ -35,8 +36,8 @@ class ScanProgress:
     def start(self, run_id: str, planned: int, stored: int) -> None:
         self.bar.update(self._task, description=f"{self.label} {run_id}", total=planned, completed=stored)
         if not self.quiet:
-            err.print(f"{self.label.capitalize()} [bold]{run_id}[/]: {planned} {self.unit} planned"
-                      + (f", {stored} already stored" if stored else "") + ".", highlight=False)
+            err.print(styled(f"{self.label.capitalize()} ", (run_id, "bold"), f": {planned} {self.unit} planned"
+                             + (f", {stored} already stored" if stored else "") + "."), highlight=False)
 
     def advance(self, *, hit: bool, error: bool) -> None:
         self.hits += hit
@@ -57,5 +58,5 @@ def conclude(command: str, run_id: str, status: str, error: RedhiveError | None,
         raise error
     failed = [(c, v) for c in gate for ok, v in [c.holds(values)] if ok]
     for cond, value in failed:
-        err.print(f"[bold red]Gate failed:[/] {cond.metric} = {value:g} ({cond}).", highlight=False)
+        err.print(styled(("Gate failed:", "bold red"), f" {cond.metric} = {value:g} ({cond})."), highlight=False)
     return EXIT_GATE if failed else 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from redhive.cli.common import err, out, run, with_db
+from redhive.cli.common import err, out, run, styled, with_db
 from redhive.errors import InvalidInput
 
 
@@ -54,8 +54,8 @@ def serve(
             return [(login.email, login.who) for login in seed.logins], seed.notes
 
         logins, notes = run(with_db, body)
-        out.print("Demo programme ready (simulated models, fictional people). Log in as any of these, "
-                  f"password [bold]{DEMO_PASSWORD}[/]:", highlight=False)
+        out.print(styled("Demo programme ready (simulated models, fictional people). Log in as any of these, "
+                         "password ", (DEMO_PASSWORD, "bold"), ":"), highlight=False)
         for email, who in logins:
             out.print(f"  {email:<28} {who}", highlight=False)
         for note in notes:
@@ -78,7 +78,7 @@ async def _count_users(db: Any) -> int:
 
 
 def _fail(message: str) -> int:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err.print(styled(("Error:", "bold red"), " ", message), highlight=False)
     return 2
 
 

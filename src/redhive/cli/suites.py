@@ -6,6 +6,7 @@ from collections import Counter
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from redhive.cli.common import fail, out
 from redhive.errors import RedhiveError
@@ -84,5 +85,5 @@ def coverage_(
         owasp.add_column(name)
     totals = cov.framework_totals("owasp")
     for code, name in OWASP_LLM_2025.items():
-        owasp.add_row(code, name, str(totals[code]) if totals[code] else "[yellow]0 — not covered[/]")
+        owasp.add_row(code, name, str(totals[code]) if totals[code] else Text("0 — not covered", style="yellow"))
     out.print(owasp)

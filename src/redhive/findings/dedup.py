@@ -285,13 +285,9 @@ def _doc(item: dict[str, Any], n: int, group: dict[str, Any] | None = None) -> D
 def load_labelled(path: Path = LABELLED, split: str | None = None) -> list[Doc]:
     """A labelled set: `reports:` (one entry per report with its `flaw` and `split`) or the older
     `groups:` of paraphrases. `split` keeps one part (tune / holdout)."""
-    import yaml
+    from redhive.engine.suites.loader import read_yaml  # size-checked, UTF-8, errors name the line
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InvalidInput(f"Cannot read the labelled set {path}: {exc}. Give a YAML file with `reports:` "
-                           "(see tests/data/labels/dedup_paraphrase.yaml).") from None
+    data, _ = read_yaml(path)
     if not isinstance(data, dict) or not ({"reports", "groups"} & set(data)):
         raise InvalidInput(f"{path} is not a labelled dedup set: it needs a `reports:` list (each with id, flaw, "
                            "system, title, description) or `groups:`.")

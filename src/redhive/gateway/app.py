@@ -44,7 +44,10 @@ def build_gateway_app(gateway: Callable[[], Gateway]) -> Starlette:
         grant = await grant_of(request)
         if isinstance(grant, Response):
             return grant
-        return await gateway().chat(grant, await request.body(), channel="api",
+        raw = await gateway().read_body(request)
+        if isinstance(raw, Response):
+            return raw
+        return await gateway().chat(grant, raw, channel="api",
                                     session_hint=request.headers.get("x-redhive-session") or None)
 
     async def not_found(request: Request, exc: Exception) -> Response:

@@ -45,8 +45,18 @@ class ChainReport:
     broken_seq: int | None = None
     broken_id: str | None = None
     problem: str = ""
+    #: Once signatures are checked (redhive.gateway.signing): the key that signed the head, when,
+    #: and how many checkpoints agreed.
+    key_id: str | None = None
+    signed_at: datetime | None = None
+    checkpoints: int = 0
 
     def sentence(self, mission_id: str) -> str:
+        if self.ok and self.key_id is not None:
+            head = f"its head signed by key {self.key_id} at {_canonical(self.signed_at)}" if self.signed_at else \
+                "nothing to sign yet"
+            return (f"Mission {mission_id}: {self.checked} exchanges, hash chain intact, {head}; "
+                    f"{self.checkpoints} signed checkpoint{' agrees' if self.checkpoints == 1 else 's agree'}.")
         if self.ok:
             return f"Mission {mission_id}: {self.checked} exchanges, hash chain intact."
         where = f"record {self.broken_seq}" + (f" (exchange {self.broken_id})" if self.broken_id else "")

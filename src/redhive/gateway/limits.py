@@ -38,8 +38,10 @@ class Limits:
         state = self._states.setdefault(principal, _State())
         state.day, state.tokens = today, tokens
 
-    def admit(self, principal: str, *, rpm: int, max_concurrent: int, tokens_per_day: int) -> Refusal | None:
-        """Take a slot, or say why not (the caller must `release` an admitted request)."""
+    def admit(self, principal: str, *, rpm: int, max_concurrent: int, tokens_per_day: int,
+              tokens: int = 0) -> Refusal | None:
+        """Take a slot and count the request's own `tokens` against the day's quota, or say why not
+        (the caller must `release` an admitted request, and settle `tokens` with `add_tokens`)."""
         state = self._states.setdefault(principal, _State())
         now = time.monotonic()
         while state.window and now - state.window[0] >= 60.0:
@@ -47,6 +49,10 @@ class Limits:
         if state.tokens >= tokens_per_day:
             return Refusal("tokens_per_day_exceeded", f"This key has used its {tokens_per_day:,} tokens for today; "
                            "the quota resets at 00:00 UTC.", _seconds_to_midnight())
+        if state.tokens + tokens > tokens_per_day:
+            return Refusal("tokens_per_day_exceeded", f"This request is about {tokens:,} tokens and this key has "
+                           f"{tokens_per_day - state.tokens:,} of its {tokens_per_day:,} tokens left today: send a "
+                           "shorter request, or wait for the quota to reset at 00:00 UTC.", _seconds_to_midnight())
         if len(state.window) >= rpm:
             wait = max(1, int(60.0 - (now - state.window[0])) + 1)
             return Refusal("requests_per_minute_exceeded",
@@ -56,6 +62,7 @@ class Limits:
                            f"This key may have {max_concurrent} requests in flight at once; wait for one to finish.", 1)
         state.window.append(now)
         state.active += 1
+        state.tokens += tokens
         return None
 
     def release(self, principal: str) -> None:

@@ -1,12 +1,13 @@
 """Gateway tables: mission-scoped keys, per-mission gateway settings, the hash-chained transcript of
-exchanges (append-only), the chain head that anchors it, and flags on exchanges."""
+exchanges (append-only), the signed chain head that anchors it, signed checkpoints, and flags on
+exchanges."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redhive.db.base import Base
@@ -86,13 +87,35 @@ class Exchange(Base):
 
 
 class ChainHead(Base):
-    """The last seq and hash of a mission's chain, so that deleting the newest records shows too."""
+    """The last seq and hash of a mission's chain, so that deleting the newest records shows too,
+    signed with the server's transcript key (redhive.gateway.signing) so that nobody can rewrite
+    the records and the head together."""
 
     __tablename__ = "gateway_chain_heads"
 
     mission_id: Mapped[str] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    #: The signature over (mission, seq, hash, signed_at, key_id); empty on heads recorded before signing.
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    signature: Mapped[str | None] = mapped_column(String(88))
+
+
+class TranscriptCheckpoint(Base):
+    """A signed chain head kept from time to time (REDHIVE_TRANSCRIPT_CHECKPOINT_INTERVAL): what
+    observers fetch and keep, and what `verify` holds the records to. Never updated or deleted."""
+
+    __tablename__ = "gateway_checkpoints"
+    __table_args__ = (Index("ix_gateway_checkpoints_mission_seq", "mission_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    mission_id: Mapped[str] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(88))
 
 
 class ExchangeFlag(Base):

@@ -89,7 +89,9 @@ async def playground_chat(mission_id: str, request: Request, session: SessionDep
     `X-Redhive-Exchange-Id` header names the exchange (what a finding cites)."""
     grant = await service.playground_grant(session, actor, mission_id, box)
     hint = _session_id(request.headers.get(SESSION_HEADER), where=f"{SESSION_HEADER} header")
-    raw = await request.body()
+    raw = await request.app.state.gateway.read_body(request)
+    if isinstance(raw, Response):
+        return raw
     try:
         body = json.loads(raw)
     except ValueError:

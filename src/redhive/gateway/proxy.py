@@ -3,8 +3,12 @@ participants): check the grant and limits, run the policy checks, call the upstr
 exchange — every exchange, whatever happened, before or as the answer leaves.
 
 Errors use OpenAI's shape: `{"error": {"message", "type", "code"}}` with the HTTP status the SDKs
-expect (401 key problems, 403 not allowed, 404 unknown model, 429 limits, 400 blocked or malformed,
-502/504 upstream failures).
+expect (401 key problems, 403 not allowed, 404 unknown model, 413 too large, 429 limits, 400 blocked
+or malformed, 502/504 upstream failures).
+
+Every limit holds before the work it bounds: the body is read only up to `max_request_bytes`, and
+the request's own tokens (estimated from its text) are counted against the key's daily quota before
+it is forwarded, then settled to what the upstream reports.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from redhive.auth import signals
@@ -28,6 +33,7 @@ from redhive.gateway import service
 from redhive.gateway.limits import Limits
 from redhive.gateway.recorder import Recorder
 from redhive.gateway.service import Grant
+from redhive.gateway.signing import TranscriptSigner
 from redhive.gateway.upstream import Reassembly, Route, UpstreamFailure, Upstreams
 from redhive.kit import SecretBox, hash_token, new_id, utcnow
 from redhive.safeguards import CheckContext, DenyList, Pipeline
@@ -63,6 +69,8 @@ class _Call:
     id: str
     started: float
     started_at: Any
+    #: Tokens counted against the quota before forwarding (the request's estimate), settled later.
+    reserved: int = 0
 
     def draft(self, *, outcome: str, status: int, response: dict[str, Any] | None, error: str | None,
               decisions: list[Decision], usage: tuple[int, int]) -> dict[str, Any]:
@@ -79,14 +87,18 @@ class _Call:
 
 
 class Gateway:
-    def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0,
-                 journal: Path | None = None, classifier: HazardClassifier | None = None) -> None:
+    def __init__(self, db: Database, box: SecretBox, *, upstream_timeout: float = 60.0, call_deadline: float = 300.0,
+                 max_request_bytes: int = 8 * 2**20, max_response_bytes: int = 16 * 2**20,
+                 journal: Path | None = None, classifier: HazardClassifier | None = None,
+                 signer: TranscriptSigner | None = None, checkpoint_every: float = 60.0) -> None:
         self.db, self.box = db, box
+        self.max_request_bytes = max_request_bytes
         #: Screens every request and answer (redhive.safeguards.policy); never switched off.
         self.classifier = classifier or create_classifier(DEFAULT_SPEC)
         self._warming: asyncio.Task[Any] | None = None
-        self.recorder = Recorder(db, journal=journal)
-        self.upstreams = Upstreams(timeout=upstream_timeout)
+        self.recorder = Recorder(db, journal=journal, signer=signer, checkpoint_every=checkpoint_every)
+        self.upstreams = Upstreams(timeout=upstream_timeout, deadline=call_deadline,
+                                   max_response_bytes=max_response_bytes)
         self.limits = Limits()
         self._grants: dict[str, tuple[float, Grant]] = {}
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
@@ -163,6 +175,22 @@ class Gateway:
         self._resolving.clear()
 
     # -- the request path -------------------------------------------------------------------------
+    async def read_body(self, request: Request) -> bytes | Response:
+        """The request's body, or 413 as soon as it is known to be over the limit: from its
+        Content-Length before a byte is read, or while reading a chunked one (the server discards
+        the rest unread)."""
+        limit = self.max_request_bytes
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            return _too_large(limit)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return _too_large(limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     def models(self, grant: Grant) -> Response:
         created = int(time.time())
         data = [{"id": m, "object": "model", "created": created, "owned_by": "redhive"} for m in sorted(grant.routes)]
@@ -184,13 +212,14 @@ class Gateway:
         route = grant.routes[body["model"]]
         principal = _principal(grant)
         await self._seed_tokens(principal, grant)
+        estimate = _prompt_tokens(body)
         limited = self.limits.admit(principal, rpm=grant.requests_per_minute, max_concurrent=grant.max_concurrent,
-                                    tokens_per_day=grant.tokens_per_day)
+                                    tokens_per_day=grant.tokens_per_day, tokens=estimate)
         if limited is not None:
             return openai_error(429, limited.message, "rate_limit_error", limited.code,
                                 headers={"Retry-After": str(limited.retry_after)})
         call = _Call(grant, body, route, channel, session_hint or _session_id(grant, body), new_id(),
-                     time.perf_counter(), utcnow())
+                     time.perf_counter(), utcnow(), estimate)
         try:
             if body.get("stream"):
                 return await self._stream(call, principal)
@@ -272,7 +301,7 @@ class Gateway:
         finally:
             usage = _usage(reassembly.response(), call.body)
             self.limits.release(principal)
-            self.limits.add_tokens(principal, sum(usage))
+            self.limits.add_tokens(principal, sum(usage) - call.reserved)  # the estimate, settled
             # Recorded from its own task: a client that hung up cancels this generator mid-await.
             self.recorder.record_soon(call.draft(outcome=outcome, status=status, response=reassembly.response(),
                                                  error=error, decisions=decisions, usage=usage))
@@ -281,7 +310,7 @@ class Gateway:
     async def _record(self, call: _Call, *, outcome: str, status: int, response: dict[str, Any] | None,
                       error: str | None, decisions: list[Decision]) -> None:
         usage = _usage(response, call.body) if response else (0, 0)
-        self.limits.add_tokens(_principal(call.grant), sum(usage))
+        self.limits.add_tokens(_principal(call.grant), sum(usage) - call.reserved)  # the estimate, settled
         await self.recorder.record(call.draft(outcome=outcome, status=status, response=response, error=error,
                                               decisions=decisions, usage=usage))
 
@@ -369,12 +398,24 @@ def _response_text(response: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _prompt_tokens(body: dict[str, Any]) -> int:
+    """The request's own tokens, estimated (about four characters a token): what it is charged
+    before it is forwarded, and what is recorded when the upstream reports no usage."""
+    return sum(len(str(m.get("content") or "")) for m in body.get("messages") or []) // 4 + 1
+
+
 def _usage(response: dict[str, Any] | None, body: dict[str, Any]) -> tuple[int, int]:
     usage = (response or {}).get("usage") or {}
     if usage:
         return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-    prompt_chars = sum(len(str(m.get("content") or "")) for m in body.get("messages") or [])
-    return prompt_chars // 4 + 1, len(_response_text(response or {})) // 4 + (1 if response else 0)
+    return _prompt_tokens(body), len(_response_text(response or {})) // 4 + (1 if response else 0)
+
+
+def _too_large(limit: int) -> Response:
+    shown = f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit:,} bytes"
+    return openai_error(413, f"The request body is larger than the gateway's limit of {shown}: send a shorter "
+                        "request (or ask the operator to raise REDHIVE_GATEWAY_MAX_REQUEST_BYTES).",
+                        "invalid_request_error", "request_too_large")
 
 
 def _error_event(message: str, kind: str) -> bytes:

@@ -6,12 +6,18 @@ without one, each caller returns only once its record is committed.
 
 One writer per mission in this process; the `(mission_id, seq)` unique key and a locked chain head
 make a writer in another process retry rather than fork the chain.
+
+With a signer, each batch's new head is signed in the batch's transaction (off the response path,
+like the commit itself), and a signed head becomes a checkpoint at most every `checkpoint_every`
+seconds per mission: in the batch that is due, or, when traffic stops, by a trailing write once the
+interval has passed, and at shutdown.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,7 +31,9 @@ from sqlalchemy.exc import IntegrityError
 from redhive.db.session import Database, _sqlite_pragmas, sync_url
 from redhive.gateway.chain import GENESIS, record_hash
 from redhive.gateway.journal import Journal, Segment
-from redhive.gateway.models import ChainHead, Exchange
+from redhive.gateway.models import ChainHead, Exchange, TranscriptCheckpoint
+from redhive.gateway.signing import TranscriptSigner
+from redhive.kit import new_id, utcnow
 
 __all__ = ["Recorder"]
 
@@ -35,6 +43,7 @@ _RETRIES = 5
 _CHECKPOINT_EVERY_S = 1.0
 _GATHER_S = 0.005  # with a journal, a batch collects for this long: at 500 requests/s, ~3 a commit
 _EXCHANGES, _HEADS = cast(Table, Exchange.__table__), cast(Table, ChainHead.__table__)
+_CHECKPOINTS = cast(Table, TranscriptCheckpoint.__table__)
 _HEAD = select(_HEADS.c.seq, _HEADS.c.hash).with_for_update()
 
 # an exchange with the future its caller waits on, or with the journal file it was written to
@@ -42,8 +51,13 @@ Pending = tuple[dict[str, Any], "asyncio.Future[dict[str, Any]] | None", Segment
 
 
 class Recorder:
-    def __init__(self, db: Database, *, journal: Path | None = None) -> None:
+    def __init__(self, db: Database, *, journal: Path | None = None, signer: TranscriptSigner | None = None,
+                 checkpoint_every: float = 60.0) -> None:
         self.db = db
+        self.signer, self.checkpoint_every = signer, checkpoint_every
+        self._checkpointed: dict[str, float] = {}  # mission -> when (monotonic) its last checkpoint was written
+        self._unexported: set[str] = set()  # missions whose newest signed head is no checkpoint yet
+        self._trailing: dict[str, asyncio.Task[None]] = {}
         self._pending: defaultdict[str, list[Pending]] = defaultdict(list)
         self._writers: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
@@ -101,6 +115,11 @@ class Recorder:
 
     async def aclose(self) -> None:
         await self.drain()
+        for task in self._trailing.values():
+            task.cancel()
+        await asyncio.gather(*self._trailing.values(), return_exceptions=True)
+        for mission_id in sorted(self._unexported):  # the newest heads, checkpointed at a clean stop
+            await self._export(mission_id)
         if self._sqlite is not None:
             self._sqlite.close()
         if self._journal is not None:
@@ -173,17 +192,51 @@ class Recorder:
 
     async def _write_once(self, mission_id: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         known = self._heads.get(mission_id)
-        if self._sqlite is not None:
-            records, head = await self._sqlite.run(_append, mission_id, drafts, known)
-        else:
-            async with self.db.engine.begin() as conn:
-                records, head = await conn.run_sync(_append, mission_id, drafts, known)
+        now = time.monotonic()
+        due = self.signer is not None and now - self._checkpointed.get(mission_id, -math.inf) >= self.checkpoint_every
+        records, head = await self._run(_append, mission_id, drafts, known, self.signer, due)
         self._heads[mission_id] = head
+        if due:
+            self._checkpointed[mission_id] = now
+            self._unexported.discard(mission_id)
+        elif self.signer is not None:
+            self._unexported.add(mission_id)
+            self._trail(mission_id)
         return records
 
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(conn, *args)` in one transaction: on SQLite in the recorder's own thread."""
+        if self._sqlite is not None:
+            return await self._sqlite.run(fn, *args)
+        async with self.db.engine.begin() as conn:
+            return await conn.run_sync(fn, *args)
 
-def _append(conn: Connection, mission_id: str, drafts: list[dict[str, Any]],
-            known: tuple[int, str] | None) -> tuple[list[dict[str, Any]], tuple[int, str]]:
+    def _trail(self, mission_id: str) -> None:
+        """Checkpoint the mission's newest head once the interval has passed, if no batch did."""
+        task = self._trailing.get(mission_id)
+        if task is None or task.done():
+            wait = self.checkpoint_every - (time.monotonic() - self._checkpointed.get(mission_id, 0.0))
+            self._trailing[mission_id] = asyncio.get_running_loop().create_task(self._export_after(mission_id, wait))
+
+    async def _export_after(self, mission_id: str, wait: float) -> None:
+        await asyncio.sleep(max(0.0, wait))
+        await self.drain()  # a batch in flight signs a newer head: checkpoint that one
+        if mission_id in self._unexported:
+            await self._export(mission_id)
+
+    async def _export(self, mission_id: str) -> None:
+        try:
+            await self._run(_checkpoint_head, mission_id)
+        except Exception as exc:  # the head stays signed; the next batch or the next stop tries again
+            log.error("The checkpoint of mission %s could not be written (%s).", mission_id, exc)
+            return
+        self._checkpointed[mission_id] = time.monotonic()
+        self._unexported.discard(mission_id)
+
+
+def _append(conn: Connection, mission_id: str, drafts: list[dict[str, Any]], known: tuple[int, str] | None,
+            signer: TranscriptSigner | None = None, checkpoint: bool = False,
+            ) -> tuple[list[dict[str, Any]], tuple[int, str]]:
     """One batch in one transaction, with Core statements (no ORM unit of work). With the head this
     writer last wrote, that is two statements: move the head only if it is still where it was left
     (compare and set: another process's append makes it fail, and the batch is retried), then one
@@ -199,15 +252,34 @@ def _append(conn: Connection, mission_id: str, drafts: list[dict[str, Any]],
         record = {**draft, "seq": seq, "prev_hash": prev}
         record["hash"] = prev = record_hash(record)
         records.append(record)
+    signed = signer.sign(mission_id, seq, prev, utcnow()) if signer is not None else None
+    head = {"seq": seq, "hash": prev, "signed_at": signed.signed_at if signed else None,
+            "key_id": signed.key_id if signed else None, "signature": signed.signature if signed else None}
     if known is None:  # a second process inserting the first head too fails on the primary key
-        conn.execute(insert(_HEADS).values(mission_id=mission_id, seq=seq, hash=prev))
+        conn.execute(insert(_HEADS).values(mission_id=mission_id, **head))
     else:
         moved = conn.execute(update(_HEADS).where(_HEADS.c.mission_id == mission_id, _HEADS.c.seq == known[0])
-                             .values(seq=seq, hash=prev))
+                             .values(**head))
         if moved.rowcount != 1:
             raise _HeadMoved
     conn.execute(insert(_EXCHANGES), records)
+    if signed is not None and checkpoint:
+        conn.execute(insert(_CHECKPOINTS).values(id=new_id(), **signed.as_row()))
     return records, (seq, prev)
+
+
+def _checkpoint_head(conn: Connection, mission_id: str) -> None:
+    """Keep the mission's signed head as a checkpoint, unless it already is one."""
+    head = conn.execute(select(_HEADS).where(_HEADS.c.mission_id == mission_id)).first()
+    if head is None or head.signature is None:
+        return
+    kept = conn.execute(select(_CHECKPOINTS.c.id).where(_CHECKPOINTS.c.mission_id == mission_id,
+                                                        _CHECKPOINTS.c.seq == head.seq,
+                                                        _CHECKPOINTS.c.hash == head.hash)).first()
+    if kept is None:
+        conn.execute(insert(_CHECKPOINTS).values(id=new_id(), mission_id=mission_id, seq=head.seq, hash=head.hash,
+                                                 signed_at=head.signed_at, key_id=head.key_id,
+                                                 signature=head.signature))
 
 
 class _HeadMoved(Exception):

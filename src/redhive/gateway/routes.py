@@ -1,4 +1,5 @@
-"""JSON API of the gateway's management: mission keys, settings, flags, session history, verification.
+"""JSON API of the gateway's management: mission keys, settings, flags, session history, verification,
+signed checkpoints.
 The OpenAI-compatible endpoints themselves are the `/v1` app (redhive.gateway.app)."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from fastapi import APIRouter, Request
 
 from redhive.gateway import service
 from redhive.gateway.schemas import (
+    CheckpointRead,
+    CheckpointsRead,
     ExchangeRead,
     FlagCreate,
     FlagRead,
@@ -73,6 +76,17 @@ async def session_history(mission_id: str, session_id: str, request: Request, se
 async def verify(mission_id: str, request: Request, session: SessionDep, actor: UserDep) -> VerifyRead:
     await request.app.state.gateway.recorder.drain()
     await missions.get_mission(session, actor, mission_id)
-    report = await service.verify_mission(session, mission_id)
+    report = await service.verify_mission(session, mission_id, request.app.state.gateway.recorder.signer)
     return VerifyRead(ok=report.ok, checked=report.checked, broken_seq=report.broken_seq, broken_id=report.broken_id,
                       message=report.sentence(mission_id))
+
+
+@router.get("/missions/{mission_id}/gateway/checkpoints", response_model=CheckpointsRead)
+async def checkpoints(mission_id: str, request: Request, session: SessionDep, actor: UserDep) -> CheckpointsRead:
+    """The transcript's signed checkpoints and the public key that checks them, for anyone who can
+    see the mission (observers included) to keep."""
+    await request.app.state.gateway.recorder.drain()  # the head of every answer given so far
+    found = await service.list_checkpoints(session, actor, mission_id)
+    signer = request.app.state.gateway.recorder.signer
+    return CheckpointsRead(mission_id=mission_id, key_id=signer.key_id, public_key_pem=signer.public_pem,
+                           checkpoints=[CheckpointRead(**cp.as_dict()) for cp in found])

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redhive.auth.schemas import UTCDateTime
 
-__all__ = ["ExchangeRead", "FlagCreate", "FlagRead", "KeyCreate", "KeyIssued", "KeyRead", "SettingsRead",
-           "SettingsUpdate", "VerifyRead"]
+__all__ = ["CheckpointRead", "CheckpointsRead", "ExchangeRead", "FlagCreate", "FlagRead", "KeyCreate", "KeyIssued",
+           "KeyRead", "SettingsRead", "SettingsUpdate", "VerifyRead"]
 
 
 class KeyCreate(BaseModel):
@@ -107,6 +107,28 @@ class ExchangeRead(BaseModel):
     started_at: UTCDateTime
     latency_ms: float
     hash: str
+
+
+class CheckpointRead(BaseModel):
+    """A signed statement: the mission's chain had `seq` records ending in `hash` at `signed_at`."""
+
+    mission_id: str
+    seq: int
+    hash: str
+    signed_at: str  # canonical UTC time, as signed: 2026-12-07T08:00:00.000000Z
+    key_id: str
+    signature: str  # base64 Ed25519 over the statement (docs/gateway.md)
+
+
+class CheckpointsRead(BaseModel):
+    """Keep this document: `redhive audit verify MISSION --checkpoint FILE --public-key KEY` later
+    proves the transcript was neither rewritten nor cut back since."""
+
+    mission_id: str
+    algorithm: str = "Ed25519"
+    key_id: str
+    public_key_pem: str
+    checkpoints: list[CheckpointRead]
 
 
 class VerifyRead(BaseModel):

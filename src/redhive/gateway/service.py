@@ -17,8 +17,16 @@ from redhive.auth.models import User
 from redhive.auth.permissions import Actor, require_user
 from redhive.errors import InvalidInput, NotFound, PermissionDenied
 from redhive.gateway.chain import ChainReport, verify_chain
-from redhive.gateway.models import ChainHead, Exchange, ExchangeFlag, GatewayKey, GatewaySettings
+from redhive.gateway.models import (
+    ChainHead,
+    Exchange,
+    ExchangeFlag,
+    GatewayKey,
+    GatewaySettings,
+    TranscriptCheckpoint,
+)
 from redhive.gateway.schemas import KeyCreate, SettingsUpdate
+from redhive.gateway.signing import Checkpoint, TranscriptVerifier, check_signatures
 from redhive.gateway.upstream import Route
 from redhive.kit import SecretBox, hash_token, new_token, utcnow
 from redhive.missions import service as missions
@@ -33,6 +41,7 @@ __all__ = [
     "flag_exchange",
     "get_settings",
     "issue_key",
+    "list_checkpoints",
     "list_keys",
     "list_session",
     "mission_routes",
@@ -292,10 +301,39 @@ async def _records(session: AsyncSession, mission_id: str) -> AsyncIterator[dict
         yield {c.name: getattr(row, c.name) for c in Exchange.__table__.columns}
 
 
-async def verify_mission(session: AsyncSession, mission_id: str) -> ChainReport:
-    """Recompute the mission's chain (operators and the CLI; no actor: it reads, and says only yes/no)."""
+async def _stored_checkpoints(session: AsyncSession, mission_id: str) -> list[Checkpoint]:
+    rows = await session.scalars(select(TranscriptCheckpoint).where(TranscriptCheckpoint.mission_id == mission_id)
+                                 .order_by(TranscriptCheckpoint.seq, TranscriptCheckpoint.signed_at))
+    return [Checkpoint.of(row) for row in rows]
+
+
+def _signed_head(head: ChainHead | None) -> Checkpoint | None:
+    return Checkpoint.of(head) if head is not None and head.signature is not None else None
+
+
+async def verify_mission(session: AsyncSession, mission_id: str, verifier: TranscriptVerifier | None = None,
+                         held: Sequence[tuple[Checkpoint, str]] = ()) -> ChainReport:
+    """Recompute the mission's chain (operators and the CLI; no actor: it reads, and says only
+    yes/no); with a verifier (the transcript key's public half), also check the head's signature
+    and every checkpoint, the stored ones and those an observer `held`, each with where it came from."""
     if await session.get(Mission, mission_id) is None:
         raise NotFound(f"There is no mission {mission_id}: `redhive audit verify` needs a mission id.")
     head = await session.get(ChainHead, mission_id)
     records = [r async for r in _records(session, mission_id)]
-    return verify_chain(records, None if head is None else (head.seq, head.hash))
+    report = verify_chain(records, None if head is None else (head.seq, head.hash))
+    if verifier is None:
+        return report
+    hashes = {int(r["seq"]): (str(r["hash"]), str(r["id"])) for r in records}
+    stored = [(cp, "the stored checkpoint") for cp in await _stored_checkpoints(session, mission_id)]
+    return check_signatures(report, mission_id, hashes, _signed_head(head), [*stored, *held], verifier)
+
+
+async def list_checkpoints(session: AsyncSession, actor: Actor, mission_id: str) -> list[Checkpoint]:
+    """The mission's signed checkpoints, oldest first, ending with its current signed head: what an
+    observer keeps, to hold the transcript to later (`redhive audit verify --checkpoint`)."""
+    await missions.get_mission(session, actor, mission_id)
+    found = await _stored_checkpoints(session, mission_id)
+    head = _signed_head(await session.get(ChainHead, mission_id))
+    if head is not None and (not found or (found[-1].seq, found[-1].hash) != (head.seq, head.hash)):
+        found.append(head)
+    return found

@@ -5,10 +5,17 @@ upstream's model name and credential, and their stream passed through chunk by c
 target kind (`sim:`, `hf:`, `anthropic:`) is called through the engine's Target protocol and its
 answer shaped as OpenAI's, streamed in word-sized chunks when the client asked for a stream.
 Failures become `UpstreamFailure` with the status and sentence the client gets.
+
+Every call is bounded three ways: each read by `timeout`, the whole call by `deadline` (aiohttp's
+total timeout, which also covers reading the body: an upstream trickling a byte a second is cut at the
+deadline, not kept alive by each byte), and the answer's size by `max_response_bytes` (a
+Content-Length over it is refused before the body is read; a chunked or streamed answer is cut
+once it passes it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -106,11 +113,13 @@ class Upstreams:
 
     aiohttp rather than httpx: its C parser and O(1) pool cost a fraction of httpx's CPU per request,
     and httpcore's pool scan grows with the connections open (decision D9; bench/README.md).
-    Timeouts are per read, as httpx's were: `timeout` bounds the wait for each chunk, not a stream.
+    `timeout` bounds the wait for each chunk; `deadline` the whole call, stream included.
     """
 
-    def __init__(self, *, timeout: float = 60.0, connections: int = 512) -> None:
-        self.timeout, self.connections = timeout, connections
+    def __init__(self, *, timeout: float = 60.0, deadline: float = 300.0, max_response_bytes: int = 16 * 2**20,
+                 connections: int = 512) -> None:
+        self.timeout, self.deadline, self.connections = timeout, deadline, connections
+        self.max_response_bytes = max_response_bytes
         self._http: aiohttp.ClientSession | None = None
         self._endpoints: dict[str, tuple[yarl.URL, str | None]] = {}
         self._targets: dict[str, Target] = {}
@@ -119,8 +128,10 @@ class Upstreams:
     def http(self) -> aiohttp.ClientSession:
         """Made on first use: aiohttp wants its session created in the loop that uses it."""
         if self._http is None:
-            timeout = aiohttp.ClientTimeout(total=None, connect=self.timeout, sock_connect=min(self.timeout, 10.0),
-                                            sock_read=self.timeout)
+            # total: from sending the request to the last byte of the answer (aiohttp's reads of the
+            # body wait under the same timer), one timer per call and none per read
+            timeout = aiohttp.ClientTimeout(total=self.deadline, connect=self.timeout,
+                                            sock_connect=min(self.timeout, 10.0), sock_read=self.timeout)
             connector = aiohttp.TCPConnector(limit=self.connections, limit_per_host=0, ssl=shared_tls())
             # trust_env off: aiohttp would read the proxy variables and ~/.netrc on every request;
             # _endpoint resolves the proxy once per upstream instead
@@ -139,13 +150,14 @@ class Upstreams:
         if not route.is_openai:
             return await self._engine_complete(route, body)
         payload = {**body, "model": route.upstream_model, "stream": False}
+        started = time.monotonic()
         try:
             async with self._post(route, payload) as response:
-                content = await response.read()
+                content = await self._read_bounded(response)
         except UpstreamFailure:
             raise
         except Exception as exc:
-            raise _transport_failure(exc, self.timeout) from None
+            raise self._transport_failure(exc, started) from None
         try:
             data = json.loads(content)
         except ValueError:
@@ -153,6 +165,40 @@ class Upstreams:
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
             raise UpstreamFailure(502, "The upstream model returned a malformed response (no choices).")
         return {**data, "model": route.model}
+
+    async def _read_bounded(self, response: aiohttp.ClientResponse) -> bytes:
+        """The whole body, refused unread when its Content-Length is over the limit, and cut as soon
+        as a chunked one passes it."""
+        limit = self.max_response_bytes
+        if response.content_length is not None:
+            if response.content_length > limit:
+                raise self._too_large()
+            return await response.read()  # the parser stops at Content-Length
+        chunks, size = [], 0
+        async for chunk in response.content.iter_any():
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large()
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self) -> UpstreamFailure:
+        return UpstreamFailure(502, f"The upstream model's answer is larger than the gateway's limit of "
+                               f"{_size(self.max_response_bytes)}; ask for a shorter answer (max_tokens), or ask "
+                               "the operator to raise REDHIVE_GATEWAY_MAX_RESPONSE_BYTES.",
+                               kind="response_too_large")
+
+    def _transport_failure(self, exc: Exception, started: float) -> Exception:
+        """What the client is told when the upstream could not be asked or did not answer in time;
+        anything but a transport error is returned as it is (a bug to surface, not a 502)."""
+        if isinstance(exc, TimeoutError):  # aiohttp's connect, read and total timeouts are TimeoutErrors
+            if time.monotonic() - started >= self.deadline * 0.99:
+                return UpstreamFailure(504, f"The upstream model did not finish within the gateway's deadline of "
+                                       f"{self.deadline:g} s per call.", kind="timeout")
+            return UpstreamFailure(504, f"The upstream model did not answer within {self.timeout:g} s.", kind="timeout")
+        if isinstance(exc, (aiohttp.ClientError, OSError)):
+            return UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).")
+        return exc
 
     @asynccontextmanager
     async def _post(self, route: Route, payload: dict[str, Any]) -> AsyncIterator[aiohttp.ClientResponse]:
@@ -173,11 +219,15 @@ class Upstreams:
                 yield event
             return
         payload = {**body, "model": route.upstream_model, "stream": True}
-        started = False  # a failure before the first byte is the call's failure; after it, the stream's
+        began, started = time.monotonic(), False  # a failure before the first byte is the call's; after, the stream's
+        size, limit = 0, self.max_response_bytes
         try:
             async with self._post(route, payload) as response:
                 started = True
                 while line := await response.content.readline(max_line_length=_LINE_LIMIT):
+                    size += len(line)
+                    if size > limit:
+                        raise self._too_large()
                     if not line.startswith(b"data:"):
                         continue
                     data = line[5:].strip()
@@ -190,7 +240,10 @@ class Upstreams:
             raise
         except Exception as exc:
             if not started:
-                raise _transport_failure(exc, self.timeout) from None
+                raise self._transport_failure(exc, began) from None
+            if isinstance(exc, TimeoutError) and time.monotonic() - began >= self.deadline * 0.99:
+                raise UpstreamFailure(504, f"The upstream stream was cut at the gateway's deadline of "
+                                      f"{self.deadline:g} s per call.", kind="timeout") from None
             if isinstance(exc, (aiohttp.ClientError, TimeoutError, LineTooLong)):
                 raise UpstreamFailure(502, f"The upstream stream broke off ({type(exc).__name__}).",
                                       kind="stream_interrupted") from None
@@ -208,8 +261,12 @@ class Upstreams:
     async def _engine_complete(self, route: Route, body: dict[str, Any]) -> dict[str, Any]:
         messages = [_message(m) for m in body.get("messages") or []]
         try:
-            completion = await self._target(route).generate(messages, params=_params(body),
-                                                             tools=body.get("tools") or None)
+            async with asyncio.timeout(self.deadline):
+                completion = await self._target(route).generate(messages, params=_params(body),
+                                                                 tools=body.get("tools") or None)
+        except TimeoutError:
+            raise UpstreamFailure(504, f"The upstream model did not finish within the gateway's deadline of "
+                                  f"{self.deadline:g} s per call.", kind="timeout") from None
         except TransientTargetError as exc:
             raise UpstreamFailure(503, f"The upstream model is unavailable: {exc.message}",
                                   retry_after=None if exc.retry_after is None else f"{exc.retry_after:g}") from None
@@ -218,6 +275,9 @@ class Upstreams:
                                   "mission's coordinator.") from None
         except TargetError as exc:
             raise UpstreamFailure(502, f"The upstream model failed: {exc.message}") from None
+        size = len((completion.text or "").encode()) + sum(len(c.arguments.encode()) for c in completion.tool_calls)
+        if size > self.max_response_bytes:
+            raise self._too_large()
         message: dict[str, Any] = {"role": "assistant", "content": completion.text}
         if completion.tool_calls:
             message["tool_calls"] = [{"id": c.id, "type": "function",
@@ -296,14 +356,8 @@ class Upstreams:
         raise UpstreamFailure(status, str(message), kind="invalid_request_error")
 
 
-def _transport_failure(exc: Exception, timeout: float) -> Exception:
-    """What the client is told when the upstream could not be asked or did not answer in time;
-    anything but a transport error is returned as it is (a bug to surface, not a 502)."""
-    if isinstance(exc, TimeoutError):  # aiohttp's connect and read timeouts are TimeoutErrors
-        return UpstreamFailure(504, f"The upstream model did not answer within {timeout:g} s.", kind="timeout")
-    if isinstance(exc, (aiohttp.ClientError, OSError)):
-        return UpstreamFailure(502, f"The upstream model cannot be reached ({type(exc).__name__}).")
-    return exc
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
 def _relayed(data: bytes, route: Route, into: Reassembly) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib.pyplot as plt
+from markupsafe import Markup
 
 from redhive.reports.charts import _svg
 
@@ -30,11 +31,11 @@ def _steps(curve: dict[str, Any], end: float) -> tuple[list[float], list[float],
     return t, s, lo, hi
 
 
-def survival_chart(groups: list[tuple[str, dict[str, Any]]], max_steps: int) -> str:
+def survival_chart(groups: list[tuple[str, dict[str, Any]]], max_steps: int) -> Markup:
     """One Kaplan–Meier curve per group (label, steps_to_first_violation dict), with its band."""
     groups = [(label, c) for label, c in groups if c["n"]][: len(_COLOURS)]
     if not groups:
-        return ""
+        return Markup("")
     fig, ax = plt.subplots(figsize=(8, 4.4 + 0.18 * len(groups)), layout="constrained")
     for (label, curve), colour in zip(groups, _COLOURS, strict=False):
         t, s, lo, hi = _steps(curve, float(max_steps))
@@ -51,11 +52,11 @@ def survival_chart(groups: list[tuple[str, dict[str, Any]]], max_steps: int) -> 
     return _svg(fig)
 
 
-def rate_chart(rows: list[tuple[str, dict[str, Any]]]) -> str:
+def rate_chart(rows: list[tuple[str, dict[str, Any]]]) -> Markup:
     """Grouped horizontal bars: each headline rate per group, with 95 % Wilson intervals."""
     rows = rows[: len(_COLOURS)]
     if not rows:
-        return ""
+        return Markup("")
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * len(RATES) * len(rows)), layout="constrained")
     height = 0.8 / len(rows)
     for g, ((label, metrics), colour) in enumerate(zip(rows, _COLOURS, strict=False)):

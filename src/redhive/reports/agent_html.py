@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from redhive.agent_runs import service
@@ -17,6 +16,7 @@ from redhive.db.session import Database
 from redhive.engine.agentic.trace import Episode
 from redhive.errors import InvalidInput
 from redhive.reports import agent_charts
+from redhive.reports.templating import report_environment
 
 __all__ = ["render_agent_html_report", "write_agent_html_report"]
 
@@ -32,8 +32,7 @@ async def render_agent_html_report(db: Database, run_id: str) -> str:
         )).scalars().all()
     examples = [Episode.from_dict(json.loads(t)) for t in traces]
     groups = [(f"{r['monitor_mode']} · {r['target']}", r) for r in s["targets"]]
-    env = Environment(loader=PackageLoader("redhive.reports", "templates"), autoescape=select_autoescape())
-    env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
+    env = report_environment()
     env.filters["rate"] = _rate
     return env.get_template("agent_report.html.j2").render(
         s=s, examples=examples, rates=agent_charts.RATES,

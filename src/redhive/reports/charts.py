@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import matplotlib
+from markupsafe import Markup
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -15,11 +16,11 @@ from redhive.runs.service import RateRow  # noqa: E402
 _RED = "#c0392b"
 
 
-def asr_bars(rows: list[RateRow], label_keys: list[str], title: str) -> str:
+def asr_bars(rows: list[RateRow], label_keys: list[str], title: str) -> Markup:
     """Horizontal bars of attack-success rate with 95 % Wilson intervals as error bars."""
     rows = [r for r in rows if r.scored][:40]
     if not rows:
-        return ""
+        return Markup("")
     labels = [" · ".join(r.key[k] for k in label_keys) for r in rows]
     rates = [r.asr or 0.0 for r in rows]
     lower = [rate - r.ci95[0] for rate, r in zip(rates, rows, strict=True)]
@@ -37,10 +38,10 @@ def asr_bars(rows: list[RateRow], label_keys: list[str], title: str) -> str:
     return _svg(fig)
 
 
-def outcome_stack(rows: list[RateRow], label_keys: list[str], title: str) -> str:
+def outcome_stack(rows: list[RateRow], label_keys: list[str], title: str) -> Markup:
     """Stacked bars of the five outcomes, so errors and unscorable attempts stay visible."""
     if not rows:
-        return ""
+        return Markup("")
     labels = [" · ".join(r.key[k] for k in label_keys) for r in rows]
     parts = [("successes", _RED), ("refused", "#2e86c1"), ("resisted", "#27ae60"),
              ("unscorable", "#f1c40f"), ("errors", "#7f8c8d")]
@@ -59,9 +60,11 @@ def outcome_stack(rows: list[RateRow], label_keys: list[str], title: str) -> str
     return _svg(fig)
 
 
-def _svg(fig: Figure) -> str:
+def _svg(fig: Figure) -> Markup:
+    """The figure as inline SVG, the one markup a report trusts: matplotlib writes every label
+    (target names, risk areas) as escaped XML text or as glyph paths."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")
     plt.close(fig)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return Markup(svg[svg.index("<svg"):])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from redhive.db.session import Database
 from redhive.errors import InvalidInput
 from redhive.reports import charts
+from redhive.reports.templating import report_environment
 from redhive.runs import service
 from redhive.runs.models import Attempt
 
@@ -30,9 +30,7 @@ async def render_html_report(db: Database, run_id: str) -> str:
             .order_by(Attempt.seq).limit(20)
         )).scalars().all()
         conversations = await service.turns_of(session, run_id, [a.id for a in examples])
-    env = Environment(loader=PackageLoader("redhive.reports", "templates"), autoescape=select_autoescape())
-    env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
-    template = env.get_template("report.html.j2")
+    template = report_environment().get_template("report.html.j2")
     return template.render(
         s=summary,
         examples=examples,

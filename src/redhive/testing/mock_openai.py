@@ -10,6 +10,8 @@ Request number i (0-based) is answered, after `latency_ms`, by the first rule th
 i < `fail_429 + fail_500`; a body that is not JSON when `malformed`; otherwise a chat completion
 carrying `tool_call` when set, else the `reply` text (a string, or a function of the request's
 JSON body). Any other path answers 404, as a server does when the base URL lacks `/v1`.
+With `trickle_s` the answer (its headers at once, then the body, streamed or not) is sent one byte
+at a time, that many seconds apart: an upstream that never trips a per-read timeout.
 `peers` holds the client address of every connection a chat request came on.
 
 A fixed reply is serialised once, so serving it costs little more than the HTTP layer: the mock
@@ -110,6 +112,8 @@ class MockOpenAI:
     cut_stream_after: int | None = None
     #: For streams: seconds between chunks (a slow model, so a client can hang up mid-answer).
     chunk_delay_ms: float = 0.0
+    #: Send the body one byte at a time, this many seconds apart (a trickling upstream).
+    trickle_s: float = 0.0
     requests: int = field(default=0, init=False)
     #: (host, port) of every client connection a chat request arrived on: how many were opened.
     peers: set[tuple[str, int]] = field(default_factory=set, init=False)
@@ -147,6 +151,26 @@ class MockOpenAI:
         return body
 
     async def _chat(self, request: Request) -> Response:
+        response = await self._answer(request)
+        return self._trickled(response) if self.trickle_s else response
+
+    def _trickled(self, response: Response) -> Response:
+        from starlette.responses import StreamingResponse
+
+        delay = self.trickle_s
+        headers = {} if isinstance(response, StreamingResponse) else {"Content-Length": str(len(response.body))}
+
+        async def one_byte_at_a_time() -> Any:
+            parts = response.body_iterator if isinstance(response, StreamingResponse) else _once(response.body)
+            async for part in parts:
+                for byte in part.encode() if isinstance(part, str) else bytes(part):
+                    yield bytes([byte])
+                    await asyncio.sleep(delay)
+
+        return StreamingResponse(one_byte_at_a_time(), response.status_code, headers=headers,
+                                 media_type=response.media_type)
+
+    async def _answer(self, request: Request) -> Response:
         from starlette.responses import Response
 
         raw = await request.body()
@@ -269,6 +293,10 @@ class MockOpenAI:
             uvicorn.Server(_config(self.app())).run(sockets=[sock])
         finally:
             sock.close()
+
+
+async def _once(body: bytes | memoryview) -> Any:
+    yield bytes(body)
 
 
 def _listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from redhive.auth.permissions import ANONYMOUS, Actor
@@ -18,7 +19,9 @@ from redhive.kit import new_token
 
 __all__ = ["TEMPLATES", "flash", "redirect", "render"]
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# autoescape=True, not select_autoescape(): every page escapes, whatever its template's file name ends with
+TEMPLATES = Jinja2Templates(env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                                            autoescape=True))
 FLASH_COOKIE = "redhive_flash"
 
 

@@ -25,6 +25,7 @@ from redhive.engine.agentic.spec import (
     TasksFile,
     UserTaskSpec,
 )
+from redhive.engine.userfiles import read_text
 from redhive.errors import NotFound, SuiteFileError
 
 __all__ = ["EnvironmentFileError", "load_environment", "load_tasks"]
@@ -42,9 +43,9 @@ class _File:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise EnvironmentFileError(str(path), None, f"cannot read the file ({exc.strerror}).") from None
+            text = read_text(path)
+        except SuiteFileError as exc:
+            raise EnvironmentFileError(exc.path, exc.line, exc.problem) from None
         try:
             self.root: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
             self.data: Any = yaml.safe_load(text)

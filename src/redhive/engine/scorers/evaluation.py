@@ -156,16 +156,17 @@ def agreement(pairs: Iterable[tuple[Hashable | None, Hashable]]) -> Agreement:
 
 def load_labelled(path: str | Path) -> list[dict[str, Any]]:
     """Read a labelled JSONL file: one JSON object per line, blank lines ignored."""
+    from redhive.engine.userfiles import read_text
+
     rows: list[dict[str, Any]] = []
-    with Path(path).open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}, line {number}: not valid JSON ({exc.msg}).") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{path}, line {number}: expected a JSON object.")
-            rows.append(row)
+    for number, line in enumerate(read_text(Path(path)).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}, line {number}: not valid JSON ({exc.msg}).") from None
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}, line {number}: expected a JSON object.")
+        rows.append(row)
     return rows

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from redhive.engine.suites.schema import Probe, Suite
+from redhive.engine.userfiles import read_text
 from redhive.errors import InvalidInput, SuiteFileError
 
 __all__ = ["FORMATS", "ImportOptions", "import_suite"]
@@ -133,17 +135,16 @@ def _area_for(name: str) -> _Area:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SuiteFileError(str(path), number, f"invalid JSON ({exc.msg}).") from None
-            if not isinstance(row, dict):
-                raise SuiteFileError(str(path), number, "expected one JSON object per line.")
-            yield number, row
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SuiteFileError(str(path), number, f"invalid JSON ({exc.msg}).") from None
+        if not isinstance(row, dict):
+            raise SuiteFileError(str(path), number, "expected one JSON object per line.")
+        yield number, row
 
 
 def _from_row(row: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
@@ -167,15 +168,14 @@ def _jsonl(path: Path, options: ImportOptions) -> Iterator[tuple[int, dict[str, 
 
 
 def _csv(path: Path, options: ImportOptions) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "prompt" not in reader.fieldnames:
-            raise SuiteFileError(str(path), 1, "the header row needs a 'prompt' column.")
-        for row in reader:
-            try:
-                yield reader.line_num, _from_row(row, options)
-            except ValueError as exc:
-                raise SuiteFileError(str(path), reader.line_num, f"{exc}.") from None
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    if not reader.fieldnames or "prompt" not in reader.fieldnames:
+        raise SuiteFileError(str(path), 1, "the header row needs a 'prompt' column.")
+    for row in reader:
+        try:
+            yield reader.line_num, _from_row(row, options)
+        except ValueError as exc:
+            raise SuiteFileError(str(path), reader.line_num, f"{exc}.") from None
 
 
 def _garak(path: Path, options: ImportOptions) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -216,7 +216,7 @@ def _garak_prompt(value: Any) -> tuple[str | None, str]:
 def _promptfoo(path: Path, options: ImportOptions) -> Iterator[tuple[int, dict[str, Any]]]:
     """promptfoo `eval --output results.json`: one probe per rendered prompt of its results."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise SuiteFileError(str(path), exc.lineno, f"invalid JSON ({exc.msg}).") from None
     results = data.get("results") if isinstance(data, dict) else None

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from redhive.engine.suites.schema import Probe, Suite
+from redhive.engine.userfiles import read_text
 from redhive.errors import NotFound, SuiteFileError
 
 __all__ = ["BUILTIN_DIR", "builtin_names", "load_suite", "load_suites"]
@@ -75,15 +76,14 @@ def _load_yaml_suite(path: Path) -> Suite:
 
 def _load_jsonl(path: Path) -> Suite:
     probes: list[Probe] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SuiteFileError(str(path), number, f"invalid JSON ({exc.msg}).") from None
-            probes.append(_probe(item, path, lambda loc, n=number: n))
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SuiteFileError(str(path), number, f"invalid JSON ({exc.msg}).") from None
+        probes.append(_probe(item, path, lambda loc, n=number: n))
     if not probes:
         raise SuiteFileError(str(path), None, "the file holds no probes.")
     return _suite({"name": _slug(path.stem), "probes": probes}, path, lambda loc: None)
@@ -116,10 +116,7 @@ def _from_validation(exc: ValidationError, path: Path, line_of: Any) -> SuiteFil
 
 
 def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SuiteFileError(str(path), None, f"cannot read the file ({exc.strerror}).") from None
+    text = read_text(path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -2,8 +2,8 @@
 (the review queue reads `escalated`), and the restriction of hazard findings (hazard domain,
 restricted, embargo) on reports and flaws.
 
-Revision ID: 0013_safeguards
-Revises: 0012_findings_lifecycle
+Revision ID: 0011_safeguards
+Revises: 0010_findings_lifecycle
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_safeguards"
-down_revision = "0012_findings_lifecycle"
+revision = "0011_safeguards"
+down_revision = "0010_findings_lifecycle"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Accounts security: a TOTP second factor and recovery codes, sessions that wait for the code and
 say where they came from, and failed logins for the throttle.
 
-Revision ID: 0010_accounts_security
+Revision ID: 0009_accounts_security
 Revises: 0008_attempt_kind
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_accounts_security"
+revision = "0009_accounts_security"
 down_revision = "0008_attempt_kind"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """Findings lifecycle in the web app: comments on reports and flaws, the version a flaw was found
 fixed on, and in-app notifications (with their e-mail copies).
 
-Revision ID: 0012_findings_lifecycle
-Revises: 0010_accounts_security
+Revision ID: 0010_findings_lifecycle
+Revises: 0009_accounts_security
 Create Date: 2026-12-08
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_findings_lifecycle"
-down_revision = "0010_accounts_security"
+revision = "0010_findings_lifecycle"
+down_revision = "0009_accounts_security"
 branch_labels = None
 depends_on = None
 
