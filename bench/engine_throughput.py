@@ -288,7 +288,8 @@ async def engine_run(url: str, n: int, concurrency: int, folder: Path, probes: i
     try:
         await db.ensure_schema()
         prepared = prepare_scan(
-            targets=[TargetConfig(spec=f"openai:{MOCK_MODEL}", base_url=url, concurrency=concurrency)],
+            targets=[TargetConfig(spec=f"openai:{MOCK_MODEL}", base_url=url, concurrency=concurrency,
+                                  mode="model")],  # a mock that honours the planted system prompt
             suites=[str(suite)], attacks=None, repeats=repeats, concurrency=concurrency, params={},
             api_key="bench-key",
         )

@@ -48,10 +48,10 @@ def test_policy_show_writes_a_suite_that_scans_the_same(tmp_path: Path) -> None:
 
 def test_a_bad_policy_is_one_sentence_with_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\npurpose: y\nforbidden_actions: [refund everything]\n")
+    bad.write_text("name: x\npurpose: y\nforbiden_topics: [the merger]\n")
     code, output = invoke("scan", "-t", "sim:guarded", "--policy", str(bad))
     assert code == 2
-    assert f"{bad}" in output and "need a judge model" in output and "Traceback" not in output
+    assert f"{bad}, line 3: forbiden_topics: unknown field" in output and "Traceback" not in output
 
 
 def test_garak_report_becomes_a_suite(tmp_path: Path) -> None:
@@ -113,8 +113,11 @@ def test_run_exports_as_inspect_logs(tmp_path: Path) -> None:
     for target, file in files.items():
         log = json.loads(file.read_text())
         row = next(r for r in summary["targets"] if r["target"] == target)
-        assert log["eval"]["model"] == target and len(log["samples"]) == row["attempts"]
-        assert sum(s["scores"]["redhive"]["value"] == "C" for s in log["samples"]) == row["successes"]
+        controls = next(r for r in summary["over_refusal"] if r["target"] == target)
+        assert log["eval"]["model"] == target and len(log["samples"]) == row["attempts"] + controls["attempts"]
+        assert sum(s["scores"].get("redhive", {}).get("value") == "C" for s in log["samples"]) == row["successes"]
+        assert sum(s["scores"].get("over_refusal", {}).get("value") == "C" for s in log["samples"]) \
+            == controls["successes"]
     inspect_log = pytest.importorskip("inspect_ai.log")  # the real reader, when the package is installed
     parsed = inspect_log.read_eval_log(str(files["sim:guarded"]))
     assert parsed.status == "success" and parsed.eval.model == "sim:guarded"

@@ -34,10 +34,13 @@ def test_scan_core_with_every_attack_reports_by_converter_and_risk_area(tmp_path
     by_attack = {row["attack"]: row for row in summary["attacks"]}
     assert set(by_attack) == chains
     assert by_attack["base64"]["successes"] > 0  # the guarded filter does not decode
-    by_area = {row["risk_area"]: row for row in summary["categories"]}
-    assert set(by_area) == {p.risk_area for p in core.probes}
-    assert all(row["attempts"] == sum(p.risk_area == area for p in core.probes) * len(by_attack)
+    attacks = [p for p in core.probes if p.kind == "attack"]
+    by_area = {row["risk_area"]: row for row in summary["categories"]}  # the headline: attack probes only
+    assert set(by_area) == {p.risk_area for p in attacks}
+    assert all(row["attempts"] == sum(p.risk_area == area for p in attacks) * len(by_attack)
                for area, row in by_area.items())
+    controls = len(core.probes) - len(attacks)
+    assert controls and summary["totals"]["over_refusal"]["controls"] == controls * len(chains)
 
     pooled = [d for d in summary["disparities"] if d["probe_id"] is None and d["attack"] == "none"]
     assert pooled and pooled[0]["significant"]  # sim:guarded declines older applicants (G15)
@@ -47,4 +50,5 @@ def test_scan_core_with_every_attack_reports_by_converter_and_risk_area(tmp_path
     assert "Bias: significance of counterfactual disparities" in page
     rows = re.findall(r"<tr class=\"[^\"]*\"><td>sim:guarded</td><td>([a-z0-9_]+)</td>", page)
     assert {"base64", "rot13", "morse", "none"} <= set(rows)
-    assert {"jailbreak", "bias", "over_refusal"} <= set(rows)
+    assert {"jailbreak", "bias"} <= set(rows) and "over_refusal" not in rows
+    assert "Over-refusal by target" in page and "harmless requests refused" in page

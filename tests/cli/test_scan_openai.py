@@ -74,11 +74,20 @@ def test_scan_against_the_mock_stores_the_whole_plan(mock: MockOpenAI, served: s
 
 def test_scan_completes_through_429_and_500(mock: MockOpenAI, served: str, home: Path) -> None:
     mock.fail_429, mock.retry_after, mock.fail_500 = 3, "0", 3
-    code, stdout, stderr = scan(served, home, "--json")
+    # six failures in a row: past the handshake's own retries, so the scan is told the mode and every
+    # failure lands on the scan's concurrent attempts
+    code, stdout, stderr = scan(served, home, "--json", "--target-mode", "model")
     assert code == 0, stderr
     result = totals(stdout)
     assert result["attempts"] == result["planned"] and result["errors"] == 0
     assert mock.requests >= result["planned"] + 6
+
+
+def test_the_handshake_retries_what_fails_on_the_way(mock: MockOpenAI, served: str, home: Path) -> None:
+    mock.fail_429, mock.retry_after, mock.fail_500 = 2, "0", 2
+    code, stdout, stderr = scan(served, home, "--json")
+    assert code == 0, stderr
+    assert totals(stdout)["errors"] == 0
 
 
 def test_a_dead_endpoint_exits_2_with_one_sentence(home: Path) -> None:

@@ -46,7 +46,8 @@ async def test_a_scan_through_the_gateway_is_recorded(world: World, tmp_path: Pa
     def scan() -> dict[str, object]:
         result = CliRunner().invoke(cli, ["scan", "--json", "-t", "openai:chat/v1", "--base-url", world.base_url,
                                           "--api-key", world.key, "-s", str(suite), "-a", "none", "-a", "base64",
-                                          "-n", "2"], catch_exceptions=False)
+                                          "-n", "2", "--target-mode", "model"],  # no handshake: 8 exchanges exactly
+                                   catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)  # type: ignore[no-any-return]
 

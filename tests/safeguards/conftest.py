@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import update
-from tests.gateway.conftest import World, upstream, world  # noqa: F401  (fixtures)
+from tests.gateway.conftest import World, gateway_settings, upstream, world  # noqa: F401  (fixtures)
 from tests.platform_fixtures import PASSWORD
 
 from redhive.auth import service as auth

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redhive.errors import InvalidInput
+from redhive.errors import InvalidInput, SuiteFileError
 from redhive.findings import dedup_text
 from redhive.findings.dedup_signals import Profile, profile
 
@@ -270,35 +271,72 @@ def evaluate(docs: Sequence[Doc], threshold: float = DEFAULT_THRESHOLD, method: 
     return Evaluation(threshold, method, pairs, dup, Counts(*counts["cluster"]), Counts(*counts["pairwise"]))
 
 
-def _doc(item: dict[str, Any], n: int, group: dict[str, Any] | None = None) -> Doc:
-    replication = item.get("replication") or {}
-    return Doc(id=str(item.get("id") or f"{(group or {}).get('id', 'r')}-{n}"), title=str(item["title"]),
-               description=str(item.get("description") or ""),
-               attack_prompts=str(item.get("attack_prompts") or item.get("prompt") or ""),
-               system_id=str(item.get("system") or (group or {}).get("system") or ""),
-               taxonomy=tuple(item.get("taxonomy") or (group or {}).get("taxonomy") or ()),
-               steps=str(item.get("steps") or ""), attack=str(replication.get("attack") or ""),
-               probe_id=str(replication.get("probe_id") or ""), evidence=tuple(item.get("evidence") or ()),
-               group=str(item.get("flaw") or (group or {}).get("id") or ""), split=str(item.get("split") or ""))
+class _Replication(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    suite: str = ""
+    attack: str = ""
+    probe_id: str = ""
+
+
+class _LabelledReport(BaseModel):
+    """One report of a labelled set; `flaw` (or the enclosing group) says which reports are duplicates."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1)
+    description: str
+    id: str = ""
+    flaw: str = ""
+    split: str = ""
+    system: str = ""
+    version: str = ""
+    voice: str = ""
+    taxonomy: list[str] = []
+    attack_prompts: str = ""
+    prompt: str = ""
+    steps: str = ""
+    replication: _Replication = _Replication()
+    evidence: list[str] = []
+
+
+class _LabelledGroup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    system: str = ""
+    taxonomy: list[str] = []
+    reports: list[_LabelledReport] = Field(min_length=1)
+
+
+class _LabelledSet(BaseModel):
+    """`reports:` (each with its `flaw` and `split`) or the older `groups:` of paraphrases."""
+
+    model_config = ConfigDict(extra="forbid")
+    reports: list[_LabelledReport] = []
+    groups: list[_LabelledGroup] = []
+
+
+def _doc(r: _LabelledReport, n: int, group: _LabelledGroup | None = None) -> Doc:
+    return Doc(id=r.id or f"{group.id if group else 'r'}-{n}", title=r.title, description=r.description,
+               attack_prompts=r.attack_prompts or r.prompt, system_id=r.system or (group.system if group else ""),
+               taxonomy=tuple(r.taxonomy or (group.taxonomy if group else ())), steps=r.steps,
+               attack=r.replication.attack, probe_id=r.replication.probe_id, evidence=tuple(r.evidence),
+               group=r.flaw or (group.id if group else ""), split=r.split)
 
 
 def load_labelled(path: Path = LABELLED, split: str | None = None) -> list[Doc]:
-    """A labelled set: `reports:` (one entry per report with its `flaw` and `split`) or the older
-    `groups:` of paraphrases. `split` keeps one part (tune / holdout)."""
-    from redhive.engine.suites.loader import read_yaml  # size-checked, UTF-8, errors name the line
+    """A labelled set (see `_LabelledSet`); `split` keeps one part (tune / holdout). A file that cannot
+    be read, is not YAML or has another shape is one sentence naming the file and line."""
+    from redhive.engine.suites.loader import line_of, read_yaml, validation_error
 
-    data, _ = read_yaml(path)
+    data, root = read_yaml(path)  # size-checked, UTF-8, errors name the line
     if not isinstance(data, dict) or not ({"reports", "groups"} & set(data)):
-        raise InvalidInput(f"{path} is not a labelled dedup set: it needs a `reports:` list (each with id, flaw, "
-                           "system, title, description) or `groups:`.")
+        raise SuiteFileError(str(path), 1, "expected a mapping with 'groups' (groups of paraphrased reports) or "
+                             "'reports' (each with its flaw and split); see tests/data/labels/dedup_paraphrase.yaml.")
     try:
-        if "reports" in data:
-            docs = [_doc(item, n) for n, item in enumerate(data["reports"])]
-        else:
-            docs = [_doc(report, n, group) for group in data["groups"] for n, report in enumerate(group["reports"])]
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise InvalidInput(f"{path}: a report lacks a field or has the wrong shape ({exc}): each needs at least "
-                           "a title.") from None
+        labelled = _LabelledSet.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, lambda loc: line_of(root, loc)) from None
+    docs = [_doc(r, n) for n, r in enumerate(labelled.reports)]
+    docs += [_doc(r, n, g) for g in labelled.groups for n, r in enumerate(g.reports)]
     if split:
         docs = [d for d in docs if d.split == split]
         if not docs:

@@ -137,7 +137,7 @@ class ReportRead(BaseModel):
     hazard_class: str
     hazard_domain: str
     restricted: bool
-    embargo_until: datetime | None
+    embargo_until: UTCDateTime | None
     provenance: str
     evidence: list[str]
     replication: dict[str, Any]
@@ -206,7 +206,7 @@ class FlawRead(BaseModel):
     hazard_class: str
     hazard_domain: str
     restricted: bool
-    embargo_until: datetime | None
+    embargo_until: UTCDateTime | None
     state: str
     band: str | None
     exposure: int

@@ -4,7 +4,9 @@ An Inspect log holds one model, so a run with several targets gives one file per
 (`FILE` for one target; `FILE` with the target in its name otherwise). Each attempt is a sample:
 id `probe|attack`, epoch = repeat + 1, the probe's system prompt and the prompt as sent as input,
 the response as output, and one score `redhive` — "C" when the attack succeeded, "I" when the target
-refused or resisted, "N" when unscorable; errored attempts carry an `error` and no score. The
+refused or resisted, "N" when unscorable; errored attempts carry an `error` and no score. An
+over-refusal control (a harmless request) is scored `over_refusal` instead — "C" when the target
+refused it — so the attack success rate stays the attacks' own. The
 outcome, risk area and taxonomy ids travel in metadata. Written by hand, streamed from the database
 (the inspect-ai package is not needed; tests read the files back with it when it is installed).
 """
@@ -42,15 +44,18 @@ async def write_inspect_logs(db: Database, run_id: str, path: Path) -> list[tupl
         for target in targets:
             file = path if len(targets) == 1 else path.with_name(f"{path.stem}.{_slug(target)}{path.suffix}")
             row = next(r for r in summary.targets if r.key["target"] == target)
+            controls = [r for r in summary.over_refusal if r.key["target"] == target]
             with _open(file) as handle:
-                count = await _write(handle, session, run, config, target, row.model_dump(), probes)
+                count = await _write(handle, session, run, config, target, row.model_dump(), controls, probes)
             written.append((file, count))
     return written
 
 
 async def _write(handle: TextIO, session: Any, run: Run, config: RunConfig, target: str, counts: dict[str, Any],
-                 probes: dict[tuple[str, str], Probe]) -> int:
+                 controls: list[Any], probes: dict[tuple[str, str], Probe]) -> int:
     created = run.created_at.isoformat()
+    total = counts["attempts"] + sum(r.attempts for r in controls)
+    errors = counts["errors"] + sum(r.errors for r in controls)
     header = {
         "version": 2,
         "status": "success" if run.status == "completed" else "cancelled" if run.status == "interrupted" else "error",
@@ -58,13 +63,13 @@ async def _write(handle: TextIO, session: Any, run: Run, config: RunConfig, targ
             "eval_id": secrets.token_hex(11), "run_id": run.id, "created": created,
             "task": f"redhive/{'+'.join(config.suites) if len(config.suites) < 4 else 'scan'}",
             "task_id": run.id, "task_version": 0,
-            "dataset": {"name": ", ".join(config.suites), "samples": counts["attempts"]},
+            "dataset": {"name": ", ".join(config.suites), "samples": total},
             "model": target, "config": {}, "packages": {"redhive": __version__},
             "metadata": {"attacks": config.attacks, "repeats": config.repeats},
         },
         "plan": {"name": "redhive", "steps": [{"solver": "redhive/scan", "params": {"attacks": config.attacks}}]},
         "results": {
-            "total_samples": counts["attempts"], "completed_samples": counts["attempts"] - counts["errors"],
+            "total_samples": total, "completed_samples": total - errors,
             "scores": [{"name": "redhive", "scorer": "redhive", "metrics": {
                 "attack_success_rate": {"name": "attack_success_rate", "value": counts["asr"] or 0.0},
                 "ci95_low": {"name": "ci95_low", "value": counts["ci95"][0]},
@@ -96,7 +101,7 @@ def _sample(a: Attempt, probes: dict[tuple[str, str], Probe]) -> dict[str, Any]:
     sample: dict[str, Any] = {
         "id": f"{a.probe_id}|{a.attack}", "epoch": a.repeat + 1, "input": list(messages), "target": "",
         "metadata": {"suite": a.suite, "probe_id": a.probe_id, "attack": a.attack, "risk_area": a.risk_area,
-                     "outcome": a.outcome, "attempt_id": a.id,
+                     "kind": a.kind, "outcome": a.outcome, "attempt_id": a.id,
                      **({"owasp": probe.owasp, "atlas": probe.atlas, "avid": list(probe.avid)} if probe else {})},
         "model_usage": {a.target: {"input_tokens": a.input_tokens, "output_tokens": a.output_tokens,
                                    "total_tokens": a.input_tokens + a.output_tokens}},
@@ -113,8 +118,9 @@ def _sample(a: Attempt, probes: dict[tuple[str, str], Probe]) -> dict[str, Any]:
                         "completion": a.response,
                         "usage": {"input_tokens": a.input_tokens, "output_tokens": a.output_tokens,
                                   "total_tokens": a.input_tokens + a.output_tokens}}
-    sample["scores"] = {"redhive": {"value": _SCORE[a.outcome], "answer": a.response[:2000],
-                                    "explanation": a.evidence or a.outcome, "metadata": {"outcome": a.outcome}}}
+    scorer = "over_refusal" if a.kind == "control" else "redhive"
+    sample["scores"] = {scorer: {"value": _SCORE[a.outcome], "answer": a.response[:2000],
+                                 "explanation": a.evidence or a.outcome, "metadata": {"outcome": a.outcome}}}
     return sample
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from redhive.auth.schemas import UTCDateTime
 
 __all__ = ["AccessApply", "AccessDecision", "AccessRead", "AccessVerify", "EscalationRead", "ReviewCreate",
            "ReviewRead"]
@@ -62,10 +63,10 @@ class AccessRead(BaseModel):
     identity_verified: bool
     affiliation_verified: bool
     decided_by_id: str | None
-    decided_at: datetime | None
+    decided_at: UTCDateTime | None
     decision_note: str
-    expires_at: datetime | None
-    created_at: datetime
+    expires_at: UTCDateTime | None
+    created_at: UTCDateTime
     #: granted and not yet expired
     active: bool = False
 
@@ -86,7 +87,7 @@ class ReviewRead(BaseModel):
     reviewer_id: str | None
     verdict: str
     note: str
-    created_at: datetime
+    created_at: UTCDateTime
 
 
 class EscalationRead(BaseModel):
@@ -96,7 +97,7 @@ class EscalationRead(BaseModel):
     user_id: str
     requester: str
     model: str
-    started_at: datetime
+    started_at: UTCDateTime
     stage: str
     category: str
     score: float | None
