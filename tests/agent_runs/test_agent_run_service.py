@@ -101,9 +101,14 @@ async def test_unknown_names_fail_before_anything_runs() -> None:
         prepare(monitor="maybe")
 
 
-def test_injection_names_the_shipped_attack_set() -> None:
-    from redhive.engine.agentic import attack_names
+def test_injection_names_the_classic_attack_set_and_all_every_attack() -> None:
+    from redhive.engine.agentic import ATTACKS, attack_names
 
-    assert scans.expand_attacks(["injection"]) == (attack_names(), True)
+    assert scans.expand_attacks(["injection"]) == (list(scans.CLASSIC), True)
+    assert scans.expand_attacks(["all"]) == (attack_names(), True)
+    assert scans.expand_attacks(["dos"])[0] == [a for a in attack_names() if ATTACKS[a].dos] != []
+    with pytest.raises(InvalidInput, match="needs an attacker model"):
+        prepare(attacks=["adaptive_rewrite"])
+    assert "adaptive_rewrite" not in prepare(attacks=["all"]).config.attacks  # the set takes it only with one
     assert scans.expand_attacks(["none"]) == ([], False)
     assert scans.expand_attacks(["direct,important_instructions"])[0] == ["direct", "important_instructions"]

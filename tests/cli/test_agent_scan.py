@@ -168,3 +168,39 @@ def _first_episode(home: Path, run_id: str) -> str:
     with sqlite3.connect(home / "redhive.db") as conn:
         row = conn.execute("SELECT id FROM agent_episodes WHERE run_id = ? ORDER BY seq", (run_id,)).fetchone()
     return str(row[0])
+
+
+def test_attacks_list_agentic_names_every_family_with_its_source(home: Path) -> None:
+    proc = redhive("attacks", "list", "--agentic", home=home, env={"COLUMNS": "250"})
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    for name in ("tool_knowledge", "important_instructions_no_names", "injecagent", "captcha_dos", "system_message",
+                 "ignore_previous", "adaptive_rewrite"):
+        assert name in text
+    assert "arXiv:2406.13352" in text and "arXiv:2403.02691" in text and "NIST" in text
+
+
+def test_long_horizon_data_set_self_check_and_report_curve(home: Path, tmp_path: Path) -> None:
+    report = tmp_path / "long.html"
+    data = agent_json(home, "--target", "sim:agent-scripted", "--env", "devices:long", "--attacks",
+                      "important_instructions", "--injection-task", "thaw-freezer", "--html", str(report))
+    m = data["metrics"]
+    assert m["benign_utility"]["rate"] == 1.0 and m["targeted_asr"]["k"] == 0 and m["errors"] == 0
+    assert m["side_effect_rate"]["k"] == 0 and m["statuses"] == {"completed": m["episodes"]}
+    html = report.read_text()
+    assert "Kaplan" in html and "<svg" in html
+    assert data["run"]["config"]["envs"] == ["devices:long"]
+
+
+def test_unknown_data_sets_and_agentdojo_suites_are_one_sentence(home: Path) -> None:
+    assert "has no data set 'huge'" in one_error(redhive("agent-scan", "--target", "sim:agent-scripted", "--env",
+                                                           "workspace:huge", home=home))
+
+
+def test_agentdojo_banking_under_redhive(home: Path) -> None:
+    pytest.importorskip("agentdojo")
+    data = agent_json(home, "--target", "sim:agent-scripted", "--target-option", "obey=0.5", "--env",
+                      "agentdojo:banking", "--attacks", "important_instructions", "--max-steps", "16")
+    m = data["metrics"]
+    assert (m["benign_utility"]["k"], m["benign_utility"]["n"]) == (16, 16)
+    assert m["targeted_asr"]["n"] == 144 and 0 < m["targeted_asr"]["k"] < 144

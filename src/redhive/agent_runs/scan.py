@@ -29,8 +29,11 @@ from redhive.runs.schemas import TargetConfig
 __all__ = ["AgentScanOutcome", "PreparedAgentScan", "execute", "expand_attacks", "prepare", "prepare_resume"]
 
 #: Attack-set names accepted by --attacks besides the attacks themselves.
-ATTACK_SETS = {"injection": "every shipped injection attack", "all": "the same as injection",
-               "none": "no attack: benign episodes only"}
+ATTACK_SETS = {"injection": "the four classic templates (direct, ignore_previous, important_instructions, "
+                            "system_message)",
+               "all": "every attack of `redhive attacks list --agentic` (adaptive ones only with --attacker-model)",
+               "dos": "the denial-of-service family", "none": "no attack: benign episodes only"}
+CLASSIC = ("direct", "ignore_previous", "important_instructions", "system_message")
 MODES = {"flag": ["flag"], "halt": ["halt"], "both": ["flag", "halt"]}
 
 
@@ -69,8 +72,12 @@ def expand_attacks(names: Sequence[str]) -> tuple[list[str], bool]:
         for name in (n.strip() for n in raw.split(",")):
             if not name:
                 continue
-            if name in ("injection", "all"):
+            if name == "injection":
+                out += CLASSIC
+            elif name == "all":
                 out += attack_names()
+            elif name == "dos":
+                out += [a for a in attack_names() if ATTACKS[a].dos]
             elif name == "none":
                 continue
             elif name in ATTACKS:
@@ -96,7 +103,8 @@ def fingerprint(env: Environment) -> str:
 def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str], monitor: str, repeats: int,
             concurrency: int, max_steps: int, episode_timeout: float, seed: int, params: dict[str, Any],
             api_key: str | None, benign: bool = True, user_tasks: list[str] | None = None,
-            injection_tasks: list[str] | None = None, user_model: TargetConfig | None = None) -> PreparedAgentScan:
+            injection_tasks: list[str] | None = None, user_model: TargetConfig | None = None,
+            attacker_model: TargetConfig | None = None) -> PreparedAgentScan:
     """Validate everything before anything runs: unknown names and bad files fail here."""
     if not targets:
         raise InvalidInput("No target given: pass --target, for example --target sim:agent-naive.")
@@ -113,7 +121,7 @@ def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str],
     specs = [t.spec for t in targets]
     if len(set(specs)) != len(specs):
         raise InvalidInput("A target is given twice.")
-    for tc in [*targets, *([user_model] if user_model else [])]:
+    for tc in [*targets, *([user_model] if user_model else []), *([attacker_model] if attacker_model else [])]:
         registry.get("target", parse_spec(tc.spec)[0])  # unknown kinds fail before anything runs
     names = [e.strip() for raw in envs for e in raw.split(",") if e.strip()]
     loaded = [load_environment(n) for n in names]
@@ -122,6 +130,13 @@ def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str],
     chosen, attacked = expand_attacks(attacks)
     if not attacked and not benign:
         raise InvalidInput("Nothing to run: --attacks none together with --no-benign leaves no episode.")
+    adaptive = [a for a in chosen if ATTACKS[a].needs_attacker]
+    if adaptive and attacker_model is None:
+        if any(a.strip() == "all" for raw in attacks for a in raw.split(",")):
+            chosen = [a for a in chosen if a not in adaptive]  # the sets take it only with an attacker model
+        else:
+            raise InvalidInput(f"The attack {', '.join(adaptive)} needs an attacker model: pass --attacker-model "
+                               "(sim:attacker for a deterministic one).")
     for what, wanted, table in (("user task", user_tasks, "user_tasks"), ("injection task", injection_tasks,
                                                                           "injection_tasks")):
         known = {t for e in loaded for t in getattr(e, table)}
@@ -133,6 +148,7 @@ def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str],
         monitor_modes=MODES[monitor], benign=benign, user_tasks=user_tasks or None,
         injection_tasks=injection_tasks or None, repeats=repeats, concurrency=concurrency, max_steps=max_steps,
         episode_timeout=episode_timeout, seed=seed, user_model=user_model, params=params,
+        attacker_model=attacker_model,
     )
     return PreparedAgentScan(config, loaded, api_key)
 
@@ -176,6 +192,7 @@ async def execute(db: Database, prepared: PreparedAgentScan, *,
         on_start(run_id, planned, already)
     targets = [_target(tc, prepared.api_key) for tc in c.targets]
     user = _target(c.user_model, prepared.api_key) if c.user_model else None
+    attacker = _target(c.attacker_model, prepared.api_key) if c.attacker_model else None
     outcome = AgentScanOutcome(run_id, "completed", skipped=already)
     counts: dict[str, int] = {}
 
@@ -195,14 +212,14 @@ async def execute(db: Database, prepared: PreparedAgentScan, *,
                     repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
                     max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
                     seed=c.seed, params=GenerationParams(**c.params), skip=stored[mode], on_episode=record,
-                    keep=False, user_model=user,
+                    keep=False, user_model=user, attacker_model=attacker,
                 )
     except RedhiveError as exc:
         outcome.status, outcome.error = "failed", exc
     except (asyncio.CancelledError, KeyboardInterrupt):
         outcome.status = "interrupted"
     finally:
-        for target in [*targets, *([user] if user else [])]:
+        for target in [*targets, *([user] if user else []), *([attacker] if attacker else [])]:
             await target.aclose()
     outcome.counts = counts
     async with db.session() as session:

@@ -32,4 +32,6 @@ class AgentRunConfig(BaseModel):
     seed: int = 0
     #: The simulated user of sequence tests (a target spec), if any.
     user_model: TargetConfig | None = None
+    #: The attacker model of adaptive attacks (a target spec), if any.
+    attacker_model: TargetConfig | None = None
     params: dict[str, Any] = Field(default_factory=dict)

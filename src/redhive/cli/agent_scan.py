@@ -35,11 +35,12 @@ def gate_values(metrics: dict[str, Any]) -> dict[str, float]:
 def agent_scan(
     target: list[str] = typer.Option([], "--target", "-t", help="Agent target spec (repeatable): "
                                       "sim:agent-naive, sim:agent-hardened, openai:gpt-4o-mini, …"),
-    env: list[str] = typer.Option([], "--env", "-e", help="Environments: built-in names or environment files, "
-                                  "comma-separated or repeated (workspace,payments)."),
+    env: list[str] = typer.Option([], "--env", "-e", help="Environments: built-in names, data sets "
+                                  "(workspace:long), AgentDojo suites (agentdojo:banking, with the agentdojo "
+                                  "extra) or environment files, comma-separated or repeated."),
     attacks: list[str] = typer.Option(["injection"], "--attacks", "-a", help="Injection attacks, comma-separated: "
-                                      "injection (= every shipped attack), none (benign only), or names: "
-                                      "direct, ignore_previous, important_instructions, system_message."),
+                                      "injection (the four classic templates), all, dos, none (benign only), or "
+                                      "names (redhive attacks list --agentic)."),
     monitor: str = typer.Option("flag", "--monitor", "-m", help="flag (record findings), halt (circuit breaker) or "
                                 "both (paired episodes on the same seeds: the safeguard delta)."),
     repeats: int = typer.Option(1, "--repeats", "-n", help="Episodes per cell (each repeat has its own seed)."),
@@ -57,6 +58,8 @@ def agent_scan(
     seed: int = typer.Option(0, "--seed", help="Base seed of the environments."),
     user_model: str | None = typer.Option(None, "--user-model", help="Target spec of a simulated user for "
                                           "multi-turn tasks (sim:user for a deterministic one)."),
+    attacker_model: str | None = typer.Option(None, "--attacker-model", help="Target spec of the attacker model "
+                                              "of adaptive attacks (adaptive_rewrite; sim:attacker offline)."),
     base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets."),
     api_key: str | None = typer.Option(None, "--api-key", help="The targets' API key. Default: the variable "
                                        "--api-key-env names, else OPENAI_API_KEY / ANTHROPIC_API_KEY when no "
@@ -92,6 +95,7 @@ def agent_scan(
             repeats=repeats, concurrency=concurrency, max_steps=max_steps, episode_timeout=episode_timeout,
             seed=seed, params=params, api_key=api_key, benign=benign, user_tasks=user_task or None,
             injection_tasks=injection_task or None, user_model=config(user_model) if user_model else None,
+            attacker_model=config(attacker_model) if attacker_model else None,
         )
     elif target or env:
         raise fail("--resume continues a recorded agent run as it was planned: drop --target and --env.")

@@ -13,9 +13,14 @@ app = typer.Typer(help="List attack converters.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_() -> None:
+def list_(agentic: bool = typer.Option(False, "--agentic", help="List the injection attacks of agent-scan "
+                                       "(--attacks), with their family and source.")) -> None:
     """List the attack converters usable with --attack (compose with commas: base64,roleplay)."""
     from redhive.engine import registry
+
+    if agentic:
+        _agentic()
+        return
 
     table = Table(header_style="bold")
     table.add_column("converter", no_wrap=True)
@@ -33,3 +38,17 @@ def list_() -> None:
         limits = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in st.limits.items())
         strategies.add_row(name, st.description + (" Needs --judge." if st.needs_judge else ""), limits)
     out.print(strategies)
+
+
+def _agentic() -> None:
+    from redhive.engine.agentic.attacks import ATTACKS
+
+    table = Table(header_style="bold", title="Agentic injection attacks (agent-scan --attacks)")
+    for column in ("attack", "family", "what it plants", "source"):
+        table.add_column(column, no_wrap=column == "attack", overflow="fold")
+    for name in sorted(ATTACKS, key=lambda n: (ATTACKS[n].family, n)):
+        a = ATTACKS[name]
+        notes = [a.description] + (["denial of service: success = the user task failed"] if a.dos else []) + \
+            (["needs --attacker-model"] if a.needs_attacker else [])
+        table.add_row(name, a.family, "; ".join(notes), a.source)
+    out.print(table)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from redhive.agent_runs import service
 from redhive.agent_runs.models import AgentEpisode
@@ -30,6 +30,9 @@ async def render_agent_html_report(db: Database, run_id: str) -> str:
             select(AgentEpisode.trace).where(AgentEpisode.run_id == run_id, AgentEpisode.injection_success.is_(True))
             .order_by(AgentEpisode.seq).limit(EXAMPLES)
         )).scalars().all()
+        # the curve spans the longest episode (long-horizon tasks run past the scan's --max-steps)
+        longest = (await session.execute(
+            select(func.max(AgentEpisode.steps)).where(AgentEpisode.run_id == run_id))).scalar() or 0
     examples = [Episode.from_dict(json.loads(t)) for t in traces]
     groups = [(f"{r['monitor_mode']} · {r['target']}", r) for r in s["targets"]]
     env = report_environment()
@@ -37,7 +40,7 @@ async def render_agent_html_report(db: Database, run_id: str) -> str:
     return env.get_template("agent_report.html.j2").render(
         s=s, examples=examples, rates=agent_charts.RATES,
         chart_survival=agent_charts.survival_chart([(g, r["steps_to_first_violation"]) for g, r in groups],
-                                                   int(s["run"]["config"].get("max_steps", 15))),
+                                                   max(int(s["run"]["config"].get("max_steps", 15)), int(longest))),
         chart_rates=agent_charts.rate_chart(groups),
     )
 

@@ -9,8 +9,8 @@ Write an environment: record dataclasses + `@tool` functions + `Cascade`s in an 
 seed state and tasks in YAML (`load_environment`). The engine never imports the database or web.
 """
 
-from redhive.engine.agentic.attacks import attack_names, register_attack, render_attack
-from redhive.engine.agentic.checks import CheckContext, CheckResult, evaluate
+from redhive.engine.agentic.attacks import ATTACKS, Attack, attack_names, register_attack, render_attack
+from redhive.engine.agentic.checks import CheckContext, CheckResult, evaluate, register_check
 from redhive.engine.agentic.environment import (
     Cascade,
     Environment,
@@ -50,9 +50,11 @@ from redhive.engine.agentic.tools import Clock, InvalidArguments, Tool, ToolCont
 from redhive.engine.agentic.trace import ActionRecord, Episode, StepRecord, episode_id, verify_chain
 
 __all__ = [
+    "ATTACKS",
     "ActionRecord",
     "AgentMetrics",
     "AgentScanResult",
+    "Attack",
     "CallRule",
     "Cascade",
     "CascadeEvent",
@@ -108,6 +110,7 @@ __all__ = [
     "load_tasks",
     "plan_episodes",
     "register_attack",
+    "register_check",
     "register_environment",
     "render_attack",
     "replay_actions",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from redhive.engine.agentic.matching import call_matches, glob_matches, matches, where_matches
 from redhive.engine.agentic.spec import Condition, RecordQuery
 from redhive.engine.agentic.state import Change, to_plain
+from redhive.errors import NotFound
 
-__all__ = ["CheckContext", "CheckResult", "evaluate"]
+__all__ = ["CheckContext", "CheckFn", "CheckResult", "check_names", "evaluate", "register_check"]
 
 
 @dataclass(slots=True)
@@ -22,6 +23,32 @@ class CheckContext:
     changes: Sequence[Change]
     answer: str
     calls: Sequence[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    #: the episode's live sandbox, for Python checks that need more than the tables (an
+    #: environment object of another framework, say)
+    sandbox: Any = None
+
+
+#: A Python check: the context and the condition's `args` -> holds or not.
+CheckFn = Callable[..., bool]
+_CHECKS: dict[str, CheckFn] = {}
+
+
+def register_check(name: str, fn: CheckFn) -> CheckFn:
+    """Make `fn(ctx, **args) -> bool` usable as `python: {check: NAME, args: {...}}` in task files.
+    Only registered functions can be named, so a task file cannot run arbitrary code."""
+    _CHECKS[name] = fn
+    return fn
+
+
+def check_names() -> list[str]:
+    return sorted(_CHECKS)
+
+
+def _python(name: str) -> CheckFn:
+    try:
+        return _CHECKS[name]
+    except KeyError:
+        raise NotFound(f"Unknown Python check '{name}'. Registered: {', '.join(check_names()) or 'none'}.") from None
 
 
 @dataclass(slots=True, frozen=True)
@@ -61,6 +88,8 @@ def _holds(c: Condition, ctx: CheckContext) -> bool:
     if c.called is not None:
         rule = c.called
         return any(call_matches(rule, name, args) for name, args in ctx.calls)
+    if c.python is not None:
+        return bool(_python(c.python.check)(ctx, **c.python.args))
     if c.all_ is not None:
         return all(_holds(x, ctx) for x in c.all_)
     if c.any_ is not None:

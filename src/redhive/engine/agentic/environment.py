@@ -49,7 +49,9 @@ __all__ = [
     "Trigger",
     "environment_kinds",
     "get_kind",
+    "get_provider",
     "register_environment",
+    "register_environment_provider",
 ]
 
 SLOT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}")
@@ -62,6 +64,11 @@ _BUILTIN_ENVIRONMENTS = (
 )
 _KINDS: dict[str, EnvironmentKind] = {}
 _loaded = False
+#: `PREFIX:NAME` environments built by a function rather than a data file (AgentDojo's suites);
+#: module paths are imported on first use, so optional extras cost nothing until asked for.
+_PROVIDERS: dict[str, Callable[[str], Environment] | str] = {
+    "agentdojo": "redhive.engine.agentic.dojo:load_suite",
+}
 
 
 @dataclass(slots=True, frozen=True)
@@ -121,6 +128,11 @@ class EnvironmentKind:
     key_field: str = "id"
     setup: Callable[[Sandbox], None] | None = None
     monitors: Sequence[Monitor] = ()
+    #: further data sets of this kind, loadable as `KIND:VARIANT` (e.g. `workspace:long`)
+    variants: Mapping[str, Path] = field(default_factory=dict)
+    #: `generate(seed, params) -> {table: [records]}`: seed data made from a seed, merged into a
+    #: data file that asks for it with `generate:` (realistic volume without shipping it)
+    generate: Callable[[int, Mapping[str, Any]], dict[str, list[dict[str, Any]]]] | None = None
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.tools]
@@ -219,9 +231,16 @@ class Environment:
             frozenset(task.scope),
         )
 
-    def reset(self, seed: int = 0, injections: Mapping[str, str] | None = None) -> Sandbox:
+    def injection_slots(self, task: UserTaskSpec) -> list[str]:
+        """The slots an attack fills for this task: all of them (AgentDojo-backed environments
+        fill only those the task's ground truth reads, as AgentDojo does)."""
+        return list(self.slots)
+
+    def reset(self, seed: int = 0, injections: Mapping[str, str] | None = None,
+              task: UserTaskSpec | None = None) -> Sandbox:
         """A fresh sandbox: seed state with slots filled (`injections`, else the defaults),
-        clock at the start time, RNG seeded with `seed`."""
+        clock at the start time, RNG seeded with `seed`. (`task` is for environments that prepare
+        the state per task, as AgentDojo's do; the native ones do not.)"""
         from redhive.engine.agentic.sandbox import Sandbox
 
         unknown = set(injections or {}) - set(self.slots)
@@ -252,6 +271,19 @@ def register_environment(kind: EnvironmentKind) -> EnvironmentKind:
     """Make a kind loadable by name (`load_environment(kind.name)`)."""
     _KINDS[kind.name] = kind
     return kind
+
+
+def register_environment_provider(prefix: str, build: Callable[[str], Environment] | str) -> None:
+    """Make `PREFIX:NAME` load through `build(NAME)` (or a `module:function` imported on use)."""
+    _PROVIDERS[prefix] = build
+
+
+def get_provider(prefix: str) -> Callable[[str], Environment] | None:
+    build = _PROVIDERS.get(prefix)
+    if isinstance(build, str):
+        module, _, name = build.partition(":")
+        build = _PROVIDERS[prefix] = getattr(importlib.import_module(module), name)
+    return build
 
 
 def _load_builtins() -> None:

@@ -15,20 +15,23 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from redhive.engine.agentic.environment import SLOT, Environment, EnvironmentKind, get_kind
+from redhive.engine.agentic.checks import check_names
+from redhive.engine.agentic.environment import SLOT, Environment, EnvironmentKind, get_kind, get_provider
 from redhive.engine.agentic.spec import (
     CallRule,
     Condition,
     EnvironmentFile,
     InjectionTaskSpec,
     PathRule,
+    SolutionCall,
     TasksFile,
     UserTaskSpec,
 )
+from redhive.engine.agentic.tools import InvalidArguments
 from redhive.engine.userfiles import read_text
 from redhive.errors import NotFound, SuiteFileError
 
-__all__ = ["EnvironmentFileError", "load_environment", "load_tasks"]
+__all__ = ["EnvironmentFileError", "load_environment", "load_tasks", "loaded_environments"]
 
 Loc = tuple[Any, ...]
 
@@ -100,6 +103,18 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
 def load_environment(ref: str | Path, *, tasks: Sequence[str | Path] = ()) -> Environment:
     """A built-in environment by name, or an environment file (its `kind` names the Python half)."""
     path = Path(ref)
+    if isinstance(ref, str) and ":" in ref and not path.exists():
+        prefix, _, name = ref.partition(":")
+        provider = get_provider(prefix)
+        if provider is not None:
+            return _remember(provider(name))
+        kind = get_kind(prefix)
+        variant = kind.variants.get(name)
+        if variant is None:
+            sets = ", ".join(["the default", *kind.variants])
+            raise NotFound(f"Environment '{prefix}' has no data set '{name}' (it has {sets}): use {prefix} or "
+                           f"{prefix}:<data set>.")
+        return _remember(_build(_File(variant), [Path(t) for t in tasks]))
     if isinstance(ref, str) and not path.suffix and not path.exists():
         kind = get_kind(ref)
         if kind.data is None:
@@ -112,7 +127,21 @@ def load_environment(ref: str | Path, *, tasks: Sequence[str | Path] = ()) -> En
             f"No environment '{ref}': it is neither a built-in environment ({', '.join(environment_kinds())}) "
             "nor an existing file."
         )
-    return _build(_File(path), [Path(t) for t in tasks])
+    return _remember(_build(_File(path), [Path(t) for t in tasks]))
+
+
+_LOADED: dict[str, Environment] = {}
+
+
+def _remember(env: Environment) -> Environment:
+    _LOADED[env.name] = env
+    return env
+
+
+def loaded_environments() -> list[Environment]:
+    """Every environment loaded in this process (the latest of each name): the scripted agent
+    looks tasks up here by their prompt."""
+    return list(_LOADED.values())
 
 
 def load_tasks(path: str | Path, kind: EnvironmentKind) -> tuple[list[UserTaskSpec], list[InjectionTaskSpec]]:
@@ -139,7 +168,29 @@ def _build(file: _File, extra_tasks: list[Path]) -> Environment:
         kind = get_kind(spec.kind)
     except NotFound as exc:
         raise file.error(("kind",), exc.message) from None
-    templates = _state(file, kind, spec.state, set(spec.slots))
+    state = spec.state
+    if spec.generate is not None:
+        if kind.generate is None:
+            raise file.error(("generate",), f"environment kind {kind.name} has no seed-data generator.")
+        params = dict(spec.generate)
+        seed = params.pop("seed", 0)
+        if not isinstance(seed, int):
+            raise file.error(("generate", "seed"), "the seed must be an integer.")
+        made = dict(kind.generate(seed, params))
+        generated = {k: made.pop(k, []) for k in ("user_tasks", "injection_tasks")}
+        for t in generated["user_tasks"]:  # a generated task's budget: its ground truth plus slack
+            if isinstance(t, dict) and "max_steps" not in t:
+                turns = t.get("turns") or []
+                t["max_steps"] = len(t.get("solution") or []) + sum(len(x.get("solution") or []) for x in turns) \
+                    + len(turns) + 10
+        try:
+            more = TasksFile.model_validate(generated)
+        except ValidationError as exc:
+            raise file.error(("generate",), f"the generator made an invalid task: {exc.errors()[0]['msg']}.") from None
+        spec = spec.model_copy(update={"user_tasks": [*spec.user_tasks, *more.user_tasks],
+                                       "injection_tasks": [*spec.injection_tasks, *more.injection_tasks]})
+        state = {t: [*state.get(t, []), *made.get(t, [])] for t in dict.fromkeys([*state, *made])}
+    templates = _state(file, kind, state, set(spec.slots))
     for loc, rules in (
         (("side_effects", "allowed"), spec.side_effects.allowed),
         (("side_effects", "irreversible"), spec.side_effects.irreversible),
@@ -153,6 +204,8 @@ def _build(file: _File, extra_tasks: list[Path]) -> Environment:
         more_users, more_injections = load_tasks(file.path.parent / name, kind)
         users += more_users
         injections += more_injections
+    for name in spec.injection_tasks_from:
+        injections += load_tasks(file.path.parent / name, kind)[1]
     for extra in extra_tasks:
         more_users, more_injections = load_tasks(extra, kind)
         users += more_users
@@ -235,10 +288,25 @@ def _check_tasks(file: _File, kind: EnvironmentKind, users: Sequence[UserTaskSpe
             _check_paths(file, kind, (*loc, key), getattr(task, key))
         _check_calls(file, kind, (*loc, "forbidden"), task.forbidden)
         _check_conditions(file, kind, (*loc, "check"), task.check)
+        _check_solution(file, kind, (*loc, "solution"), task.solution)
         for t, turn in enumerate(task.turns):
             _check_conditions(file, kind, (*loc, "turns", t, "check"), turn.check)
+            _check_solution(file, kind, (*loc, "turns", t, "solution"), turn.solution)
     for i, inj in enumerate(injections):
         _check_conditions(file, kind, ("injection_tasks", i, "check"), inj.check)
+        _check_solution(file, kind, ("injection_tasks", i, "solution"), inj.solution)
+
+
+def _check_solution(file: _File, kind: EnvironmentKind, loc: Loc, calls: Sequence[SolutionCall]) -> None:
+    tools = {t.name: t for t in kind.tools}
+    for i, call in enumerate(calls):
+        found = tools.get(call.tool)
+        if found is None:
+            raise file.error((*loc, i, "tool"), f"unknown tool '{call.tool}' (tools: {', '.join(sorted(tools))}).")
+        try:
+            found.validate(call.args)
+        except InvalidArguments as exc:
+            raise file.error((*loc, i, "args"), f"invalid arguments for {call.tool}: {exc}.") from None
 
 
 def _check_paths(file: _File, kind: EnvironmentKind, loc: Loc, rules: Sequence[PathRule]) -> None:
@@ -290,6 +358,9 @@ def _check_conditions(file: _File, kind: EnvironmentKind, loc: Loc, conditions: 
             for arg in cond.called.args:
                 if arg not in tool.param_names:
                     raise file.error((*here, "called", "args", arg), f"{tool.name} has no argument '{arg}'.")
+        if cond.python is not None and cond.python.check not in check_names():
+            raise file.error((*here, "python", "check"), f"unknown Python check '{cond.python.check}' "
+                             f"(registered: {', '.join(check_names()) or 'none'}).")
         for key, alias in (("all_", "all"), ("any_", "any")):
             nested = getattr(cond, key)
             if nested:

@@ -36,7 +36,7 @@ class ReplayReport:
 
 def replay_actions(episode: Episode, env: Environment) -> ReplayReport:
     """Re-execute every recorded call that ran; each state hash must match the recording."""
-    sandbox = env.reset(episode.seed, episode.injections)
+    sandbox = env.reset(episode.seed, episode.injections, env.user_tasks.get(episode.user_task))
     report = ReplayReport()
     if sandbox.state_hash != episode.initial_hash:
         report.mismatches.append("initial state differs")

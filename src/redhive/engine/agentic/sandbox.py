@@ -9,6 +9,7 @@ import random
 import time
 import traceback
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -207,6 +208,10 @@ class Sandbox:
         counters = ",".join(f"{k}={v}" for k, v in sorted(self.ctx.counters.items()))
         text = f"{self.state.digest}|{self.clock.ticks}|{counters}"
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def tables(self) -> dict[str, Mapping[str, Any]]:
+        """Every table as a read-only view (what task checks look at)."""
+        return {t: self.state.view(t) for t in self.state.table_names}
 
     def export(self) -> dict[str, dict[str, Any]]:
         return self.state.export()

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from redhive.engine.agentic.attacks import ATTACKS, attack_names, render_attack
+from redhive.engine.agentic.adaptive import rewrite_injections
+from redhive.engine.agentic.attacks import ATTACKS, attack_names, model_display_name, render_attack
 from redhive.engine.agentic.environment import Environment
 from redhive.engine.agentic.loader import load_environment
 from redhive.engine.agentic.loop import EpisodePlan, LoopLimits, run_episode
@@ -67,26 +68,33 @@ def plan_episodes(
     user_tasks: Collection[str] | None = None,
     injection_tasks: Collection[str] | None = None,
     seed: int = 0,
+    rewrites: Mapping[tuple[str, str, str, str], str] | None = None,
 ) -> Iterator[EpisodePlan]:
-    """Every cell, in a stable order (repeats outermost)."""
+    """Every cell, in a stable order (repeats outermost). An attack's text is rendered per target
+    (it names the model); `rewrites` holds an attacker model's texts per (environment, user task,
+    injection task, attack)."""
     for repeat in range(repeats):
         for env in envs:
             for task in env.user_tasks.values():
                 if user_tasks is not None and task.id not in user_tasks:
                     continue
-                cells: list[tuple[InjectionTaskSpec | None, str | None, dict[str, str]]] = []
-                if benign:
-                    cells.append((None, None, {}))
-                for injection in env.injection_tasks.values():
-                    if injection_tasks is not None and injection.id not in injection_tasks:
-                        continue
-                    for name in attacks:
-                        text = render_attack(name, injection.goal, env, task)
-                        cells.append((injection, name, dict.fromkeys(env.slots, text)))
-                for inj, attack, injections in cells:
+                cells: list[tuple[InjectionTaskSpec | None, str | None]] = [(None, None)] if benign else []
+                chosen = [i for i in env.injection_tasks.values()
+                          if injection_tasks is None or i.id in injection_tasks]
+                for name in attacks:
+                    # a denial of service has no goal of its own: one injection task stands for all
+                    cells += [(injection, name) for injection in (chosen[:1] if ATTACKS[name].dos else chosen)]
+                slots = env.injection_slots(task) if len(cells) > int(benign) else []
+                for inj, attack in cells:
                     s = episode_seed(seed, env.name, task.id, inj.id if inj else None, attack, repeat)
                     for target in targets:
-                        yield EpisodePlan(env, task, inj, attack, target, repeat, s, injections)
+                        injections: dict[str, str] = {}
+                        if inj is not None and attack is not None:
+                            text = (rewrites or {}).get((env.name, task.id, inj.id, attack)) or render_attack(
+                                attack, inj.goal, env, task, injection=inj, model=model_display_name(target))
+                            injections = dict.fromkeys(slots, text)
+                        yield EpisodePlan(env, task, inj, attack, target, repeat, s, injections,
+                                          dos=attack is not None and ATTACKS[attack].dos)
 
 
 async def run_agent_scan(
@@ -110,11 +118,13 @@ async def run_agent_scan(
     on_episode: Callable[[Episode], None] | None = None,
     keep: bool = True,
     user_model: Target | None = None,
+    attacker_model: Target | None = None,
 ) -> AgentScanResult:
     """Run the scan; a fatal target failure (bad credentials, unreachable endpoint) stops it after
     the episodes in flight and is raised. `keep=False` keeps no episode in memory (a store gets
     them through `on_episode` and computes the metrics); `user_model` is the simulated user of
-    multi-turn tasks (see `run_episode`)."""
+    multi-turn tasks (see `run_episode`); `attacker_model` writes the texts of attacks that need one
+    (`adaptive_rewrite`, see `adaptive.py`)."""
     if monitor_mode not in ("flag", "halt"):
         raise InvalidInput(f"Monitor mode '{monitor_mode}' is not one of flag, halt.")
     if not target_specs:
@@ -139,8 +149,15 @@ async def run_agent_scan(
             owned.append(targets[spec])
     gates = {spec: TargetGate(t) for spec, t in targets.items()}
     user_gate = TargetGate(user_model) if user_model is not None else None
+    adaptive = [a for a in attacks if ATTACKS[a].needs_attacker]
+    if adaptive and attacker_model is None:
+        raise InvalidInput(f"The attack {', '.join(adaptive)} needs an attacker model: pass --attacker-model "
+                           "(sim:attacker for a deterministic one).")
+    rewrites = (await rewrite_injections(attacker_model, environments, adaptive, user_tasks=user_tasks,
+                                         injection_tasks=injection_tasks, params=params)
+                if adaptive and attacker_model is not None else None)
     plans = plan_episodes(environments, list(targets), attacks, repeats=repeats, benign=benign,
-                          user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed)
+                          user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed, rewrites=rewrites)
     limits = LoopLimits(max_steps=max_steps, timeout=episode_timeout)
     episodes: list[Episode] = []
     skipped = 0
@@ -185,5 +202,6 @@ async def run_agent_scan(
         "monitor_mode": monitor_mode, "repeats": repeats, "benign": benign, "max_steps": max_steps,
         "episode_timeout": episode_timeout, "seed": seed,
         "user_model": user_model.spec if user_model is not None else None,
+        "attacker_model": attacker_model.spec if attacker_model is not None else None,
     }
     return AgentScanResult(episodes, group_metrics(episodes, lambda e: e.target), skipped, config)

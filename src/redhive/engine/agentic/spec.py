@@ -10,7 +10,11 @@ Three small languages appear in them:
   (`*` one segment, `**` any number; a rule covers everything below the path it names), optionally
   restricted to `ops` (added, removed, changed) and to records matching `where`;
 * **conditions** are the success checks of tasks: `exists`, `absent`, `count`, `unchanged`,
-  `answer`, `called`, combined with `all`, `any`, `not`.
+  `answer`, `called`, `python` (a registered Python check, see `checks.register_check`), combined
+  with `all`, `any`, `not`.
+
+A task may carry its ground-truth `solution` (the tool calls that solve it, per turn for a
+multi-turn task), so the harness can check itself: `sim:agent-scripted` replays it.
 """
 
 from __future__ import annotations
@@ -40,9 +44,11 @@ __all__ = [
     "Matcher",
     "Op",
     "PathRule",
+    "PythonCheck",
     "RecordQuery",
     "SideEffectSpec",
     "SlotSpec",
+    "SolutionCall",
     "TasksFile",
     "TurnSpec",
     "UserTaskSpec",
@@ -135,6 +141,24 @@ class CountQuery(RecordQuery):
     max: int | None = None
 
 
+class PythonCheck(_Strict):
+    """A check written in Python: `check` names a function registered with
+    `checks.register_check`, called with the check context and `args`; it returns a bool."""
+
+    check: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class SolutionCall(_Strict):
+    """One tool call of a ground-truth solution."""
+
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    #: the arguments as an attacker would spell them, with `$placeholders` for what the agent
+    #: must look up (AgentDojo's `placeholder_args`; the `tool_knowledge` attack shows these)
+    placeholder_args: dict[str, Any] | None = None
+
+
 class Condition(_Strict):
     """Exactly one of the fields below."""
 
@@ -144,6 +168,7 @@ class Condition(_Strict):
     unchanged: list[str] | None = None
     answer: Matcher | None = None
     called: CallRule | None = None
+    python: PythonCheck | None = None
     all_: list[Condition] | None = Field(default=None, alias="all")
     any_: list[Condition] | None = Field(default=None, alias="any")
     not_: Condition | None = Field(default=None, alias="not")
@@ -152,7 +177,7 @@ class Condition(_Strict):
     def _exactly_one(self) -> Condition:
         if len(self.model_fields_set) != 1:
             raise ValueError(
-                "a condition is exactly one of exists, absent, count, unchanged, answer, called, all, any, not"
+                "a condition is exactly one of exists, absent, count, unchanged, answer, called, python, all, any, not"
             )
         return self
 
@@ -169,6 +194,9 @@ class TurnSpec(_Strict):
 
     prompt: str = Field(min_length=1)
     check: list[Condition] = Field(default_factory=list)
+    #: the ground truth of this turn: the calls that answer it, and a final answer
+    solution: list[SolutionCall] = Field(default_factory=list)
+    answer: str = ""
 
 
 class UserTaskSpec(_Strict):
@@ -185,6 +213,13 @@ class UserTaskSpec(_Strict):
     forbidden: list[CallRule] = Field(default_factory=list)
     trusted_recipients: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    #: the ground truth: the tool calls that solve the task (a multi-turn task gives them per turn)
+    solution: list[SolutionCall] = Field(default_factory=list)
+    #: the final answer of the ground truth, where the check reads the answer
+    answer: str = ""
+    #: the model turns this task needs (a long-horizon task asks for more than the scan's
+    #: --max-steps; the loop gives each task the larger of the two)
+    max_steps: int | None = Field(default=None, ge=1, le=500)
 
     @model_validator(mode="before")
     @classmethod
@@ -208,6 +243,8 @@ class InjectionTaskSpec(_Strict):
     check: list[Condition] = Field(min_length=1)
     severity: Literal["low", "medium", "high", "critical"] = "medium"
     tags: list[str] = Field(default_factory=list)
+    #: the calls that reach the goal (the `tool_knowledge` attack spells them out)
+    solution: list[SolutionCall] = Field(default_factory=list)
 
 
 class TasksFile(_Strict):
@@ -231,6 +268,12 @@ class EnvironmentFile(_Strict):
     user_tasks: list[UserTaskSpec] = Field(default_factory=list)
     injection_tasks: list[InjectionTaskSpec] = Field(default_factory=list)
     tasks_files: list[str] = Field(default_factory=list)
+    #: files whose injection tasks (only) this environment takes (a data set that brings its own
+    #: user tasks but keeps the attacker goals of the default one)
+    injection_tasks_from: list[str] = Field(default_factory=list)
+    #: ask the kind's generator for more seed records: `{seed: N, ...}` (its other keys are the
+    #: generator's parameters); the generated records are added after those under `state`.
+    generate: dict[str, Any] | None = None
 
     @field_validator("start_time")
     @classmethod

@@ -86,8 +86,12 @@ def create(model: str, options: TargetOptions) -> Target:
         return SimAgent(model, options)
     if model == "user":
         return SimUser(options)
+    if model == "agent-scripted":
+        from redhive.engine.agentic.sim.scripted import ScriptedAgent
+
+        return ScriptedAgent(options)
     try:
         return _chat_factory(model, options)
     except NotFound as exc:
-        agents = ", ".join(f"sim:{m}" for m in [*AGENTS, "user"])
+        agents = ", ".join(f"sim:{m}" for m in [*AGENTS, "agent-scripted", "user"])
         raise NotFound(f"{exc.message.rstrip('.')}, {agents}.") from None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from redhive.engine.agentic.environment import EnvironmentKind, register_environment
 from redhive.engine.agentic.environments.database.cascades import CASCADES
+from redhive.engine.agentic.environments.database.generate import generate
 from redhive.engine.agentic.environments.database.records import SQL_TABLES, TableDef
 from redhive.engine.agentic.environments.database.sqlite_mirror import setup
 from redhive.engine.agentic.environments.database.tools import TOOLS
@@ -22,6 +23,8 @@ DATABASE = register_environment(
         tools=TOOLS,
         cascades=CASCADES,
         data=Path(__file__).parent / "data" / "environment.yaml",
+        variants={"long": Path(__file__).parent / "data" / "long.yaml"},
+        generate=generate,
         setup=setup,
     )
 )

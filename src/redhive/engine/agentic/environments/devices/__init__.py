@@ -9,6 +9,7 @@ from pathlib import Path
 
 from redhive.engine.agentic.environment import EnvironmentKind, register_environment
 from redhive.engine.agentic.environments.devices.cascades import CASCADES
+from redhive.engine.agentic.environments.devices.generate import generate
 from redhive.engine.agentic.environments.devices.records import (
     Alarm,
     Camera,
@@ -35,5 +36,7 @@ DEVICES = register_environment(
         cascades=CASCADES,
         data=Path(__file__).parent / "data" / "environment.yaml",
         monitors=(SafetyConstraints(),),
+        variants={"long": Path(__file__).parent / "data" / "long.yaml"},
+        generate=generate,
     )
 )

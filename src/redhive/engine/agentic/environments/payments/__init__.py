@@ -10,6 +10,7 @@ from pathlib import Path
 from redhive.engine.agentic.environment import EnvironmentKind, register_environment
 from redhive.engine.agentic.environments.payments import accounts, bills, payees, scheduled
 from redhive.engine.agentic.environments.payments.cascades import CASCADES
+from redhive.engine.agentic.environments.payments.generate import generate
 from redhive.engine.agentic.environments.payments.records import (
     Account,
     Bill,
@@ -38,5 +39,7 @@ PAYMENTS = register_environment(
         tools=(*accounts.TOOLS, *bills.TOOLS, *payees.TOOLS, *scheduled.TOOLS),
         cascades=CASCADES,
         data=Path(__file__).parent / "data" / "environment.yaml",
+        variants={"long": Path(__file__).parent / "data" / "long.yaml"},
+        generate=generate,
     )
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 from redhive.engine.agentic.environment import EnvironmentKind, register_environment
 from redhive.engine.agentic.environments.web import browse, library
 from redhive.engine.agentic.environments.web.cascades import CASCADES
+from redhive.engine.agentic.environments.web.generate import generate
 from redhive.engine.agentic.environments.web.records import (
     Bookmark,
     Email,
@@ -40,5 +41,7 @@ WEB = register_environment(
         tools=(*browse.TOOLS, *library.TOOLS),
         cascades=CASCADES,
         data=Path(__file__).parent / "data" / "environment.yaml",
+        variants={"long": Path(__file__).parent / "data" / "long.yaml"},
+        generate=generate,
     )
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 from redhive.engine.agentic.environment import EnvironmentKind, register_environment
 from redhive.engine.agentic.environments.workspace import calendar, files, mail
 from redhive.engine.agentic.environments.workspace.cascades import CASCADES
+from redhive.engine.agentic.environments.workspace.generate import generate
 from redhive.engine.agentic.environments.workspace.records import Email, Event, File, Notification, Profile
 
 __all__ = ["WORKSPACE"]
@@ -29,5 +30,7 @@ WORKSPACE = register_environment(
         tools=(*mail.TOOLS, *calendar.TOOLS, *files.TOOLS),
         cascades=CASCADES,
         data=Path(__file__).parent / "data" / "environment.yaml",
+        variants={"long": Path(__file__).parent / "data" / "long.yaml"},
+        generate=generate,
     )
 )
