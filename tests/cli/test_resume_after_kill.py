@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,18 +40,32 @@ def stored(db: Path) -> tuple[str, int, int, int] | None:
     return row[0], row[1], total, distinct
 
 
-def start(home: Path) -> subprocess.Popen[str]:
-    """Scan a private copy of the core suite (a suite that changes under a run refuses to resume)."""
+#: Only a safety net against a hung scan: the tests wait on events (attempts stored, the process
+#: ending), however long a loaded machine makes them take.
+HUNG = 600
+
+
+@contextmanager
+def scanning(home: Path) -> Iterator[subprocess.Popen[str]]:
+    """Scan a private copy of the core suite (a suite that changes under a run refuses to resume);
+    the process is reaped whatever the test does."""
     suite = home.parent / "core"
     shutil.copytree(BUILTIN_DIR / "core", suite)
     env = {**os.environ, "REDHIVE_HOME": str(home)}
     env.pop("REDHIVE_DATABASE_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "redhive.cli", *SCAN, "--suite", str(suite)], env=env, text=True,
+    proc = subprocess.Popen([sys.executable, "-m", "redhive.cli", *SCAN, "--suite", str(suite)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
 
 
 def wait_for_partial(proc: subprocess.Popen[str], db: Path) -> tuple[str, int, int, int]:
-    deadline = time.monotonic() + 60
+    """Until some attempts are stored (and fewer than half), or the scan ends first."""
+    deadline = time.monotonic() + HUNG
     while time.monotonic() < deadline:
         state = stored(db)
         if state and 0 < state[2] < state[1] // 2:
@@ -58,17 +74,17 @@ def wait_for_partial(proc: subprocess.Popen[str], db: Path) -> tuple[str, int, i
             _, stderr = proc.communicate()
             raise AssertionError(f"the scan ended before it could be interrupted: {stderr}")
         time.sleep(0.05)
-    raise AssertionError("no attempts were stored within 60 s")
+    raise AssertionError(f"no attempts were stored within {HUNG} s: the scan hung")
 
 
 @pytest.mark.slow
 def test_kill_9_then_resume(tmp_path: Path) -> None:
     home = tmp_path / "home"
     db = home / "redhive.db"
-    proc = start(home)
-    run_id, planned, _, _ = wait_for_partial(proc, db)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=10)
+    with scanning(home) as proc:
+        run_id, planned, _, _ = wait_for_partial(proc, db)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=HUNG)
     _, _, before, distinct_before = stored(db) or ("", 0, 0, 0)
     assert 0 < before < planned and before == distinct_before
 
@@ -87,10 +103,10 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
 def test_ctrl_c_stores_what_finished_and_says_how_to_resume(tmp_path: Path) -> None:
     home = tmp_path / "home"
     db = home / "redhive.db"
-    proc = start(home)
-    run_id, planned, _, _ = wait_for_partial(proc, db)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=30)
+    with scanning(home) as proc:
+        run_id, planned, _, _ = wait_for_partial(proc, db)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=HUNG)  # the event: the scan stored what finished and ended
     assert proc.returncode == 130
     assert f"redhive scan --resume {run_id}" in " ".join(stderr.split())
     assert "Traceback" not in stderr
