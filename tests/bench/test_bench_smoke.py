@@ -61,3 +61,17 @@ def test_quick_hazard_screen_bench_prints_its_figures(tmp_path: Path, hazard_mod
     for label in ("deny list only: p50", "hazard screen + deny list: p50", "added by the hazard screen",
                   "red-team probes (non-jailbreak)"):
         assert label in proc.stdout
+
+
+STARTUP_BENCH = BENCH.parent / "startup.py"
+
+
+@pytest.mark.slow
+def test_quick_startup_bench_measures_each_fixed_cost() -> None:
+    proc = subprocess.run([sys.executable, str(STARTUP_BENCH), "--quick", "--json"], capture_output=True, text=True,
+                          timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["python_pass_s"] > 0 and data["redhive_version_s"] > data["python_pass_s"]
+    assert data["first_request_fresh_home_s"] > 0 and data["first_request_same_home_s"] > 0
+    assert set(data["load_us_per_probe"]) == {"jsonl", "yaml"} and data["yaml_over_jsonl"] > 0

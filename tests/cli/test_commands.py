@@ -75,6 +75,12 @@ def test_headline_counts_attacks_and_over_refusal_apart() -> None:
     assert guarded["asr"] == round(guarded["successes"] / guarded["scored"], 4)
 
 
+@pytest.mark.parametrize(("flags", "per_target"), [(["-c", "8"], 8), (["-c", "8", "--target-concurrency", "3"], 3)])
+def test_concurrency_is_one_knob_unless_the_target_gets_its_own(flags: list[str], per_target: int) -> None:
+    config = scan_json("-t", "sim:naive", "-s", "core", *flags)["run"]["config"]
+    assert config["concurrency"] == 8 and config["targets"][0]["concurrency"] == per_target
+
+
 def test_runs_list_show_report_and_exports(tmp_path: Path) -> None:
     data = scan_json("--target", "sim:guarded", "--suite", "core", "--attack", "base64", "--attack", "none")
     run_id = data["run"]["id"]

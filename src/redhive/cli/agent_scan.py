@@ -69,7 +69,8 @@ def agent_scan(
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
     max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
     rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
-    target_concurrency: int = typer.Option(16, "--target-concurrency", help="Requests in flight per target."),
+    target_concurrency: int | None = typer.Option(None, "--target-concurrency", help="Requests in flight "
+                                                  "per target (default: --concurrency, so one knob sets both)."),
     target_option: list[str] = typer.Option([], "--target-option", help="KEY=VALUE passed to every target "
                                             "(e.g. latency_ms=20 for sim: agents); repeatable."),
     temperature: float | None = typer.Option(None, "--temperature"),
@@ -85,6 +86,7 @@ def agent_scan(
     prepared = None
     if resume is None:
         extra = _options(target_option)
+        target_concurrency = target_concurrency or concurrency
 
         def config(spec: str) -> TargetConfig:
             return TargetConfig(spec=spec, base_url=base_url, api_key_env=api_key_env, concurrency=target_concurrency,

@@ -42,7 +42,8 @@ def scan(
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
     max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
     rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
-    target_concurrency: int = typer.Option(16, "--target-concurrency", help="Requests in flight per target."),
+    target_concurrency: int | None = typer.Option(None, "--target-concurrency", help="Requests in flight "
+                                                  "per target (default: --concurrency, so one knob sets both)."),
     target_mode: str = typer.Option("auto", "--target-mode", help="model: the targets follow the system prompt "
                                     "they are sent; application: they bring their own (probes that plant a canary "
                                     "there are replaced by their application forms); auto: find out with a short "
@@ -99,6 +100,7 @@ def scan(
         raise fail(f"--target-mode '{target_mode}' is not one of auto, model, application.")
     if resume is None:
         extra = _options(target_option)
+        target_concurrency = target_concurrency or concurrency
         mode = None if target_mode == "auto" else target_mode
         configs = [TargetConfig(spec=t, base_url=base_url, api_key_env=api_key_env, mode=mode,
                                 concurrency=target_concurrency, rpm=rpm, timeout=timeout, max_retries=max_retries,

@@ -28,23 +28,16 @@ MAX_EVIDENCE_PER_DRAFT = 20
 
 
 def load_report_file(path: Path, **overrides: Any) -> ReportCreate:
-    from redhive.engine.suites.loader import _line_of, _read_yaml
+    from redhive.engine.suites.loader import line_of, read_yaml, validation_error
 
-    data, root = _read_yaml(path)
+    data, root = read_yaml(path)
     if not isinstance(data, dict):
         raise SuiteFileError(str(path), 1, "a report file is a mapping of fields (see docs/findings.md).")
     try:
         return ReportCreate.model_validate({**data, **{k: v for k, v in overrides.items() if v is not None}})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "this required field is missing"
-        elif err["type"] == "extra_forbidden":
-            msg = "unknown field (check its spelling against the report file schema in docs/findings.md)"
-        field = ".".join(str(p) for p in loc) or "report"
-        raise SuiteFileError(str(path), _line_of(root, loc), f"{field}: {msg}.") from None
+        raise validation_error(exc, path, lambda loc: line_of(root, loc),
+                               schema="the report file schema in docs/findings.md") from None
 
 
 def _probe_taxonomy(suite: str, probe_id: str) -> tuple[list[str], str, str]:

@@ -115,6 +115,8 @@ class MockOpenAI:
     #: Send the body one byte at a time, this many seconds apart (a trickling upstream).
     trickle_s: float = 0.0
     requests: int = field(default=0, init=False)
+    #: wall-clock time (time.time()) of the first chat request: start-up benches compare it across processes
+    first_request_at: float | None = field(default=None, init=False)
     #: (host, port) of every client connection a chat request arrived on: how many were opened.
     peers: set[tuple[str, int]] = field(default_factory=set, init=False)
     received: list[Received] = field(default_factory=list, init=False)
@@ -176,6 +178,8 @@ class MockOpenAI:
         raw = await request.body()
         index = self.requests
         self.requests += 1
+        if self.first_request_at is None:
+            self.first_request_at = time.time()
         if request.client is not None:
             self.peers.add((request.client.host, request.client.port))
         if self.record:
@@ -243,7 +247,8 @@ class MockOpenAI:
     async def _stats(self, request: Request) -> Response:
         from starlette.responses import Response
 
-        return Response(json.dumps({"requests": self.requests}), 200, media_type=_JSON)
+        stats = {"requests": self.requests, "first_request_at": self.first_request_at}
+        return Response(json.dumps(stats), 200, media_type=_JSON)
 
     # -- serving -------------------------------------------------------------------------------
 

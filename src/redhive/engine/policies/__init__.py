@@ -40,7 +40,8 @@ def load_policy(path: str | Path) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, file, lambda loc: line_of(root, loc)) from None
+        raise validation_error(exc, file, lambda loc: line_of(root, loc),
+                               schema="the policy file schema in docs/policies.md") from None
 
 
 def load_policy_suite(path: str | Path) -> Suite:
