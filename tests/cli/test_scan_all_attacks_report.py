@@ -26,21 +26,24 @@ def test_scan_core_with_every_attack_reports_by_converter_and_risk_area(tmp_path
     summary = json.loads(result.stdout)
     core = load_suite("core")
     assert summary["run"]["status"] == "completed"
-    chains = {chain.name for chain in parse_attacks("all")}
-    assert len(chains) > 25 and "none" in chains
-    assert summary["totals"]["attempts"] == len(core.probes) * len(chains)
+    parsed = parse_attacks("all")
+    chains = {chain.name for chain in parsed}
+    readable = {chain.name for chain in parsed if chain.keeps_request}
+    assert len(chains) > 25 and "none" in readable and "roleplay" in readable and "base64" not in readable
+    attacks = [p for p in core.probes if p.kind == "attack"]
+    controls = len(core.probes) - len(attacks)
+    # controls (harmless requests) go only through the chains that keep them readable
+    assert summary["totals"]["attempts"] == len(attacks) * len(chains) + controls * len(readable)
     assert summary["totals"]["errors"] == 0
 
     by_attack = {row["attack"]: row for row in summary["attacks"]}
     assert set(by_attack) == chains
     assert by_attack["base64"]["successes"] > 0  # the guarded filter does not decode
-    attacks = [p for p in core.probes if p.kind == "attack"]
     by_area = {row["risk_area"]: row for row in summary["categories"]}  # the headline: attack probes only
     assert set(by_area) == {p.risk_area for p in attacks}
     assert all(row["attempts"] == sum(p.risk_area == area for p in attacks) * len(by_attack)
                for area, row in by_area.items())
-    controls = len(core.probes) - len(attacks)
-    assert controls and summary["totals"]["over_refusal"]["controls"] == controls * len(chains)
+    assert controls and summary["totals"]["over_refusal"]["controls"] == controls * len(readable)
 
     pooled = [d for d in summary["disparities"] if d["probe_id"] is None and d["attack"] == "none"]
     assert pooled and pooled[0]["significant"]  # sim:guarded declines older applicants (G15)

@@ -108,7 +108,8 @@ def test_refused_credentials_exit_2_naming_the_key(mock: MockOpenAI, served: str
 
 def test_fail_on_gates_a_leaking_model(mock: MockOpenAI, served: str, home: Path) -> None:
     mock.reply = echo_system_prompt  # repeats its system prompt: every planted canary leaks
-    code, _, stderr = scan(served, home, "--fail-on", "asr>0.05")
+    # a model that follows nothing but leaks: it never assembles the handshake's code word, so say what it is
+    code, _, stderr = scan(served, home, "--fail-on", "asr>0.05", "--target-mode", "model")
     assert code == 1, stderr
     assert "Gate failed" in stderr and "Traceback" not in stderr
 

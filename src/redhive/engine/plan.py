@@ -68,8 +68,13 @@ class Plan:
                     if form is None:
                         continue
                     total += sum(1 for st in self.strategies if st.accepts(form)) if self.strategies \
-                        else len(self.chains)
+                        else len(self._chains(form))
         return total * self.repeats
+
+    def _chains(self, probe: Probe) -> Sequence[Chain]:
+        """Attacks go through every chain; over-refusal controls only through those that keep the
+        request readable (`Chain.keeps_request`)."""
+        return self.chains if probe.kind == "attack" else [c for c in self.chains if c.keeps_request]
 
     def _form(self, probe: Probe, target: str) -> Probe | None:
         return probe.application_form if self.modes.get(target) == "application" else probe
@@ -91,7 +96,7 @@ class Plan:
                                 seq += 1
                     if self.strategies:
                         continue
-                    for chain in self.chains:
+                    for chain in self._chains(probe):
                         for target, form in forms:
                             yield PlannedAttempt(
                                 attempt_id(suite.name, probe.id, chain.name, target, repeat),

@@ -81,6 +81,9 @@ class Template(Reversible):
         return self.unencode(converted[len(self.before):len(converted) - len(self.after)])
 
 
+READABLE_FAMILIES = frozenset({"framing", "structure", "priming", "model-assisted"})
+
+
 class Chain:
     """Converters applied left to right (`base64,roleplay` = base64 first, then role-play framing)."""
 
@@ -89,6 +92,10 @@ class Chain:
         self.name = ",".join(c.name for c in self.converters) or "none"
         #: Whether a converter of the chain calls a helper model (use `aconvert`).
         self.needs_helper = any(c.needs_helper for c in self.converters)
+        #: Whether the request stays readable as written (framing, structure, priming; no encoding,
+        #: cipher or obfuscation): over-refusal controls run only through such chains, since a
+        #: harmless request a target cannot decode is not one it refused.
+        self.keeps_request = all(c.family in READABLE_FAMILIES for c in self.converters)
 
     def convert(self, text: str) -> str:
         for conv in self.converters:
