@@ -202,4 +202,12 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/findings/new"): (expect(REPORTERS, 303), _report_form),
     ("GET", "/findings/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN, anonymous=303), None),
     ("POST", "/findings/systems/{system_id}/regress"): (expect(STAFF, 303), fixed(version_id="{version}")),
+    # sharing labels (redhive.disclosure): raising is free to whoever sees the report; lowering a flaw's
+    # label is the owning organisation's staff's decision (triagers: 403)
+    ("GET", "/api/disclosure/reports/{report_id}/labels"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
+    ("POST", "/api/disclosure/reports/{report_id}/labels"): (expect(REPORTERS, 200, hidden=UNSEEN),
+                                                             fixed(labels={"description": "TLP:RED"})),
+    ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
+                                                         fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),
 }
