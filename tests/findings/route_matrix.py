@@ -207,6 +207,8 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/disclosure/reports/{report_id}/labels"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
     ("POST", "/api/disclosure/reports/{report_id}/labels"): (expect(REPORTERS, 200, hidden=UNSEEN),
                                                              fixed(labels={"description": "TLP:RED"})),
+    ("GET", "/api/disclosure/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
+    ("GET", "/api/disclosure/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
     ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
     ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
                                                          fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),

@@ -1,10 +1,14 @@
-"""JSON API of disclosure: each field's sharing label, read and changed."""
+"""JSON API of disclosure: each field's sharing label, read and changed; a report or flaw as one
+audience may see it (withheld fields marked, never sent)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Query
 
 from redhive.disclosure import service, tlp
+from redhive.disclosure.redaction import parse_audience
 from redhive.disclosure.schemas import LabelsRead, LabelsUpdate
 from redhive.findings.models import Flaw, FlawReport
 from redhive.web.deps import SessionDep, UserDep
@@ -39,3 +43,21 @@ async def flaw_labels(flaw_id: str, session: SessionDep, actor: UserDep) -> Labe
 async def set_flaw_labels(flaw_id: str, data: LabelsUpdate, session: SessionDep, actor: UserDep) -> LabelsRead:
     return _read("flaw", await service.set_labels(session, actor, "flaw", flaw_id, labels=data.labels,
                                                   reason=data.reason))
+
+
+#: Without one, the safest: what the public may see.
+AUDIENCE = Query(default=tlp.CLEAR, description="The audience's TLP label, e.g. TLP:GREEN: fields above it are "
+                 "withheld.")
+
+
+@router.get("/reports/{report_id}")
+async def shared_report(report_id: str, session: SessionDep, actor: UserDep, audience: str = AUDIENCE) -> dict[
+        str, Any]:
+    view = await service.shared_view(session, actor, "report", report_id, parse_audience(audience))
+    return view.as_dict()
+
+
+@router.get("/flaws/{flaw_id}")
+async def shared_flaw(flaw_id: str, session: SessionDep, actor: UserDep, audience: str = AUDIENCE) -> dict[str, Any]:
+    view = await service.shared_view(session, actor, "flaw", flaw_id, parse_audience(audience))
+    return view.as_dict()

@@ -7,18 +7,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.audit.service import record
 from redhive.auth.permissions import Actor, authorize
 from redhive.disclosure import tlp
 from redhive.disclosure.models import LabelDecision
+from redhive.disclosure.redaction import Shared, share_flaw, share_report
 from redhive.errors import InvalidInput
 from redhive.findings import service as findings
-from redhive.findings.models import Flaw, FlawReport
+from redhive.findings.models import Flaw, FlawReport, Remediation
 from redhive.kit import utcnow
 
-__all__ = ["Kind", "labels_of", "load", "set_labels"]
+__all__ = ["Kind", "labels_of", "load", "remediations_of", "set_labels", "shared_view"]
 
 Kind = Literal["report", "flaw"]
 
@@ -84,3 +86,28 @@ async def set_labels(session: AsyncSession, actor: Actor, kind: Kind, object_id:
                                                                  "reason": reason})
     await session.flush()
     return obj
+
+
+async def remediations_of(session: AsyncSession, flaw_ids: list[str]) -> dict[str, list[Remediation]]:
+    rows = (await session.scalars(select(Remediation).where(Remediation.flaw_id.in_(flaw_ids))
+                                  .order_by(Remediation.created_at))).all()
+    out: dict[str, list[Remediation]] = {}
+    for r in rows:
+        out.setdefault(r.flaw_id, []).append(r)
+    return out
+
+
+async def shared_view(session: AsyncSession, actor: Actor, kind: Kind, object_id: str, audience: str) -> Shared:
+    """The report or flaw as `audience` may see it (redaction.redact), for someone who may see it
+    whole; a view that shows TLP:AMBER+STRICT or TLP:RED content is audited."""
+    obj = await load(session, actor, kind, object_id)
+    if isinstance(obj, FlawReport):
+        view = share_report(obj, audience)
+    else:
+        view = share_flaw(obj, audience, (await remediations_of(session, [obj.id])).get(obj.id, []))
+    if tlp.rank(view.label) >= tlp.rank(tlp.AMBER_STRICT):
+        await record(session, actor, "disclosure.viewed", object_type=kind, object_id=obj.id, org_id=obj.org_id,
+                     after={"audience": audience, "label": view.label,
+                            "fields": sorted(f for f, label in view.shown_labels.items()
+                                             if tlp.rank(label) >= tlp.rank(tlp.AMBER_STRICT))})
+    return view
