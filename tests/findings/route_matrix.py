@@ -127,7 +127,21 @@ async def _merge_form(w: Any, persona: str) -> dict[str, Any]:
     return {"report_ids": body["report_ids"], "into_id": body["into_id"]}
 
 
-PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment}
+async def _clock(w: Any, persona: str) -> str:
+    """An open disclosure clock of a fresh flaw of the Lab (redhive.disclosure)."""
+    from redhive.disclosure.models import DisclosureClock
+
+    flaw_id = await _flaw(w, persona)
+    async with w.platform.session() as session:
+        now = utcnow()
+        clock = DisclosureClock(object_type="flaw", object_id=flaw_id, org_id=w.lab.id, kind="fix", started_at=now,
+                                due_at=now, extended_days=0)
+        session.add(clock)
+        await session.flush()
+        return clock.id
+
+
+PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment, "clock_id": _clock}
 
 ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/findings/reports"): (expect(REPORTERS, 201), _report_json),
@@ -209,6 +223,10 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
                                                              fixed(labels={"description": "TLP:RED"})),
     ("GET", "/api/disclosure/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
     ("GET", "/api/disclosure/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    ("GET", "/api/disclosure/orgs/{org_id}/clocks"): (expect(TRIAGE, 200), None),
+    # a first extension (up to 14 days) is the triage team's; nobody else learns the clock exists
+    ("POST", "/api/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                          fixed(days=3, reason="the developer is on it")),
     ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
     ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
                                                          fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),
