@@ -61,6 +61,10 @@ async def test_every_format_validates_for_each_audience(platform: Platform) -> N
     avid = json.loads((await coord.get(f"/api/findings/orgs/{w.org.id}/export", params={"format": "avid"})).text)
     assert avid[0]["impact"]["avid"]["sep_view"] == ["S0403: Adversarial Example"]
 
+    board = await coord.get("/findings/board")  # the board's export form asks for the format and the audience
+    assert f'action="/api/findings/orgs/{w.org.id}/export"' in board.text and "CSAF 2.0" in board.text
+    assert "<option>TLP:GREEN</option>" in board.text and "<option>TLP:RED</option>" not in board.text
+
     r = await coord.get(f"/api/findings/orgs/{w.org.id}/export", params={"format": "csaf", "audience": "TLP:RED"})
     assert r.status_code == 400 and "never a file" in r.json()["error"]["message"]
     r = await coord.get(f"/api/findings/orgs/{w.org.id}/export", params={"format": "csaf", "audience": "TLP:PINK"})

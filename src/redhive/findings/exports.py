@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
+from redhive.audit.service import record
 from redhive.auth.permissions import Actor, require
 from redhive.disclosure import tlp
 from redhive.disclosure.redaction import Shared, parse_audience, share_flaw, share_report
@@ -291,8 +292,6 @@ async def export_flaws(session: AsyncSession, actor: Actor, org_id: str, fmt: st
     org = await session.get(Organization, org_id)
     assert org is not None  # require() passed: the actor belongs to it or is a platform admin
     items = await _load(session, actor, org_id, audience)
-    from redhive.audit.service import record
-
     await record(session, actor, "disclosure.exported", object_type="organization", object_id=org_id, org_id=org_id,
                  after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items]})
     return render(fmt, items, org, audience, utcnow())
