@@ -75,3 +75,26 @@ async def test_hazard_floor_holds_and_the_flaw_inherits(platform: Platform) -> N
     assert flaw["labels"]["title"] == "TLP:AMBER"  # never wider than the report's title was
     assert flaw["floors"]["root_cause"] == "TLP:AMBER+STRICT" and flaw["labels"]["root_cause"] == "TLP:AMBER+STRICT"
     assert (await c["reporter"].get(f"/api/disclosure/flaws/{flaw_id}/labels")).status_code == 404
+
+
+async def test_the_report_and_flaw_pages_show_and_change_labels(platform: Platform) -> None:
+    w = await lab(platform)
+    c = w.clients
+    report_id = (await c["reporter"].post("/api/findings/reports", json=report_body(w.version.id))).json()[
+        "report"]["id"]
+    page = await c["reporter"].get(f"/findings/reports/{report_id}")
+    assert 'id="labels-form"' in page.text and 'name="label_attack_prompts"' in page.text
+    csrf = c["reporter"].headers["X-CSRF-Token"]
+    r = await c["reporter"].post(f"/findings/reports/{report_id}/labels",
+                                 data={"csrf_token": csrf, "label_title": "TLP:AMBER"})
+    assert r.status_code == 303
+    labels = (await c["reporter"].get(f"/api/disclosure/reports/{report_id}/labels")).json()["labels"]
+    assert labels["title"] == "TLP:AMBER"
+    csrf = c["coordinator"].headers["X-CSRF-Token"]
+    r = await c["coordinator"].post(f"/findings/reports/{report_id}/labels",
+                                    data={"csrf_token": csrf, "label_title": "TLP:GREEN"})
+    assert r.status_code == 303
+    page = await c["coordinator"].get(r.headers["location"])
+    assert "give the reason" in page.text  # refused with the sentence, nothing stored
+    labels = (await c["coordinator"].get(f"/api/disclosure/reports/{report_id}/labels")).json()["labels"]
+    assert labels["title"] == "TLP:AMBER"

@@ -223,6 +223,11 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
                                                              fixed(labels={"description": "TLP:RED"})),
     ("GET", "/api/disclosure/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
     ("GET", "/api/disclosure/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    # the sharing-labels form of the report and flaw pages (as the API: raising free, lowering the staff's)
+    ("POST", "/findings/reports/{report_id}/labels"): (expect(REPORTERS, 303, hidden=UNSEEN),
+                                                       fixed(label_description="TLP:RED")),
+    ("POST", "/findings/flaws/{flaw_id}/labels"): (expect(STAFF, 303, hidden=NOT_TRIAGERS),
+                                                   fixed(label_root_cause="TLP:GREEN", reason="published")),
     ("GET", "/api/disclosure/orgs/{org_id}/clocks"): (expect(TRIAGE, 200), None),
     # a first extension (up to 14 days) is the triage team's; nobody else learns the clock exists
     ("POST", "/api/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
