@@ -107,6 +107,12 @@ async def test_reminder_escalation_and_extensions_at_a_controlled_time(platform:
     assert (await c["outsider"].post(f"/api/disclosure/clocks/{ack['id']}/extend",
                                      json={"days": 1, "reason": "x"})).status_code == 404
 
+    page = await c["triager"].get("/disclosure/clocks")  # the dashboard, with an extension form per open clock
+    assert page.status_code == 200 and f'id="clock-{ack["id"]}"' in page.text and "developer ack" in page.text
+    r = await c["coordinator"].post(f"/disclosure/clocks/{ack['id']}/extend", data={
+        "csrf_token": c["coordinator"].headers["X-CSRF-Token"], "days": "two", "reason": "x"})
+    assert r.status_code == 303 and "whole number" in (await c["coordinator"].get("/disclosure/clocks")).text
+
     # 30 days of silence (plus the 15 granted): escalated to the coordinator and the regulator
     fired = await tick(n + timedelta(days=44))
     assert "developer_ack" not in fired["escalations"]

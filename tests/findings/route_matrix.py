@@ -229,6 +229,9 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/findings/flaws/{flaw_id}/labels"): (expect(STAFF, 303, hidden=NOT_TRIAGERS),
                                                    fixed(label_root_cause="TLP:GREEN", reason="published")),
     ("GET", "/api/disclosure/orgs/{org_id}/clocks"): (expect(TRIAGE, 200), None),
+    ("GET", "/disclosure/clocks"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS),
+                                                       fixed(days="3", reason="the developer is on it")),
     # a first extension (up to 14 days) is the triage team's; nobody else learns the clock exists
     ("POST", "/api/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
                                                           fixed(days=3, reason="the developer is on it")),

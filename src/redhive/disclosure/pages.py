@@ -1,20 +1,26 @@
-"""The sharing-labels form on the report and flaw pages: what the section shows, and its action
-(one service call; a refusal comes back to the page as one sentence and nothing is stored)."""
+"""The sharing-labels form on the report and flaw pages (what the section shows, and its action),
+and the dashboard of disclosure clocks with their extension form. One service call per action; a
+refusal comes back to the page as one sentence and nothing is stored."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
-from redhive.disclosure import service, tlp
+from redhive.auth.permissions import require_user
+from redhive.disclosure import clock_service, service, tlp
 from redhive.errors import InvalidInput
 from redhive.findings.models import Flaw, FlawReport
+from redhive.findings.sla import aware
+from redhive.kit import utcnow
+from redhive.orgs.models import Organization
 from redhive.web.deps import SessionDep, UserDep
 from redhive.web.errors import FormRejected
 from redhive.web.forms import read_form
-from redhive.web.templating import redirect
+from redhive.web.templating import redirect, render
 
 __all__ = ["Sharing", "router", "sharing"]
 
@@ -56,3 +62,32 @@ async def report_labels(report_id: str, request: Request, session: SessionDep, a
 @router.post("/findings/flaws/{flaw_id}/labels")
 async def flaw_labels(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     return await _save("flaw", flaw_id, request, session, actor)
+
+
+@router.get("/disclosure/clocks")
+async def clocks_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The dashboard of disclosure clocks of every organisation whose findings the actor triages."""
+    require_user(actor)
+    now = utcnow()
+    orgs = actor.org_ids("findings.clocks")
+    names = {o.id: o.name for o in (await session.scalars(select(Organization).where(
+        Organization.id.in_(orgs)))).all()}
+    rows = [(names.get(org_id, org_id), row) for org_id in orgs
+            for row in await clock_service.list_clocks(session, actor, org_id, now)]
+    rows.sort(key=lambda item: (item[1].status == "done", aware(item[1].clock.due_at)))
+    return render(request, "disclosure/clocks.html", {"nav": "findings", "rows": rows, "now": now})
+
+
+@router.post("/disclosure/clocks/{clock_id}/extend")
+async def clock_extend(clock_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    values = await read_form(request)
+    try:
+        days = int(values.get("days") or 0)
+        await clock_service.extend(session, actor, clock_id, days=days, reason=values.get("reason", ""),
+                                   now=utcnow())
+    except ValueError:
+        raise FormRejected(redirect(request, "/disclosure/clocks", "Days must be a whole number of days.",
+                                    "error")) from None
+    except InvalidInput as exc:
+        raise FormRejected(redirect(request, "/disclosure/clocks", exc.message, "error")) from None
+    return redirect(request, "/disclosure/clocks", f"Clock extended by {days} day(s).")
