@@ -31,6 +31,8 @@ def routers() -> list[APIRouter]:
     """Every domain's JSON routes (under /api) and pages. Add yours here (one line each)."""
     from redhive.auth import pages as auth_pages
     from redhive.auth import routes as auth_routes
+    from redhive.disclosure import pages as disclosure_pages
+    from redhive.disclosure import routes as disclosure_routes
     from redhive.findings import flaw_pages
     from redhive.findings import pages as findings_pages
     from redhive.findings import routes as findings_routes
@@ -63,6 +65,8 @@ def routers() -> list[APIRouter]:
         network_pages.router,
         missions_pages.router,
         findings_routes.router,
+        disclosure_routes.router,
+        disclosure_pages.router,
         findings_pages.router,
         flaw_pages.router,
         notification_pages.router,

@@ -3,6 +3,7 @@
 from redhive.agent_runs.models import AgentEpisode, AgentRun
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, LoginFailure, RecoveryCode, User, WebSession
+from redhive.disclosure.models import ClockExtension, DisclosureClock, LabelDecision
 from redhive.findings.models import (
     Comment,
     FindingLink,
@@ -42,6 +43,9 @@ from redhive.runs.turns import Turn
 from redhive.safeguards.models import HazardReview, TrustedAccess
 
 __all__ = [
+    "ClockExtension",
+    "DisclosureClock",
+    "LabelDecision",
     "Comment",
     "Notification",
     "FindingLink",

@@ -127,7 +127,21 @@ async def _merge_form(w: Any, persona: str) -> dict[str, Any]:
     return {"report_ids": body["report_ids"], "into_id": body["into_id"]}
 
 
-PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment}
+async def _clock(w: Any, persona: str) -> str:
+    """An open disclosure clock of a fresh flaw of the Lab (redhive.disclosure)."""
+    from redhive.disclosure.models import DisclosureClock
+
+    flaw_id = await _flaw(w, persona)
+    async with w.platform.session() as session:
+        now = utcnow()
+        clock = DisclosureClock(object_type="flaw", object_id=flaw_id, org_id=w.lab.id, kind="fix", started_at=now,
+                                due_at=now, extended_days=0)
+        session.add(clock)
+        await session.flush()
+        return clock.id
+
+
+PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment, "clock_id": _clock}
 
 ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/findings/reports"): (expect(REPORTERS, 201), _report_json),
@@ -202,4 +216,26 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/findings/new"): (expect(REPORTERS, 303), _report_form),
     ("GET", "/findings/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN, anonymous=303), None),
     ("POST", "/findings/systems/{system_id}/regress"): (expect(STAFF, 303), fixed(version_id="{version}")),
+    # sharing labels (redhive.disclosure): raising is free to whoever sees the report; lowering a flaw's
+    # label is the owning organisation's staff's decision (triagers: 403)
+    ("GET", "/api/disclosure/reports/{report_id}/labels"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
+    ("POST", "/api/disclosure/reports/{report_id}/labels"): (expect(REPORTERS, 200, hidden=UNSEEN),
+                                                             fixed(labels={"description": "TLP:RED"})),
+    ("GET", "/api/disclosure/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
+    ("GET", "/api/disclosure/flaws/{flaw_id}"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    # the sharing-labels form of the report and flaw pages (as the API: raising free, lowering the staff's)
+    ("POST", "/findings/reports/{report_id}/labels"): (expect(REPORTERS, 303, hidden=UNSEEN),
+                                                       fixed(label_description="TLP:RED")),
+    ("POST", "/findings/flaws/{flaw_id}/labels"): (expect(STAFF, 303, hidden=NOT_TRIAGERS),
+                                                   fixed(label_root_cause="TLP:GREEN", reason="published")),
+    ("GET", "/api/disclosure/orgs/{org_id}/clocks"): (expect(TRIAGE, 200), None),
+    ("GET", "/disclosure/clocks"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 303, hidden=NOT_TRIAGERS),
+                                                       fixed(days="3", reason="the developer is on it")),
+    # a first extension (up to 14 days) is the triage team's; nobody else learns the clock exists
+    ("POST", "/api/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                          fixed(days=3, reason="the developer is on it")),
+    ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
+                                                         fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),
 }

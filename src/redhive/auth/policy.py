@@ -84,6 +84,14 @@ POLICY: dict[str, Mapping[str, frozenset[str]]] = {
     "findings.assess": {MEMBER: TRIAGE},
     "findings.remediate": {MEMBER: STAFF},
     "findings.webhooks": {MEMBER: frozenset({ADMIN})},
+    #: Raise a field's sharing label (narrow its audience): free to the triage team and the reporter.
+    "findings.label_raise": {MEMBER: TRIAGE, REPORTER: ANY},
+    #: Lower one (widen its audience): a recorded decision of the owning organisation's staff.
+    "findings.label_lower": {MEMBER: STAFF},
+    #: The disclosure clocks of the organisation's reports and flaws; a first extension (up to 14 days).
+    "findings.clocks": {MEMBER: TRIAGE},
+    #: A further extension, or a longer one: a recorded decision of the organisation's staff.
+    "findings.clocks_decide": {MEMBER: STAFF},
     #: Duplicate suggestions name other reports (titles, ids, flaws): the organisation's triagers only.
     "findings.suggestions": {MEMBER: TRIAGE},
     #: Review escalated hazard exchanges of missions the organisation runs (with background_checked vetting).

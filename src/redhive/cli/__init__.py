@@ -13,6 +13,7 @@ from redhive.cli import (
     audit,
     demo,
     detectors,
+    disclosure,
     export,
     findings,
     imports,
@@ -54,6 +55,7 @@ app.add_typer(admin.app, name="admin")
 app.add_typer(judge.app, name="judge")
 app.add_typer(detectors.app, name="detectors")
 app.add_typer(findings.app, name="findings")
+app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(safeguards.app, name="safeguards")
 app.command("regress")(findings.regress)
 

@@ -1,5 +1,6 @@
 """`redhive findings …` and `redhive regress`: submit a report file, drafts from a scan run, the
-dedup labelled set's precision and recall, regression re-tests of a system on a new version.
+dedup labelled set's precision and recall, exports for an audience, regression re-tests of a
+system on a new version.
 Commands that act as a person take `--as EMAIL` and the password (REDHIVE_PASSWORD or a prompt)."""
 
 from __future__ import annotations
@@ -70,6 +71,44 @@ def from_run(run_id: str = typer.Argument(..., help="The scan run."),
     out.print(f"{len(drafts)} draft report(s) from run {run_id}:", highlight=False)
     for rid, title in drafts:
         out.print(f"  {rid}  {title}", highlight=False)
+
+
+@app.command("export")
+def export(fmt: str = typer.Option("json", "--format", help="json (the platform's, schema "
+                                   "docs/schemas/findings-export-1.json), csaf (CSAF 2.0), avid or csv."),
+           audience: str = typer.Option("TLP:AMBER+STRICT", "--audience", help="Who receives the file, as a TLP "
+                                        "label: fields labelled above it are withheld (TLP:RED never leaves)."),
+           output: Path | None = typer.Option(None, "-o", "--output", help="The file to write (default: stdout)."),
+           org: str | None = typer.Option(None, "--org", help="The organisation (default: your only one)."),
+           email: str = AS, password: str = PASSWORD) -> None:
+    """Export an organisation's flaws for one audience, redacted to its TLP label."""
+    from redhive.errors import InvalidInput
+    from redhive.findings import exports
+
+    async def body(db: Any) -> str:
+        async with db.session() as session:
+            actor = await _actor(session, email, password)
+            org_id = org
+            if org_id is None:
+                mine = actor.org_ids("findings.view")
+                if len(mine) != 1:
+                    raise InvalidInput("Give the organisation to export with --org: you triage "
+                                       f"{'none' if not mine else len(mine)} organisations' findings.")
+                org_id = mine[0]
+            _media, text = await exports.export_flaws(session, actor, org_id, fmt, audience)
+            return text
+
+    text = run(with_db, body)
+    if output is None:
+        typer.echo(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        from redhive.cli.common import fail
+
+        raise fail(f"Cannot write {output}: {exc.strerror}. Choose a writable path.") from None
+    out.print(f"Wrote {output} ({fmt}, for {audience.upper()}).", highlight=False)
 
 
 @app.command("dedup-eval")

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
+from redhive.disclosure.pages import sharing
 from redhive.errors import Conflict, InvalidInput, RedhiveError
 from redhive.findings import clusters, comments, service, verification, views, webhooks
 from redhive.findings.delivery import send_after
@@ -51,7 +52,8 @@ def _int(values: dict[str, str], name: str, default: int) -> int:
 @router.get("/findings/flaws/{flaw_id}")
 async def flaw_page(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     view = await views.flaw_view(session, actor, flaw_id)
-    return render(request, "findings/flaw.html", {"nav": "findings", "v": view, "flaw": view.flaw})
+    return render(request, "findings/flaw.html", {"nav": "findings", "v": view, "flaw": view.flaw,
+                                                  "sharing": sharing("flaw", view.flaw) if view.full else None})
 
 
 async def _flaw_action(request: Request, tasks: BackgroundTasks, flaw_id: str, anchor: str, message: str,

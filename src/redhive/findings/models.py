@@ -62,6 +62,8 @@ class FlawReport(Base):
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     embargo_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     provenance: Mapped[str] = mapped_column(String(16), default="human")
+    #: TLP 2.0 label per field (redhive.disclosure.tlp); missing fields count with their default.
+    labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
     #: Evidence ids the platform verified: "exchange:<id>" (gateway transcript), "attempt:<run>/<id>".
     evidence: Mapped[list[str]] = mapped_column(JSON)
     #: What a replay runs: {"suite", "probe_id", "attack"} plus sampling params.
@@ -113,6 +115,8 @@ class Flaw(Base):
     #: Inherited from the report it was validated from (redhive.findings.restriction).
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     embargo_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: TLP 2.0 label per field (redhive.disclosure.tlp); missing fields count with their default.
+    labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
     #: new | validated | severity_assessed | ... | resolved | regressed (findings.lifecycle)
     state: Mapped[str] = mapped_column(String(20), default="new", index=True)
     band: Mapped[str | None] = mapped_column(String(4))

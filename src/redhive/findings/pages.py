@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from redhive.auth.models import User
 from redhive.auth.permissions import Actor, can, has_permission
+from redhive.disclosure.pages import sharing
 from redhive.errors import Conflict, InvalidInput
 from redhive.findings import clusters, lifecycle, service, sla, verification, views
 from redhive.findings.delivery import send_after
@@ -120,7 +121,7 @@ async def report_show(report_id: str, request: Request, session: SessionDep, act
         "duplicates": await service.suggest_duplicates(session, actor, report),
         "may_see_duplicates": can(actor, "findings.suggestions", actor.relations(report.org_id)),
         "moves": lifecycle.REPORT_TRANSITIONS[report.state] if can_triage else (), "own_moves": own,
-        "can_triage": can_triage, "flaws": flaws})
+        "can_triage": can_triage, "flaws": flaws, "sharing": sharing("report", report)})
 
 
 SORTS: dict[str, Any] = {

@@ -183,12 +183,14 @@ async def regress(system_id: str, data: RegressRequest, request: Request, tasks:
     return results
 
 
-@router.get("/orgs/{org_id}/export", responses={200: {"description": "The organisation's flaws as JSON, CSV "
-                                                    "or AVID JSON (`format`).", "content": {
+@router.get("/orgs/{org_id}/export", responses={200: {"description": "The organisation's flaws for one audience as "
+                                                    "the platform's JSON, CSV, AVID JSON or a CSAF 2.0 advisory "
+                                                    "(`format`); fields above `audience` are withheld.", "content": {
     "application/json": {}, "text/csv": {}}}})
 async def export(org_id: str, session: SessionDep, actor: UserDep,
-                 format: Literal["json", "csv", "avid"] = "json") -> Response:
-    media, body = await exports.export_flaws(session, actor, org_id, format)
+                 format: Literal["json", "csv", "avid", "csaf"] = "json",
+                 audience: str = exports.DEFAULT_AUDIENCE) -> Response:
+    media, body = await exports.export_flaws(session, actor, org_id, format, audience)
     return Response(body, media_type=media)
 
 

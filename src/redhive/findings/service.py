@@ -22,6 +22,7 @@ from redhive.audit.service import record
 from redhive.auth import policy
 from redhive.auth.permissions import Actor, authorize, can, has_permission, require, require_user
 from redhive.auth.policy import Relation
+from redhive.disclosure import tlp
 from redhive.errors import InvalidInput, NotFound, PermissionDenied, ValidationFailed
 from redhive.findings import dedup, lifecycle, restriction, sla
 from redhive.findings.evidence import verify_evidence
@@ -158,6 +159,7 @@ async def submit_report(session: AsyncSession, actor: Actor, *, data: ReportCrea
         paused_seconds=0, created_at=now, updated_at=now)
     if report.restricted:  # restricted on creation, with its embargo clock (findings.restriction)
         report.embargo_until = restriction.embargo_from(now)
+    report.labels = tlp.default_labels("report", report.hazard_class, restricted=report.restricted)
     session.add(report)
     await session.flush()
     for item in attachments:
@@ -338,6 +340,11 @@ async def _new_flaw(session: AsyncSession, actor: Actor, report: FlawReport, rea
                 created_at=now, updated_at=now)
     flaw.restricted = report.restricted or restriction.restricts(report.hazard_domain, report.hazard_class)
     flaw.embargo_until = report.embargo_until or (restriction.embargo_from(now) if flaw.restricted else None)
+    # the flaw's title and taxonomy are the report's: never shared more widely than the report's were
+    flaw.labels = tlp.default_labels("flaw", flaw.hazard_class, restricted=flaw.restricted)
+    from_report = tlp.effective_labels("report", report.labels, report.hazard_class, restricted=report.restricted)
+    for field in ("title", "taxonomy"):
+        flaw.labels[field] = tlp.most_restrictive((flaw.labels[field], from_report[field]))
     session.add(flaw)
     await session.flush()
     flaw.cluster_id = flaw.id

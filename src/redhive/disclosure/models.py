@@ -1,0 +1,66 @@
+"""Disclosure tables: every change of a field's sharing label, with who decided it and why
+(lowering one is a recorded decision of the owning organisation); disclosure clocks of reports and
+flaws, with their reminders, escalations and extensions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from redhive.db.base import Base
+from redhive.kit import new_id
+
+__all__ = ["ClockExtension", "DisclosureClock", "LabelDecision"]
+
+
+class LabelDecision(Base):
+    __tablename__ = "disclosure_label_decisions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    object_type: Mapped[str] = mapped_column(String(8))  # report | flaw
+    object_id: Mapped[str] = mapped_column(String(32), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    from_label: Mapped[str] = mapped_column(String(20))
+    to_label: Mapped[str] = mapped_column(String(20))
+    #: raise | lower
+    direction: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DisclosureClock(Base):
+    """One deadline of a report or flaw (redhive.disclosure.clocks), kept in step by `clock_service.tick`."""
+
+    __tablename__ = "disclosure_clocks"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", "kind", name="uq_disclosure_clocks_object_kind"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    object_type: Mapped[str] = mapped_column(String(8))  # report | flaw
+    object_id: Mapped[str] = mapped_column(String(32), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The default deadline plus every extension granted.
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    extended_days: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ClockExtension(Base):
+    """An extension of a clock: the first (up to 14 days, on evidence of active work) by the triage
+    team; any further one by the organisation's staff, as a recorded decision."""
+
+    __tablename__ = "disclosure_clock_extensions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    clock_id: Mapped[str] = mapped_column(ForeignKey("disclosure_clocks.id", ondelete="CASCADE"), index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,93 @@
+"""The sharing-labels form on the report and flaw pages (what the section shows, and its action),
+and the dashboard of disclosure clocks with their extension form. One service call per action; a
+refusal comes back to the page as one sentence and nothing is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from redhive.auth.permissions import require_user
+from redhive.disclosure import clock_service, service, tlp
+from redhive.errors import InvalidInput
+from redhive.findings.models import Flaw, FlawReport
+from redhive.findings.sla import aware
+from redhive.kit import utcnow
+from redhive.orgs.models import Organization
+from redhive.web.deps import SessionDep, UserDep
+from redhive.web.errors import FormRejected
+from redhive.web.forms import read_form
+from redhive.web.templating import redirect, render
+
+__all__ = ["Sharing", "router", "sharing"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    action: str
+    labels: dict[str, str]
+    #: field -> the labels it may be given (from its hazard floor up)
+    options: dict[str, list[str]]
+
+
+def sharing(kind: service.Kind, obj: FlawReport | Flaw) -> Sharing:
+    floors = {f: tlp.floor(kind, f, obj.hazard_class, restricted=obj.restricted) for f in tlp.FIELDS[kind]}
+    return Sharing(action=f"/findings/{kind}s/{obj.id}/labels", labels=service.labels_of(kind, obj),
+                   options={f: [label for label in tlp.LABELS if tlp.rank(label) >= tlp.rank(low)]
+                            for f, low in floors.items()})
+
+
+async def _save(kind: service.Kind, object_id: str, request: Request, session: SessionDep,
+                actor: UserDep) -> Response:
+    url = f"/findings/{kind}s/{object_id}#labels"
+    values = await read_form(request)
+    labels = {f: values[f"label_{f}"] for f in tlp.FIELDS[kind] if values.get(f"label_{f}")}
+    try:
+        await service.set_labels(session, actor, kind, object_id, labels=labels, reason=values.get("reason", ""))
+    except InvalidInput as exc:
+        raise FormRejected(redirect(request, url, exc.message, "error")) from None
+    return redirect(request, url, "Sharing labels saved.")
+
+
+@router.post("/findings/reports/{report_id}/labels")
+async def report_labels(report_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    return await _save("report", report_id, request, session, actor)
+
+
+@router.post("/findings/flaws/{flaw_id}/labels")
+async def flaw_labels(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    return await _save("flaw", flaw_id, request, session, actor)
+
+
+@router.get("/disclosure/clocks")
+async def clocks_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The dashboard of disclosure clocks of every organisation whose findings the actor triages."""
+    require_user(actor)
+    now = utcnow()
+    orgs = actor.org_ids("findings.clocks")
+    names = {o.id: o.name for o in (await session.scalars(select(Organization).where(
+        Organization.id.in_(orgs)))).all()}
+    rows = [(names.get(org_id, org_id), row) for org_id in orgs
+            for row in await clock_service.list_clocks(session, actor, org_id, now)]
+    rows.sort(key=lambda item: (item[1].status == "done", aware(item[1].clock.due_at)))
+    return render(request, "disclosure/clocks.html", {"nav": "findings", "rows": rows, "now": now})
+
+
+@router.post("/disclosure/clocks/{clock_id}/extend")
+async def clock_extend(clock_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    values = await read_form(request)
+    try:
+        days = int(values.get("days") or 0)
+        await clock_service.extend(session, actor, clock_id, days=days, reason=values.get("reason", ""),
+                                   now=utcnow())
+    except ValueError:
+        raise FormRejected(redirect(request, "/disclosure/clocks", "Days must be a whole number of days.",
+                                    "error")) from None
+    except InvalidInput as exc:
+        raise FormRejected(redirect(request, "/disclosure/clocks", exc.message, "error")) from None
+    return redirect(request, "/disclosure/clocks", f"Clock extended by {days} day(s).")

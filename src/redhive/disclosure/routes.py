@@ -1,0 +1,85 @@
+"""JSON API of disclosure: each field's sharing label, read and changed; a report or flaw as one
+audience may see it (withheld fields marked, never sent); the disclosure clocks and their extensions.
+The routes read the time; the services take it as `now`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from redhive.disclosure import clock_service, service, tlp
+from redhive.disclosure.redaction import parse_audience
+from redhive.disclosure.schemas import ClockExtend, ClockRead, LabelsRead, LabelsUpdate
+from redhive.findings.models import Flaw, FlawReport
+from redhive.kit import utcnow
+from redhive.web.deps import SessionDep, UserDep
+
+router = APIRouter(prefix="/api/disclosure", tags=["disclosure"])
+
+
+def _read(kind: service.Kind, obj: FlawReport | Flaw) -> LabelsRead:
+    return LabelsRead(kind=kind, id=obj.id, hazard_class=obj.hazard_class, restricted=obj.restricted,
+                      labels=service.labels_of(kind, obj),
+                      floors={f: tlp.floor(kind, f, obj.hazard_class, restricted=obj.restricted)
+                              for f in tlp.FIELDS[kind]})
+
+
+@router.get("/reports/{report_id}/labels", response_model=LabelsRead)
+async def report_labels(report_id: str, session: SessionDep, actor: UserDep) -> LabelsRead:
+    return _read("report", await service.load(session, actor, "report", report_id))
+
+
+@router.post("/reports/{report_id}/labels", response_model=LabelsRead)
+async def set_report_labels(report_id: str, data: LabelsUpdate, session: SessionDep, actor: UserDep) -> LabelsRead:
+    return _read("report", await service.set_labels(session, actor, "report", report_id, labels=data.labels,
+                                                    reason=data.reason))
+
+
+@router.get("/flaws/{flaw_id}/labels", response_model=LabelsRead)
+async def flaw_labels(flaw_id: str, session: SessionDep, actor: UserDep) -> LabelsRead:
+    return _read("flaw", await service.load(session, actor, "flaw", flaw_id))
+
+
+@router.post("/flaws/{flaw_id}/labels", response_model=LabelsRead)
+async def set_flaw_labels(flaw_id: str, data: LabelsUpdate, session: SessionDep, actor: UserDep) -> LabelsRead:
+    return _read("flaw", await service.set_labels(session, actor, "flaw", flaw_id, labels=data.labels,
+                                                  reason=data.reason))
+
+
+#: Without one, the safest: what the public may see.
+AUDIENCE = Query(default=tlp.CLEAR, description="The audience's TLP label, e.g. TLP:GREEN: fields above it are "
+                 "withheld.")
+
+
+@router.get("/reports/{report_id}")
+async def shared_report(report_id: str, session: SessionDep, actor: UserDep, audience: str = AUDIENCE) -> dict[
+        str, Any]:
+    view = await service.shared_view(session, actor, "report", report_id, parse_audience(audience))
+    return view.as_dict()
+
+
+@router.get("/flaws/{flaw_id}")
+async def shared_flaw(flaw_id: str, session: SessionDep, actor: UserDep, audience: str = AUDIENCE) -> dict[str, Any]:
+    view = await service.shared_view(session, actor, "flaw", flaw_id, parse_audience(audience))
+    return view.as_dict()
+
+
+def _clock(row: clock_service.ClockRow) -> ClockRead:
+    c = row.clock
+    return ClockRead(id=c.id, object_type=c.object_type, object_id=c.object_id, kind=c.kind, started_at=c.started_at,
+                     due_at=c.due_at, extended_days=c.extended_days, done_at=c.done_at, reminded_at=c.reminded_at,
+                     escalated_at=c.escalated_at, status=row.status)
+
+
+@router.get("/orgs/{org_id}/clocks", response_model=list[ClockRead])
+async def clocks(org_id: str, session: SessionDep, actor: UserDep) -> list[ClockRead]:
+    return [_clock(row) for row in await clock_service.list_clocks(session, actor, org_id, utcnow())]
+
+
+@router.post("/clocks/{clock_id}/extend", response_model=ClockRead)
+async def extend_clock(clock_id: str, data: ClockExtend, session: SessionDep, actor: UserDep) -> ClockRead:
+    now = utcnow()
+    clock = await clock_service.extend(session, actor, clock_id, days=data.days, reason=data.reason, now=now)
+    rows = await clock_service.list_clocks(session, actor, clock.org_id, now)
+    return next(_clock(row) for row in rows if row.clock.id == clock.id)
