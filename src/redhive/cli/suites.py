@@ -60,8 +60,11 @@ def show(
 @app.command("coverage")
 def coverage_(
     suite: list[str] = typer.Argument(None, help="Suites to count (default: every built-in suite)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON (families, risk areas, "
+                                 "OWASP, ATLAS, AVID, languages)."),
 ) -> None:
-    """Print the matrix of risk areas × frameworks (OWASP LLM 2025, MITRE ATLAS, AVID SEP) with counts."""
+    """Print the matrix of risk areas × frameworks (OWASP LLM 2025, MITRE ATLAS, AVID SEP) with counts,
+    then the probes per family and per language."""
     from redhive.engine.suites import builtin_names, load_suite
     from redhive.engine.suites.coverage import coverage
     from redhive.taxonomy import OWASP_LLM_2025
@@ -71,6 +74,9 @@ def coverage_(
     except RedhiveError as exc:
         raise fail(exc.message) from None
     cov = coverage(loaded)
+    if as_json:
+        out.print_json(data={"suites": [s.name for s in loaded], **cov.as_json()})
+        return
     table = Table(title=f"Coverage of {', '.join(s.name for s in loaded)}", title_justify="left",
                   header_style="bold", show_lines=True)
     for name in ("risk area", "probes", "OWASP LLM 2025", "MITRE ATLAS", "AVID SEP"):
@@ -87,3 +93,5 @@ def coverage_(
     for code, name in OWASP_LLM_2025.items():
         owasp.add_row(code, name, str(totals[code]) if totals[code] else Text("0 — not covered", style="yellow"))
     out.print(owasp)
+    out.print("Probes per language: " + ", ".join(f"{code} {n}" for code, n in sorted(cov.languages.items())))
+    out.print(f"Families ({len(cov.families)}): " + ", ".join(f"{f} {n}" for f, n in sorted(cov.families.items())))

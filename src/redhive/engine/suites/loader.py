@@ -14,9 +14,12 @@ from redhive.engine.suites.schema import Probe, Suite
 from redhive.engine.userfiles import read_text
 from redhive.errors import NotFound, SuiteFileError
 
-__all__ = ["BUILTIN_DIR", "builtin_names", "load_suite", "load_suites"]
+__all__ = ["BUILTIN_DIR", "DEFAULT_SUITES", "builtin_names", "load_suite", "load_suites"]
 
 BUILTIN_DIR = Path(__file__).parent / "data"
+#: What `redhive demo` runs and the simulated models are calibrated on; the other built-in suites
+#: (languages, breadth, purpose-named sets) are picked by name.
+DEFAULT_SUITES = ("core", "extended")
 
 
 def builtin_names() -> list[str]:
