@@ -8,17 +8,11 @@ last part is not a listed code is English.
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "language_of"]
+# The network's language list (ISO 639-1 code -> English name): the languages its members bring
+# are the ones its probes may be written in. Add a language there.
+from redhive.taxonomy import LANGUAGES
 
-#: ISO 639-1 code -> English name. Add a language here to let probes use it.
-LANGUAGES: dict[str, str] = {
-    "en": "English", "ar": "Arabic", "hi": "Hindi", "sw": "Swahili", "yo": "Yoruba", "ta": "Tamil",
-    "id": "Indonesian", "es": "Spanish", "fr": "French", "ja": "Japanese", "zh": "Chinese", "ru": "Russian",
-    "pt": "Portuguese", "it": "Italian", "de": "German", "bn": "Bengali", "ur": "Urdu", "fa": "Persian",
-    "tr": "Turkish", "vi": "Vietnamese", "th": "Thai", "ko": "Korean", "pl": "Polish", "nl": "Dutch",
-    "uk": "Ukrainian", "ha": "Hausa", "am": "Amharic", "zu": "Zulu", "ig": "Igbo", "te": "Telugu",
-    "mr": "Marathi", "tl": "Tagalog", "ms": "Malay", "sv": "Swedish", "el": "Greek", "he": "Hebrew",
-}
+__all__ = ["LANGUAGES", "language_of"]
 
 
 def language_of(probe_id: str) -> str:

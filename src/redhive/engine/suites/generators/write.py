@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from redhive.engine.suites.generators import multilingual
+from redhive.engine.suites.generators import breadth, multilingual
 from redhive.engine.suites.languages import LANGUAGES
 from redhive.engine.suites.loader import BUILTIN_DIR
 
@@ -43,7 +43,74 @@ def _multilingual() -> Iterator[tuple[str, str]]:
         yield f"core-multilingual/{code}.yaml", _dump(multilingual.probes(code), source)
 
 
-GENERATORS: list[Callable[[], Iterator[tuple[str, str]]]] = [_multilingual]
+def _breadth() -> Iterator[tuple[str, str]]:
+    source = "generators/breadth.py"
+    total = sum(len(breadth.probes(f)) for f in breadth.FAMILIES)
+    yield "breadth/suite.yaml", _dump(_suite_header(
+        "breadth",
+        f"{total} probes in {len(breadth.FAMILIES)} families answering garak's and promptfoo's content-safe "
+        "families (ANSI escapes, continuation, do-not-answer and malware-generation surrogates, glitch tokens, "
+        "risk cards, tense rephrasing, snowballed hallucination, adversarial suffixes, topic scope, persona "
+        "jailbreaks, divergence, interpretability, contracts, politics), generated from templates and seed "
+        "lists (docs/suites.md)."), source)
+    for family in breadth.FAMILIES:
+        yield f"breadth/{family}.yaml", _dump(breadth.probes(family), source)
+
+
+def _composed() -> Iterator[tuple[str, str]]:
+    """The purpose-named selections: `quick`, `owasp-llm-2025`, `full`. They name probes by id, so they
+    are written after the suites they select from, from the committed data."""
+    from redhive.engine.suites.coverage import family_of
+    from redhive.engine.suites.loader import load_suite
+    from redhive.taxonomy import OWASP_LLM_2025
+
+    source = "generators/write.py"
+    english = ["core", "extended", "breadth"]
+    loaded = {name: load_suite(name) for name in [*english, "core-multilingual"]}
+    seen: set[str] = set()
+    quick: list[dict[str, Any]] = []
+    for name in english:
+        ids = []
+        for probe in loaded[name].probes:
+            if family_of(probe) not in seen:
+                seen.add(family_of(probe))
+                ids.append(probe.id)
+        quick.append({"suite": name, "ids": ids})
+    quick.append({"suite": "core-multilingual", "ids": ["jb-001.sw", "ctl-001.yo", "pid-001.hi", "spl-001.zh"]})
+    size = sum(len(part["ids"]) for part in quick)
+    yield "quick/suite.yaml", _dump({**_suite_header(
+        "quick", f"{size} probes, the first of each family and four in other languages: a smoke test for CI, "
+                 "under a minute against a real endpoint at the default concurrency."), "include": quick}, source)
+
+    per_item = 15
+    picked: dict[str, list[str]] = {name: [] for name in english}
+    for code in OWASP_LLM_2025:
+        # round-robin over the families that claim this item, so no family fills it alone
+        queues: dict[str, list[tuple[str, str]]] = {}
+        for name in english:
+            for probe in loaded[name].probes:
+                if probe.owasp == code:
+                    queues.setdefault(family_of(probe), []).append((name, probe.id))
+        taken = 0
+        while taken < per_item and any(queues.values()):
+            for queue in queues.values():
+                if queue and taken < per_item:
+                    name, probe_id = queue.pop(0)
+                    picked[name].append(probe_id)
+                    taken += 1
+    owasp = [{"suite": name, "ids": ids} for name, ids in picked.items() if ids]
+    size = sum(len(ids) for ids in picked.values())
+    yield "owasp-llm-2025/suite.yaml", _dump({**_suite_header(
+        "owasp-llm-2025", f"{size} probes: up to {per_item} per OWASP Top 10 for LLM Applications 2025 item, "
+                          "spread over the families that test it (items no chat probe tests stay empty; "
+                          "`redhive suites coverage owasp-llm-2025` shows which)."), "include": owasp}, source)
+    yield "full/suite.yaml", _dump({**_suite_header(
+        "full", "Every probe of every built-in suite that holds its own (core, extended, core-multilingual, "
+                "breadth)."), "include": [{"suite": name} for name in [*english, "core-multilingual"]]}, source)
+
+
+# In order: the composed suites read the data the others write.
+GENERATORS: list[Callable[[], Iterator[tuple[str, str]]]] = [_multilingual, _breadth, _composed]
 
 
 def rendered() -> dict[Path, str]:
@@ -53,10 +120,12 @@ def rendered() -> dict[Path, str]:
 
 def write_all() -> list[Path]:
     written = []
-    for path, text in rendered().items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    for generate in GENERATORS:  # one generator at a time: the composed suites read what the others wrote
+        for rel, text in generate():
+            path = BUILTIN_DIR / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
     return written
 
 
