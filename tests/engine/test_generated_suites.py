@@ -52,3 +52,26 @@ def test_a_bad_language_is_one_clear_sentence_with_the_line(tmp_path: Path, prob
     with pytest.raises(SuiteFileError) as caught:
         load_suite(str(path))
     assert message in str(caught.value) and "mine.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize(("include", "message"), [
+    ("[{suite: quick}]", "'quick' is not a built-in suite that holds its own probes"),
+    ("[{suite: nosuch}]", "'nosuch' is not a built-in suite that holds its own probes"),
+    ("[{suite: core, ids: [spl-001, nope-9]}]", "suite 'core' has no probe 'nope-9'"),
+    ("core", "include: expected a list"),
+])
+def test_a_bad_selection_is_one_clear_sentence(tmp_path: Path, include: str, message: str) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "suite.yaml").write_text(f"name: mine\ninclude: {include}\n", encoding="utf-8")
+    with pytest.raises(SuiteFileError) as caught:
+        load_suite(str(folder))
+    assert message in str(caught.value) and "suite.yaml" in str(caught.value)
+
+
+def test_a_selection_of_ids_loads_those_probes(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "suite.yaml").write_text("name: mine\ninclude: [{suite: core, ids: [spl-001, jb-001]}, "
+                                       "{suite: core-multilingual, ids: [ctl-001.yo]}]\n", encoding="utf-8")
+    assert [p.id for p in load_suite(str(folder)).probes] == ["spl-001", "jb-001", "ctl-001.yo"]
