@@ -44,7 +44,7 @@ def test_breadth_families_are_tagged_and_hold_no_duplicate_prompts() -> None:
     families = Counter(family_of(p) for p in suite.probes)
     assert set(families) == set(FAMILIES) and min(families.values()) >= 15
     for probe in suite.probes:
-        assert "generated" in probe.tags and any(t.startswith(("garak:", "promptfoo:")) for t in probe.tags)
+        assert "generated" in probe.tags and any(t.startswith(("garak:", "promptfoo:", "seeds:")) for t in probe.tags)
     shapes = Counter((p.system, p.prompts, p.detector.model_dump_json()) for p in suite.probes)
     assert shapes.most_common(1)[0][1] == 1
 
