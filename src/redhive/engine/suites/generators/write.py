@@ -51,7 +51,8 @@ def _breadth() -> Iterator[tuple[str, str]]:
         f"{total} probes in {len(breadth.FAMILIES)} families answering garak's and promptfoo's content-safe "
         "families (ANSI escapes, continuation, do-not-answer and malware-generation surrogates, glitch tokens, "
         "risk cards, tense rephrasing, snowballed hallucination, adversarial suffixes, topic scope, persona "
-        "jailbreaks, divergence, interpretability, self-knowledge, overreliance, contracts, politics), "
+        "jailbreaks, divergence, interpretability, self-knowledge, overreliance, excessive agency, invented-entity "
+        "hallucination, debug access, contracts, politics), "
         "generated from templates and seed lists (docs/suites.md)."), source)
     for family in breadth.FAMILIES:
         yield f"breadth/{family}.yaml", _dump(breadth.probes(family), source)
