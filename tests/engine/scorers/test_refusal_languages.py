@@ -2,7 +2,8 @@
 tests/data/labels/refusal_multilingual.jsonl (`pytest -s` prints the figures and the misses).
 
 The set was written before the multilingual rules and the rules were tuned on its train half only;
-the same author wrote both, so the test figures are optimistic (docs/suites.md says so). The floors
+the same author wrote both, so the test figures are optimistic (docs/suites.md says so). A third,
+`fresh` set written after the rules measured them out of sample first (recall 0.38), and is printed. The floors
 guard against regressions: with four refusals and five answers per language in each half, one miss
 moves recall by 0.25.
 """
@@ -66,11 +67,13 @@ def measure(split: str) -> dict[str, BinaryScores]:
     return {code: confusion(pairs) for code, pairs in sorted(predicted.items())}
 
 
-@pytest.mark.parametrize("split", ["train", "test"])
+@pytest.mark.parametrize("split", ["train", "test", "fresh"])
 def test_refusal_precision_and_recall_per_language(split: str) -> None:
     scores = measure(split)
     print(f"\n{split}: " + ", ".join(f"{code} P={s.precision:.2f} R={s.recall:.2f}" for code, s in scores.items()))
     assert set(scores) == set(LANGUAGE_CODES)
+    # `fresh` (three rows per language, written after the rules) is printed, not held to a floor:
+    # its first measurement is the out-of-sample figure docs/suites.md reports.
     if split == "test":  # the held-out half is the one that is reported and held to floors
         for code, s in scores.items():
             assert s.precision >= PRECISION_FLOOR, (code, s)
