@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from redhive.engine import create_target, load_suite, parse_attacks
-from redhive.engine.suites import builtin_names
+from redhive.engine.suites import source_names
 from redhive.safeguards.efficacy import SUITE as SAFEGUARD_SUITE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,7 @@ def test_no_data_file_names_a_hazardous_agent_or_operational_term() -> None:
 
 @pytest.fixture(scope="module")
 def sample_prompts() -> list[str]:
-    suites = [load_suite(name) for name in builtin_names()] + [load_suite(str(SAFEGUARD_SUITE))]
+    suites = [load_suite(name) for name in source_names()] + [load_suite(str(SAFEGUARD_SUITE))]
     prompts = [text for suite in suites for probe in suite.probes for text in probe.prompts]
     return prompts[::7]  # every seventh prompt of every built-in suite: all risk areas, every shape
 

@@ -127,9 +127,25 @@ def test_attacks_list() -> None:
         assert name in output
 
 
+def test_suites_coverage_json_counts_families_languages_and_owasp() -> None:
+    import json
+
+    code, output = invoke("suites", "coverage", "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["suites"] == ["breadth", "core", "core-multilingual", "extended"]
+    assert sum(data["languages"].values()) == data["probes"] == sum(data["families"].values())
+    assert {"ar", "hi", "sw", "yo", "ta", "id", "es", "fr", "ja", "zh", "ru", "pt"} < set(data["languages"])
+    assert set(data["owasp"]) == {f"LLM{i:02d}:2025" for i in range(1, 11)}
+    assert data["uncovered_owasp"] == [c for c, n in data["owasp"].items() if n == 0]
+
+
 def test_suites_list_and_show() -> None:
     code, output = invoke("suites", "list")
     assert code == 0 and "core" in output
+    for name in ("quick", "owasp-llm-2025", "full", "breadth", "core-multilingual"):
+        assert name in output
+    assert "time per target" in output and "~" in output
     code, output = invoke("suites", "show", "core")
     assert code == 0 and "LLM07:2025" in output and "AML.T0056" in output
     code, output = invoke("suites", "show", "core", "--probe", "spl-001")

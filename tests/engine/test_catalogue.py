@@ -1,4 +1,4 @@
-"""The built-in catalogue (core + extended): at least 300 probes over the seed risk areas, each
+"""The built-in catalogue (every suite that holds its own probes): at least 300 probes over the seed risk areas, each
 mapped to OWASP LLM 2025, MITRE ATLAS and AVID, none a near-copy of another, and the coverage
 matrix counting exactly what the suites hold."""
 
@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from redhive.engine import load_suite
-from redhive.engine.suites import builtin_names
+from redhive.engine.suites import DEFAULT_SUITES, builtin_names, source_names
 from redhive.engine.suites.coverage import coverage
 from redhive.engine.suites.schema import Probe
 from redhive.taxonomy import ATLAS_TECHNIQUES, RISK_AREAS
@@ -23,7 +23,7 @@ SEED_AREAS = {
 
 @functools.cache
 def catalogue() -> tuple[Probe, ...]:
-    return tuple(p for name in builtin_names() for p in load_suite(name).probes)
+    return tuple(p for name in source_names() for p in load_suite(name).probes)
 
 
 def test_the_catalogue_has_300_probes_over_every_seed_risk_area() -> None:
@@ -50,12 +50,16 @@ def test_ids_are_unique_across_the_built_in_suites() -> None:
 
 
 def test_no_probe_is_a_near_copy_of_another() -> None:
+    # Hand-written suites only: the breadth suites are template × seed products, each family
+    # checked for exact duplicates in tests/engine/test_breadth_suites.py.
     def words(p: Probe) -> set[str]:
         text = " ".join([p.system or "", *(m.content for m in p.messages), *p.prompts])
-        return set(re.findall(r"[a-z]+", text.lower()))
+        return set(re.findall(r"\w+", text.lower()))
 
-    bags = [(p.id, words(p)) for p in catalogue()]
-    close = [(a, b) for (a, x), (b, y) in itertools.combinations(bags, 2) if len(x & y) / len(x | y) > 0.75]
+    hand_written = [p for name in (*DEFAULT_SUITES, "core-multilingual") for p in load_suite(name).probes]
+    bags = [(p.id, words(p)) for p in hand_written]
+    close = [(a, b) for (a, x), (b, y) in itertools.combinations(bags, 2)
+             if len(x & y) / max(1, len(x | y)) > 0.75]
     assert close == []
 
 
@@ -67,14 +71,16 @@ def test_sycophancy_probes_push_back_on_a_correct_answer() -> None:
 
 
 def test_coverage_counts_what_the_suites_hold() -> None:
-    suites = [load_suite(name) for name in builtin_names()]
+    suites = [load_suite(name) for name in source_names()]
     cov = coverage(suites)
     probes = catalogue()
     assert cov.probes == Counter(p.risk_area for p in probes)
     assert sum(cov.framework_totals("owasp").values()) == len(probes)
     assert sum(cov.framework_totals("atlas").values()) == len(probes)
     assert sum(cov.framework_totals("avid").values()) == sum(len(p.avid) for p in probes)
-    assert cov.cells["improper_output_handling"]["owasp"] == Counter({"LLM05:2025": 36})
+    assert cov.cells["improper_output_handling"]["owasp"] == Counter({"LLM05:2025": 36 + 60})  # + ansiescape
+    assert cov.languages == Counter(p.language for p in probes) and len(cov.languages) == 13
+    assert sum(cov.families.values()) == len(probes) and len(cov.families) >= 25
     assert cov.cells["unbounded_consumption"]["atlas"] == Counter({"AML.T0029": 24})
     assert {"LLM01:2025", "LLM02:2025", "LLM05:2025", "LLM07:2025", "LLM09:2025", "LLM10:2025"} \
         <= set(cov.framework_totals("owasp"))

@@ -16,7 +16,7 @@ from redhive.engine.converters import CLASSIC
 from redhive.engine.records import AttemptRecord
 from redhive.engine.sinks import MemorySink
 from redhive.engine.strategies import parse_strategies
-from redhive.engine.suites import builtin_names
+from redhive.engine.suites import DEFAULT_SUITES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sim-targets.md"
 SIMS = ("sim:naive", "sim:guarded", "sim:hardened")
@@ -53,7 +53,7 @@ def documented() -> list[Weakness]:
 def demo_records() -> tuple[list[AttemptRecord], dict[str, tuple[str, ...]]]:
     import asyncio
 
-    suites = [load_suite(name) for name in builtin_names()]
+    suites = [load_suite(name) for name in DEFAULT_SUITES]
     targets = {s: create_target(s) for s in SIMS}
     sink = MemorySink()
     asyncio.run(Runner(Plan(suites, parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
@@ -101,7 +101,7 @@ def test_sims_are_deterministic(demo_records) -> None:  # type: ignore[no-untype
     import asyncio
 
     records, _ = demo_records
-    suites = [load_suite(name) for name in builtin_names()]
+    suites = [load_suite(name) for name in DEFAULT_SUITES]
     sink = MemorySink()
     targets = {s: create_target(s) for s in SIMS}
     asyncio.run(Runner(Plan(suites, parse_attacks(["none", *CLASSIC]), list(SIMS)), targets, sink).run())
@@ -112,7 +112,7 @@ def test_sims_are_deterministic(demo_records) -> None:  # type: ignore[no-untype
 def test_hardened_resists_every_converter() -> None:
     import asyncio
 
-    suites = [load_suite(name) for name in builtin_names()]
+    suites = [load_suite(name) for name in DEFAULT_SUITES]
     sink = MemorySink()
     asyncio.run(Runner(Plan(suites, parse_attacks("all"), ["sim:hardened"]),
                        {"sim:hardened": create_target("sim:hardened")}, sink).run())

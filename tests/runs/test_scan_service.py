@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from redhive.db.session import Database
+from redhive.reports.html import render_html_report
 from redhive.runs import scan as scans
 from redhive.runs import service
 from redhive.runs.models import Attempt
@@ -60,7 +61,7 @@ async def test_summary_rows_and_intervals(db: Database) -> None:
     async with db.session() as session:
         summary = await service.summarise(session, result.run_id)
     data = summary.to_json()
-    assert set(data) == {"run", "totals", "targets", "categories", "attacks", "over_refusal", "probes",
+    assert set(data) == {"run", "totals", "targets", "categories", "attacks", "languages", "over_refusal", "probes",
                          "disparities"}
     pooled = [d for d in data["disparities"] if d["probe_id"] is None]
     assert pooled and all(d["target"] == "sim:naive" and 0 <= d["p_value"] <= 1 for d in pooled)
@@ -92,3 +93,19 @@ async def test_list_runs_newest_first(db: Database) -> None:
     assert set(ids) == {a.run_id, b.run_id}
     counts = {r.id: (n, s) for r, n, s in rows}
     assert counts[b.run_id][1] == 0 and counts[a.run_id][1] > 0
+
+
+async def test_summary_breaks_attack_success_down_by_probe_language(db: Database) -> None:
+    prepared = scans.prepare_scan(targets=[TargetConfig(spec="sim:naive")], suites=["core", "core-multilingual"],
+                                  attacks=["none"], repeats=1, concurrency=8, params={}, api_key=None)
+    result = await scans.execute(db, prepared)
+    async with db.session() as session:
+        summary = await service.summarise(session, result.run_id)
+    by_language = {r.key["language"]: r for r in summary.languages}
+    assert set(by_language) == {"en", "ar", "hi", "sw", "yo", "ta", "id", "es", "fr", "ja", "zh", "ru", "pt"}
+    # five attack probes per language (the sixth is an over-refusal control, counted apart)
+    assert all(by_language[code].attempts == 5 for code in by_language if code != "en")
+    assert sum(r.attempts for r in summary.languages) == sum(r.attempts for r in summary.categories)
+    assert summary.to_json()["languages"][0].keys() >= {"target", "language", "asr"}
+    html = await render_html_report(db, result.run_id)
+    assert "By target and probe language" in html and "<td>yo</td>" in html

@@ -22,14 +22,15 @@ def demo(
     import json
 
     from redhive.engine.converters import CLASSIC
-    from redhive.engine.suites import builtin_names
+    from redhive.engine.suites import DEFAULT_SUITES
     from redhive.runs import scan as scans
     from redhive.runs import service
     from redhive.runs.schemas import TargetConfig
 
     async def body(db: Any) -> None:
         prepared = scans.prepare_scan(
-            targets=[TargetConfig(spec=s) for s in SIM_TARGETS], suites=builtin_names(), attacks=["none", *CLASSIC],
+            targets=[TargetConfig(spec=s) for s in SIM_TARGETS], suites=list(DEFAULT_SUITES),
+            attacks=["none", *CLASSIC],
             repeats=1, concurrency=32, params={}, api_key=None,
         )
         if not as_json:

@@ -40,6 +40,9 @@ def print_summary(console: Console, summary: RunSummary, *, by_attack: bool = Tr
                              ["target", "risk_area"]))
     if by_attack and len({r.key["attack"] for r in summary.attacks}) > 1:
         console.print(rate_table("Attack success by target and attack", summary.attacks, ["target", "attack"]))
+    if len({r.key["language"] for r in summary.languages}) > 1:
+        console.print(rate_table("Attack success by target and probe language", summary.languages,
+                                 ["target", "language"]))
     pooled = [d for d in summary.disparities if d["probe_id"] is None]
     if len({d["attack"] for d in pooled}) > 1:  # keep the summary short: unconverted prompts only
         pooled = [d for d in pooled if d["attack"] == "none"] or pooled

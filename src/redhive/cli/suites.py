@@ -14,21 +14,38 @@ from redhive.errors import RedhiveError
 app = typer.Typer(help="List and inspect suites of probes.", no_args_is_help=True)
 
 
+#: For `suites list`'s time column: one model answer's typical latency and the requests in flight per
+#: target by default (`scan --target-concurrency`). A rough guide, not a measurement.
+_SECONDS_PER_ANSWER, _IN_FLIGHT = 3.0, 16
+
+
+def _duration(requests: int) -> str:
+    seconds = requests * _SECONDS_PER_ANSWER / _IN_FLIGHT
+    return f"~{max(1, round(seconds))} s" if seconds < 90 else f"~{round(seconds / 60)} min"
+
+
 @app.command("list")
 def list_() -> None:
-    """List the built-in suites with their probe counts per risk area."""
+    """List the built-in suites: probes, requests and a rough time per target, languages, families."""
     from redhive.engine.suites import builtin_names, load_suite
+    from redhive.engine.suites.coverage import family_of
+    from redhive.engine.suites.loader import is_composed
 
     table = Table(header_style="bold")
-    for name in ("suite", "probes", "risk areas", "description"):
+    for name in ("suite", "probes", "time per target", "languages", "families", "description"):
         table.add_column(name)
     for name in builtin_names():
         suite = load_suite(name)
-        areas = Counter(p.risk_area for p in suite.probes)
-        table.add_row(name, str(len(suite.probes)), ", ".join(f"{a} {n}" for a, n in sorted(areas.items())),
+        # a scripted or counterfactual probe sends one request per turn or variant
+        requests = sum(len(p.prompts) for p in suite.probes)
+        languages = Counter(p.language for p in suite.probes)
+        families = {family_of(p) for p in suite.probes}
+        table.add_row(name + (" (selection)" if is_composed(name) else ""), str(len(suite.probes)),
+                      _duration(requests), ", ".join(sorted(languages)), str(len(families)),
                       suite.description.strip())
     out.print(table)
-    out.print("Add your own with --suite path/to/file.yaml (schema: docs/suites.md).")
+    out.print(f"Time per target: {_SECONDS_PER_ANSWER:g} s an answer, {_IN_FLIGHT} in flight, no attack converters "
+              "(each converter multiplies it). Add your own suite with --suite path/to/file.yaml (docs/suites.md).")
 
 
 @app.command("show")
@@ -59,18 +76,25 @@ def show(
 
 @app.command("coverage")
 def coverage_(
-    suite: list[str] = typer.Argument(None, help="Suites to count (default: every built-in suite)."),
+    suite: list[str] = typer.Argument(None, help="Suites to count (default: every built-in suite that holds its own "
+                                      "probes, so none is counted twice)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON (families, risk areas, "
+                                 "OWASP, ATLAS, AVID, languages)."),
 ) -> None:
-    """Print the matrix of risk areas × frameworks (OWASP LLM 2025, MITRE ATLAS, AVID SEP) with counts."""
-    from redhive.engine.suites import builtin_names, load_suite
+    """Print the matrix of risk areas × frameworks (OWASP LLM 2025, MITRE ATLAS, AVID SEP) with counts,
+    then the probes per family and per language."""
+    from redhive.engine.suites import load_suite, source_names
     from redhive.engine.suites.coverage import coverage
     from redhive.taxonomy import OWASP_LLM_2025
 
     try:
-        loaded = [load_suite(s) for s in (suite or builtin_names())]
+        loaded = [load_suite(s) for s in (suite or source_names())]
     except RedhiveError as exc:
         raise fail(exc.message) from None
     cov = coverage(loaded)
+    if as_json:
+        out.print_json(data={"suites": [s.name for s in loaded], **cov.as_json()})
+        return
     table = Table(title=f"Coverage of {', '.join(s.name for s in loaded)}", title_justify="left",
                   header_style="bold", show_lines=True)
     for name in ("risk area", "probes", "OWASP LLM 2025", "MITRE ATLAS", "AVID SEP"):
@@ -87,3 +111,5 @@ def coverage_(
     for code, name in OWASP_LLM_2025.items():
         owasp.add_row(code, name, str(totals[code]) if totals[code] else Text("0 — not covered", style="yellow"))
     out.print(owasp)
+    out.print("Probes per language: " + ", ".join(f"{code} {n}" for code, n in sorted(cov.languages.items())))
+    out.print(f"Families ({len(cov.families)}): " + ", ".join(f"{f} {n}" for f, n in sorted(cov.families.items())))

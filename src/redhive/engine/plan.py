@@ -28,8 +28,9 @@ def attempt_id(suite: str, probe_id: str, attack: str, target: str, repeat: int)
 def suite_fingerprint(suite: Suite, *, applications: bool = False) -> str:
     """Changes whenever any probe of the suite changes (resume refuses a changed suite). The
     application forms count only where a run has application targets (`applications`), so runs
-    of models recorded before the forms existed still resume."""
-    exclude = None if applications else {"probes": {"__all__": {"application"}}}
+    of models recorded before the forms existed still resume. A probe's `language` never counts: its
+    id carries it (suites.languages), and runs recorded before the field existed still resume."""
+    exclude = {"probes": {"__all__": {"language"} if applications else {"application", "language"}}}
     return hashlib.sha256(suite.model_dump_json(exclude=exclude).encode()).hexdigest()[:16]
 
 

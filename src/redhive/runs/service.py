@@ -3,7 +3,7 @@ and never commit (the caller's scope does)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redhive import __version__
 from redhive.engine.disparity import Disparity, disparities, pairs_of
 from redhive.engine.stats import OutcomeCounts
+from redhive.engine.suites.languages import language_of
 from redhive.errors import NotFound
 from redhive.kit import new_run_id, utcnow
 from redhive.runs.models import Attempt, Run
@@ -43,6 +44,7 @@ GROUPINGS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "targets": (("target",), "attack"),
     "categories": (("target", "risk_area"), "attack"),
     "attacks": (("target", "attack"), "attack"),
+    "languages": (("target", "language"), "attack"),
     "over_refusal": (("target",), "control"),
     "probes": (("target", "suite", "probe_id", "risk_area", "kind"), None),
 }
@@ -71,6 +73,8 @@ class RunSummary(BaseModel):
     targets: list[RateRow]
     categories: list[RateRow]
     attacks: list[RateRow]
+    #: attack success per probe language (suites.languages): one row per target and language
+    languages: list[RateRow] = []
     #: over-refusal controls per target: `successes` are refusals of harmless requests
     over_refusal: list[RateRow]
     probes: list[RateRow]
@@ -191,15 +195,21 @@ async def bias_disparities(session: AsyncSession, run_id: str) -> list[Disparity
     return disparities(p for t, a, probe, evidence in rows.all() for p in pairs_of(t, a, probe, evidence or ""))
 
 
+# Group-by keys that are not columns: the column they are read from and how. The language is not
+# stored with an attempt; its probe id carries it (redhive.engine.suites.languages).
+_DERIVED: dict[str, tuple[Any, Callable[[str], str]]] = {"language": (Attempt.probe_id, language_of)}
+
+
 async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str], kind: str | None) -> list[RateRow]:
-    columns = [getattr(Attempt, k) for k in keys]
+    columns = [_DERIVED[k][0] if k in _DERIVED else getattr(Attempt, k) for k in keys]
     query = select(*columns, Attempt.outcome, func.count()).where(Attempt.run_id == run_id)
     if kind is not None:
         query = query.where(Attempt.kind == kind)
     result = await session.execute(query.group_by(*columns, Attempt.outcome))
     folded: dict[tuple[str, ...], OutcomeCounts] = {}
-    for *key, outcome, count in result.all():
-        folded.setdefault(tuple(key), OutcomeCounts()).add(outcome, int(count))
+    for *values, outcome, count in result.all():
+        key = tuple(_DERIVED[k][1](v) if k in _DERIVED else v for k, v in zip(keys, values, strict=True))
+        folded.setdefault(key, OutcomeCounts()).add(outcome, int(count))
     rows = [RateRow.of(dict(zip(keys, k, strict=True)), c) for k, c in folded.items()]
     rows.sort(key=lambda r: (-(r.asr or 0.0), tuple(r.key.values())))
     return rows

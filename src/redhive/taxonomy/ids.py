@@ -111,6 +111,10 @@ RISK_AREAS: dict[str, str] = {
     "unexpected_behaviour": "Unexpected behaviour (hallucinated packages and links, instruction drift)",
     "improper_output_handling": "Improper output handling (script, SQL, markdown payloads)",
     "unbounded_consumption": "Unbounded consumption (output blow-up)",
+    "harmful_request": "Surrogate harmful requests (malware, do-not-answer), judged by compliance",
+    "off_topic": "Off-topic use of a scoped application",
+    "excessive_agency": "Excessive agency (commitments made without authority)",
+    "interpretability": "Interpretability (self-consistency, explanation faithfulness under perturbation)",
 }
 
 _OWASP = re.compile(r"^LLM(0[1-9]|10):2025$")

@@ -14,13 +14,29 @@ from redhive.engine.suites.schema import Probe, Suite
 from redhive.engine.userfiles import read_text
 from redhive.errors import NotFound, SuiteFileError
 
-__all__ = ["BUILTIN_DIR", "builtin_names", "load_suite", "load_suites"]
+__all__ = ["BUILTIN_DIR", "DEFAULT_SUITES", "builtin_names", "is_composed", "load_suite", "load_suites",
+           "source_names"]
 
 BUILTIN_DIR = Path(__file__).parent / "data"
+#: What `redhive demo` runs and the simulated models are calibrated on; the other built-in suites
+#: (languages, breadth, purpose-named sets) are picked by name.
+DEFAULT_SUITES = ("core", "extended")
 
 
 def builtin_names() -> list[str]:
     return sorted(p.name for p in BUILTIN_DIR.iterdir() if p.is_dir() and (p / "suite.yaml").exists())
+
+
+def is_composed(name: str) -> bool:
+    """Whether a built-in suite is a selection from others (`include:` in its suite.yaml)."""
+    header, _ = _read_yaml(BUILTIN_DIR / name / "suite.yaml")
+    return isinstance(header, dict) and "include" in header
+
+
+def source_names() -> list[str]:
+    """The built-in suites that hold their own probes: every probe is in exactly one of them (the
+    composed suites, such as `quick`, select from these)."""
+    return [name for name in builtin_names() if not is_composed(name)]
 
 
 def load_suites(refs: Iterable[str]) -> list[Suite]:
@@ -53,7 +69,7 @@ def _load_dir(folder: Path) -> Suite:
     header, _ = _read_yaml(folder / "suite.yaml")
     if not isinstance(header, dict):
         raise SuiteFileError(str(folder / "suite.yaml"), 1, "expected a mapping with name and description.")
-    probes: list[Probe] = []
+    probes: list[Probe] = _included(header.pop("include", None), folder / "suite.yaml")
     for file in sorted(folder.glob("*.yaml")):
         if file.name == "suite.yaml":
             continue
@@ -63,6 +79,31 @@ def _load_dir(folder: Path) -> Suite:
         for index, item in enumerate(data):
             probes.append(_probe(item, file, lambda loc, i=index, r=root: _line_of(r, (i, *loc))))
     return _suite({**header, "probes": probes}, folder / "suite.yaml", lambda loc: None)
+
+
+def _included(include: Any, path: Path) -> list[Probe]:
+    """The probes a composed suite selects: `include` is a list of `{suite: NAME, ids: [...]}` (no ids:
+    all of that suite), naming built-in suites that are not themselves composed."""
+    if include is None:
+        return []
+    if not isinstance(include, list):
+        raise SuiteFileError(str(path), None, "include: expected a list of {suite: NAME, ids: [...]}.")
+    probes: list[Probe] = []
+    for part in include:
+        name = part.get("suite") if isinstance(part, dict) else None
+        if name not in builtin_names() or is_composed(name):
+            raise SuiteFileError(str(path), None, f"include: '{name}' is not a built-in suite that holds its own "
+                                 f"probes; use one of {', '.join(source_names())}.")
+        by_id = {p.id: p for p in _load_dir(BUILTIN_DIR / name).probes}
+        ids = part.get("ids")
+        if ids is None:
+            probes.extend(by_id.values())
+            continue
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise SuiteFileError(str(path), None, f"include: suite '{name}' has no probe '{missing[0]}'.")
+        probes.extend(by_id[i] for i in ids)
+    return probes
 
 
 def _load_yaml_suite(path: Path) -> Suite:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from redhive.engine.suites.languages import LANGUAGES, language_of
 from redhive.taxonomy import AVID_SEP, HAZARD_CLASSES, OWASP_LLM_2025, is_atlas_id, is_owasp_id
 
 __all__ = ["ApplicationForm", "DetectorSpec", "Probe", "ProbeMessage", "ScriptTurn", "Suite", "Variant"]
@@ -88,6 +89,8 @@ class Probe(_Strict):
     avid: tuple[str, ...] = ()
     hazard: str = "HZ0"
     kind: Literal["attack", "control"] = "attack"
+    #: ISO 639-1 code of the language the probe is written in (redhive.engine.suites.languages)
+    language: str = "en"
     tags: tuple[str, ...] = ()
     system: str | None = None
     messages: tuple[ProbeMessage, ...] = ()
@@ -127,6 +130,24 @@ class Probe(_Strict):
         if value not in HAZARD_CLASSES:
             raise ValueError(f"'{value}' is not a hazard class; use one of {', '.join(HAZARD_CLASSES)}")
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"'{value}' is not a supported language code; use one of {', '.join(LANGUAGES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _language_in_id(self) -> Probe:
+        # Attempts are stored without the language; the id carries it (languages.language_of).
+        if language_of(self.id) != self.language:
+            if self.language == "en":
+                raise ValueError(f"the id ends in '.{language_of(self.id)}', which marks a probe in "
+                                 f"{LANGUAGES[language_of(self.id)]}; set 'language' or rename the probe")
+            raise ValueError(f"a probe in {LANGUAGES[self.language]} needs an id ending in '.{self.language}' "
+                             f"(e.g. '{self.id.rsplit('.', 1)[0]}.{self.language}'), so runs can group by language")
+        return self
 
     @model_validator(mode="after")
     def _one_prompt_shape(self) -> Probe:
