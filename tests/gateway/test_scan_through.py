@@ -46,17 +46,18 @@ async def test_a_scan_through_the_gateway_is_recorded(world: World, tmp_path: Pa
     def scan() -> dict[str, object]:
         result = CliRunner().invoke(cli, ["scan", "--json", "-t", "openai:chat/v1", "--base-url", world.base_url,
                                           "--api-key", world.key, "-s", str(suite), "-a", "none", "-a", "base64",
-                                          "-n", "2", "--target-mode", "model"],  # no handshake: 8 exchanges exactly
+                                          "-n", "2", "--target-mode", "model"],  # no handshake: 6 exchanges exactly
                                    catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)  # type: ignore[no-any-return]
 
     summary = await asyncio.to_thread(scan)
     totals = summary["totals"]
-    assert isinstance(totals, dict) and totals["attempts"] == 8 and totals["errors"] == 0
+    # the attack through both chains, the control (a harmless request) only through the readable one; twice
+    assert isinstance(totals, dict) and totals["attempts"] == 6 and totals["errors"] == 0
     assert totals["successes"] >= 1  # sim:guarded leaks under role-play, through the gateway as directly
-    stored = await exchanges(world, 8)
-    assert len(stored) == 8 and {e.channel for e in stored} == {"api"}
+    stored = await exchanges(world, 6)
+    assert len(stored) == 6 and {e.channel for e in stored} == {"api"}
     assert {e.model for e in stored} == {"chat/v1"} and all(e.outcome == "ok" for e in stored)
     async with world.db.sessions() as session:
         assert (await service.verify_mission(session, world.mission_id)).ok
