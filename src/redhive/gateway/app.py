@@ -38,6 +38,8 @@ def build_gateway_app(gateway: Callable[[], Gateway]) -> Starlette:
             status, code, message = refusal
             return openai_error(status, message, "invalid_request_error" if status == 401 else "permission_error",
                                 code)
+        if "model_id" in request.path_params:
+            return gateway().model(grant, request.path_params["model_id"])
         return gateway().models(grant)
 
     async def chat(request: Request) -> Response:
@@ -47,18 +49,25 @@ def build_gateway_app(gateway: Callable[[], Gateway]) -> Starlette:
         raw = await gateway().read_body(request)
         if isinstance(raw, Response):
             return raw
-        return await gateway().chat(grant, raw, channel="api",
-                                    session_hint=request.headers.get("x-redhive-session") or None)
+        hint = request.headers.get("x-redhive-session") or None
+        if request.url.path.endswith("/responses"):
+            return await gateway().responses(grant, raw, session_hint=hint)
+        if request.url.path.endswith("/embeddings"):
+            return await gateway().embeddings(grant, raw, session_hint=hint)
+        return await gateway().chat(grant, raw, channel="api", session_hint=hint)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return openai_error(404, f"The gateway has no endpoint {request.url.path}: it serves /v1/models and "
-                            "/v1/chat/completions.", "invalid_request_error", "unknown_url")
+        return openai_error(404, f"The gateway has no endpoint {request.url.path}: it serves /v1/models, "
+                            "/v1/models/{model}, /v1/chat/completions, /v1/responses and /v1/embeddings.",
+                            "invalid_request_error", "unknown_url")
 
     async def not_allowed(request: Request, exc: Exception) -> Response:
         return openai_error(405, f"{request.method} is not allowed on {request.url.path}.",
                             "invalid_request_error", "method_not_allowed")
 
     return Starlette(
-        routes=[Route("/models", models, methods=["GET"]), Route("/chat/completions", chat, methods=["POST"])],
+        routes=[Route("/models", models, methods=["GET"]), Route("/models/{model_id:path}", models, methods=["GET"]),
+                Route("/chat/completions", chat, methods=["POST"]), Route("/responses", chat, methods=["POST"]),
+                Route("/embeddings", chat, methods=["POST"])],
         exception_handlers={404: not_found, 405: not_allowed},
     )
