@@ -1,4 +1,4 @@
-"""`redhive export RUN --jsonl FILE | --junit FILE`."""
+"""`redhive export RUN --jsonl FILE | --junit FILE | --inspect FILE.json | --sarif FILE`."""
 
 from __future__ import annotations
 
@@ -16,10 +16,16 @@ def export(
     junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML (one test case per attempt)."),
     inspect: Path | None = typer.Option(None, "--inspect", help="Write an Inspect AI eval log (.json) that "
                                         "`inspect view` opens; one file per target."),
+    sarif: Path | None = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (GitHub code scanning): one result "
+                                      "per successful attack or over-refused control."),
+    sarif_uri: str | None = typer.Option(None, "--sarif-uri", help="The repository file SARIF results point at "
+                                         "(GitHub code scanning shows results against a file), e.g. your suite."),
 ) -> None:
-    """Export a run's attempts as JSONL, JUnit XML and/or Inspect AI eval logs."""
-    if jsonl is None and junit is None and inspect is None:
-        raise fail("Nothing to export: pass --jsonl FILE, --junit FILE and/or --inspect FILE.json.")
+    """Export a run's attempts as JSONL, JUnit XML, Inspect AI eval logs and/or SARIF."""
+    if sarif_uri is not None and sarif is None:
+        raise fail("--sarif-uri names the file SARIF results point at: pass --sarif FILE with it.")
+    if jsonl is None and junit is None and inspect is None and sarif is None:
+        raise fail("Nothing to export: pass --jsonl FILE, --junit FILE, --inspect FILE.json and/or --sarif FILE.")
     if inspect is not None and inspect.suffix != ".json":
         raise fail(f"--inspect writes Inspect's JSON log format: give a file ending in .json, not {inspect.name}.")
     from redhive.reports import exports
@@ -32,6 +38,11 @@ def export(
         if junit is not None:
             count = await exports.write_junit(db, run_id, junit)
             written.append(f"{count} test cases to {junit}")
+        if sarif is not None:
+            from redhive.reports.sarif import write_sarif
+
+            count = await write_sarif(db, run_id, sarif, artifact=sarif_uri)
+            written.append(f"{count} results to {sarif}")
         if inspect is not None:
             from redhive.reports.inspect_log import write_inspect_logs
 
