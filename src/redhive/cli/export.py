@@ -14,8 +14,9 @@ def export(
     run_id: str = typer.Argument(..., help="The run id (see `redhive runs list`)."),
     jsonl: Path | None = typer.Option(None, "--jsonl", help="Write every attempt as one JSON object per line."),
     junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML (one test case per attempt)."),
-    inspect: Path | None = typer.Option(None, "--inspect", help="Write an Inspect AI eval log (.json) that "
-                                        "`inspect view` opens; one file per target."),
+    inspect: Path | None = typer.Option(None, "--inspect", help="Write Inspect AI eval logs, one per target: "
+                                        "into a FOLDER, named as Inspect names its logs (what `inspect view "
+                                        "--log-dir FOLDER` lists), or to FILE.json."),
     sarif: Path | None = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (GitHub code scanning): one result "
                                       "per successful attack or over-refused control."),
     sarif_uri: str | None = typer.Option(None, "--sarif-uri", help="The repository file SARIF results point at "
@@ -26,8 +27,8 @@ def export(
         raise fail("--sarif-uri names the file SARIF results point at: pass --sarif FILE with it.")
     if jsonl is None and junit is None and inspect is None and sarif is None:
         raise fail("Nothing to export: pass --jsonl FILE, --junit FILE, --inspect FILE.json and/or --sarif FILE.")
-    if inspect is not None and inspect.suffix != ".json":
-        raise fail(f"--inspect writes Inspect's JSON log format: give a file ending in .json, not {inspect.name}.")
+    if inspect is not None and inspect.suffix != ".json" and inspect.exists() and not inspect.is_dir():
+        raise fail(f"--inspect takes a folder or a FILE.json, and {inspect} is another file: choose a folder.")
     from redhive.reports import exports
 
     async def body(db: Any) -> list[str]:
