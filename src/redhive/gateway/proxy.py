@@ -31,6 +31,7 @@ from redhive.auth import signals
 from redhive.db.session import Database
 from redhive.gateway import service
 from redhive.gateway.limits import Limits
+from redhive.gateway.metrics import GatewayMetrics
 from redhive.gateway.recorder import Recorder
 from redhive.gateway.responses_api import Translated, UnsupportedParameter, response_events, to_chat, to_response
 from redhive.gateway.service import Grant
@@ -78,6 +79,13 @@ class _Call:
     #: What the policy checks read when `body` holds no messages (an embeddings request's inputs).
     screened: dict[str, Any] | None = None
 
+    @property
+    def endpoint(self) -> str:
+        """The metrics' endpoint label."""
+        if self.channel != "api":
+            return self.channel
+        return "responses" if self.api is not None else "embeddings" if self.screened is not None else "chat"
+
     def draft(self, *, outcome: str, status: int, response: dict[str, Any] | None, error: str | None,
               decisions: list[Decision], usage: tuple[int, int]) -> dict[str, Any]:
         return {
@@ -107,6 +115,7 @@ class Gateway:
         self.upstreams = Upstreams(timeout=upstream_timeout, deadline=call_deadline,
                                    max_response_bytes=max_response_bytes)
         self.limits = Limits()
+        self.metrics = GatewayMetrics()
         self._grants: dict[str, tuple[float, Grant]] = {}
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
         self._resolving: dict[str, asyncio.Task[Grant | None]] = {}
@@ -377,6 +386,9 @@ class Gateway:
             yield _error_event(failure.message, failure.kind)
         finally:
             usage = _usage(reassembly.response(), call.body)
+            self.metrics.used(call.endpoint, *usage)
+            if outcome != "ok":
+                self.metrics.cut(call.endpoint, outcome)
             self.limits.release(principal)
             self.limits.add_tokens(principal, sum(usage) - call.reserved)  # the estimate, settled
             # Recorded from its own task: a client that hung up cancels this generator mid-await.
@@ -387,6 +399,7 @@ class Gateway:
     async def _record(self, call: _Call, *, outcome: str, status: int, response: dict[str, Any] | None,
                       error: str | None, decisions: list[Decision]) -> None:
         usage = _usage(response, call.body) if response else (0, 0)
+        self.metrics.used(call.endpoint, *usage)
         self.limits.add_tokens(_principal(call.grant), sum(usage) - call.reserved)  # the estimate, settled
         await self.recorder.record(call.draft(outcome=outcome, status=status, response=response, error=error,
                                               decisions=decisions, usage=usage))
