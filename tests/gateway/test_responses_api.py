@@ -140,8 +140,10 @@ async def test_models_retrieve_and_embeddings(world: World, db_url: str, monkeyp
     stored = await exchanges(world, 1)
     assert stored[0].outcome == "ok" and stored[0].request["input"] == ["alpha", "beta gamma"]
     assert stored[0].input_tokens == 3
-    code, output = await asyncio.to_thread(verify, world, db_url, monkeypatch)
+    code, output = await asyncio.to_thread(verify, world, db_url, monkeypatch, "--json")
     assert code == 0, output
+    checked = json.loads(output)  # `audit verify --json`
+    assert checked["ok"] is True and checked["checked"] == 1 and checked["mission_id"] == world.mission_id
 
 
 async def test_langchain_use_responses_api(world: World, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

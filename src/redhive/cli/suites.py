@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import typer
@@ -15,10 +16,16 @@ app = typer.Typer(help="List and inspect suites of probes.", no_args_is_help=Tru
 
 
 @app.command("list")
-def list_() -> None:
+def list_(as_json: bool = typer.Option(False, "--json", help="Print the suites as one JSON array.")) -> None:
     """List the built-in suites with their probe counts per risk area."""
     from redhive.engine.suites import builtin_names, load_suite
 
+    if as_json:
+        suites = [load_suite(name) for name in builtin_names()]
+        out.print_json(json.dumps([{"name": s.name, "probes": len(s.probes), "description": s.description.strip(),
+                                    "risk_areas": dict(sorted(Counter(p.risk_area for p in s.probes).items()))}
+                                   for s in suites]))
+        return
     table = Table(header_style="bold")
     for name in ("suite", "probes", "risk areas", "description"):
         table.add_column(name)
