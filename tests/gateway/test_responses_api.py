@@ -87,7 +87,7 @@ async def test_responses_function_calls_round_trip(world: World) -> None:
 @pytest.mark.parametrize(("body", "param"), [
     ({"previous_response_id": "resp_1"}, "previous_response_id"),
     ({"tools": [{"type": "web_search"}]}, "tools"),
-    ({"include": ["reasoning.encrypted_content"]}, "include"),
+    ({"include": ["reasoning.encrypted_content", "web_search_call.action.sources"]}, "include"),
     ({"modalities": ["audio"]}, "modalities"),
 ])
 async def test_responses_refuse_what_they_cannot_honour(world: World, body: dict[str, object], param: str) -> None:

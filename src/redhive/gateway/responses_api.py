@@ -27,6 +27,9 @@ _KEPT = frozenset({"model", "input", "instructions", "stream", "temperature", "t
                    "tools", "tool_choice", "parallel_tool_calls", "text", "reasoning", "user", "metadata",
                    "store", "top_logprobs", "service_tier", "prompt_cache_key", "safety_identifier",
                    "truncation", "include", "stream_options", "max_tool_calls"})
+#: `include` items honoured: chat completions return no reasoning items, so there is none to encrypt
+#: (Inspect's openai provider asks for this by default).
+_INCLUDABLE = frozenset({"reasoning.encrypted_content"})
 #: Refused whenever set: the gateway keeps no server-side state and runs no hosted tools.
 _STATEFUL = ("previous_response_id", "conversation", "background", "prompt")
 
@@ -60,9 +63,10 @@ def to_chat(body: dict[str, Any]) -> Translated:
     if unknown:
         raise UnsupportedParameter(unknown[0], f"The gateway does not support the parameter '{unknown[0]}' on "
                                    "/v1/responses: remove it.")
-    if body.get("include"):
-        raise UnsupportedParameter("include", "The gateway cannot add 'include' items (it runs no hosted tools and "
-                                   "keeps no encrypted reasoning): remove 'include'.")
+    extra = [i for i in body.get("include") or [] if i not in _INCLUDABLE]
+    if extra:
+        raise UnsupportedParameter("include", f"The gateway cannot add '{extra[0]}' to an answer (it runs no hosted "
+                                   "tools and returns no logprobs in the Responses shape): remove it from 'include'.")
     if body.get("truncation") not in (None, "disabled"):
         raise UnsupportedParameter("truncation", "The gateway never truncates a conversation: use "
                                    "truncation='disabled' or leave it out.")
