@@ -97,6 +97,12 @@ async def test_responses_refuse_what_they_cannot_honour(world: World, body: dict
     assert world.upstream.requests == 0 and await exchanges(world, 0, timeout=0) == []
 
 
+async def test_engine_versions_name_what_they_refuse_as_the_responses_api_does(world: World) -> None:
+    body = {"model": "chat/v1", "input": "Hi", "text": {"format": {"type": "json_object"}}}
+    r = await asyncio.to_thread(_post, world, "/responses", body)
+    assert r.status_code == 400 and r.json()["error"]["param"] == "text" and "'text'" in r.json()["error"]["message"]
+
+
 @pytest.mark.parametrize(("extra", "param"), [
     ({"n": 2}, "n"), ({"logprobs": True}, "logprobs"),
     ({"response_format": {"type": "json_object"}}, "response_format"), ({"tool_choice": "required"}, "tool_choice"),

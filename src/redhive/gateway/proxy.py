@@ -290,6 +290,10 @@ class Gateway:
         route = grant.routes[body["model"]]
         if not route.is_openai and (refused := engine_refuses(body)) is not None:
             param, message = refused
+            if api is not None:  # name it as the client wrote it
+                param = _RESPONSES_NAME.get(param, param)
+                message = (f"This model is served through redhive's engine, which cannot honour '{param}': leave "
+                           "it out (or use a version with an OpenAI-compatible upstream).")
             return openai_error(400, message, "invalid_request_error", "unsupported_parameter", param=param)
         principal = _principal(grant)
         await self._seed_tokens(principal, grant)
@@ -448,6 +452,11 @@ def _principal(grant: Grant) -> str:
 
 def _with_text(ctx: CheckContext, text: str) -> CheckContext:
     return CheckContext(ctx.mission_id, ctx.user_id, ctx.vetting_level, ctx.model, ctx.request, text)
+
+
+#: A chat-completions parameter an engine version refuses, as a Responses request names it.
+_RESPONSES_NAME = {"logprobs": "top_logprobs", "top_logprobs": "top_logprobs", "reasoning_effort": "reasoning",
+                   "response_format": "text", "tool_choice": "tool_choice"}
 
 
 def _parsed(grant: Grant, raw: bytes, what: str) -> Any:
