@@ -1,9 +1,10 @@
-"""`--json` on the listing commands: `runs list`, `suites list`, `attacks list [--agentic]` and
-`audit verify` each print one JSON document a script can read (with the same exit code)."""
+"""`--json` on the listing commands: `runs list`, `suites list`, `attacks list [--agentic]`,
+`audit verify` and `export` each print one JSON document a script can read (same exit code)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -28,6 +29,17 @@ def test_runs_list_json() -> None:
     assert runs[0]["id"] == summary["run"]["id"] and runs[0]["targets"] == ["sim:naive"]
     assert runs[0]["suites"] == ["core"] and runs[0]["attempts"] == runs[0]["planned"] == summary["totals"]["attempts"]
     assert runs[0]["successes"] == summary["totals"]["successes"] and runs[0]["status"] == "completed"
+
+
+def test_export_json(tmp_path: Path) -> None:
+    scanned = runner.invoke(app, ["scan", "--json", "-t", "sim:naive", "-s", "core", "-a", "none"],
+                            catch_exceptions=False)
+    summary = json.loads(scanned.stdout)
+    written = as_json("export", summary["run"]["id"], "--jsonl", str(tmp_path / "a.jsonl"),
+                      "--sarif", str(tmp_path / "a.sarif"))
+    assert written == [{"format": "jsonl", "file": str(tmp_path / "a.jsonl"), "count": summary["totals"]["attempts"]},
+                       {"format": "sarif", "file": str(tmp_path / "a.sarif"), "count": summary["totals"]["successes"]
+                        + summary["totals"]["over_refusal"]["refusals"]}]
 
 
 def test_suites_and_attacks_json() -> None:
