@@ -55,7 +55,6 @@ async def write_sarif(db: Database, run_id: str, path: Path, *, artifact: str | 
         "$schema": SARIF_SCHEMA, "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "redhive", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": "https://github.com/redhive/redhive",
                                 "rules": list(rules.values())}},
             "automationDetails": {"id": f"redhive/{run_id}"},
             "invocations": [invocation],
