@@ -23,6 +23,8 @@ from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
 from redhive.web.errors import install_error_handlers
 from redhive.web.openapi import install_openapi
+from redhive.web.operations import PATHS as OPERATIONS_PATHS
+from redhive.web.operations import build_operations_app
 
 __all__ = ["create_app", "routers"]
 
@@ -117,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/v1", gateway_app, name="gateway")
     _mount_api_docs(app)
     app.add_middleware(_SecurityHeaders)
-    app.add_middleware(_GatewayFirst, gateway=gateway_app)
+    app.add_middleware(_GatewayFirst, gateway=gateway_app, operations=build_operations_app(lambda: app.state))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
 
@@ -155,10 +157,12 @@ class _SecurityHeaders:
 
 class _GatewayFirst:
     """`/v1/…` straight to the gateway's app, as its Mount would pass it: FastAPI's router would first
-    try every platform route, about a tenth of a gateway call's CPU (bench/README.md)."""
+    try every platform route, about a tenth of a gateway call's CPU (bench/README.md). Likewise
+    `/healthz`, `/readyz` and `/metrics` to the operations app (redhive.web.operations): for
+    machines, outside the platform's session and API-token dependencies."""
 
-    def __init__(self, app: ASGIApp, gateway: ASGIApp) -> None:
-        self.app, self.gateway = app, gateway
+    def __init__(self, app: ASGIApp, gateway: ASGIApp, operations: ASGIApp) -> None:
+        self.app, self.gateway, self.operations = app, gateway, operations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         root = scope.get("root_path", "")
@@ -166,6 +170,9 @@ class _GatewayFirst:
         if scope["type"] == "http" and path.startswith(root + "/v1/"):
             await self.gateway({**scope, "app_root_path": scope.get("app_root_path", root),
                                 "root_path": root + "/v1"}, receive, send)
+            return
+        if scope["type"] == "http" and path.removeprefix(root) in OPERATIONS_PATHS:
+            await self.operations(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     transcript_signing_key: Path | None = None
     #: Seconds between a mission's signed checkpoints (0: every commit).
     transcript_checkpoint_interval: float = Field(default=60.0, ge=0)
+    #: When set, `/metrics` answers only `Authorization: Bearer <this token>` (Prometheus's
+    #: `authorization` setting); empty: open, as the labels name no mission, model or key.
+    metrics_token: str = Field(default="", repr=False)
     #: `dev` or `production`; empty: dev on the embedded SQLite database, production otherwise.
     env: Literal["", "dev", "production"] = ""
     #: Signs sessions and derives the key that encrypts upstream credentials at rest. Outside dev it

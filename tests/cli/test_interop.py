@@ -105,8 +105,9 @@ def test_run_exports_as_inspect_logs(tmp_path: Path) -> None:
     summary = scan_json("-t", "sim:guarded", "-t", "sim:hardened", "--policy", str(DATA / "policies" / "quillby.yaml"),
                         "-a", "none", "-a", "roleplay")
     run_id = summary["run"]["id"]
+    (tmp_path / "log.txt").write_text("not a folder", encoding="utf-8")
     code, output = invoke("export", run_id, "--inspect", str(tmp_path / "log.txt"))
-    assert code == 2 and "ending in .json" in output
+    assert code == 2 and "choose a folder" in output
     code, output = invoke("export", run_id, "--inspect", str(tmp_path / "log.json"))
     assert code == 0, output
     files = {t: tmp_path / f"log.{t.replace(':', '-')}.json" for t in ("sim:guarded", "sim:hardened")}

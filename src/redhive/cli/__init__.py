@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from redhive import __version__
@@ -11,6 +13,7 @@ from redhive.cli import (
     agent_scan,
     attacks,
     audit,
+    completion,
     demo,
     detectors,
     disclosure,
@@ -58,6 +61,7 @@ app.add_typer(findings.app, name="findings")
 app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(safeguards.app, name="safeguards")
 app.command("regress")(findings.regress)
+app.command("completion")(completion.completion)
 
 
 def _version(value: bool) -> None:
@@ -74,6 +78,10 @@ def _root(
 
 
 def main() -> None:
+    if completion.COMPLETE_VAR in os.environ:  # a shell asking for completions (`redhive completion`)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         app()
     except RedhiveError as exc:

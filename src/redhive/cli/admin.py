@@ -1,5 +1,6 @@
 """`redhive admin create-user`: accounts from the command line, e.g. the first platform admin of a
-fresh installation (the web app only creates accounts from invitations)."""
+fresh installation (the web app only creates accounts from invitations); `redhive admin migrate`:
+the database schema to head (a deployment's migration step)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,17 @@ def create_user(
     created = run(with_db, body)
     role = "platform admin" if platform_admin else "account"
     out.print(f"Created the {role} {created}; log in at /login of `redhive serve`.", highlight=False)
+
+
+@app.command("migrate")
+def migrate() -> None:
+    """Create or upgrade the configured database's schema to this version's head (REDHIVE_DATABASE_URL):
+    the step a container deployment runs before the servers start."""
+    from redhive.db.session import HEAD_REVISION
+
+    async def body(db: Any) -> str | None:
+        revision: str | None = await db.revision()
+        return revision
+
+    revision = run(with_db, body)
+    out.print(f"The database schema is at {revision} (head: {HEAD_REVISION}).", highlight=False)

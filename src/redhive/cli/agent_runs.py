@@ -1,8 +1,9 @@
-"""`redhive agent-runs list|show` and `redhive traces show`: recorded agent runs and their traces."""
+"""`redhive agent-runs list|show|export` and `redhive traces show`: recorded agent runs and their traces."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -104,3 +105,37 @@ def traces_show(
 
 def _yes(value: bool | None) -> str:
     return "–" if value is None else ("yes" if value else "no")
+
+
+@app.command("export")
+def export(
+    run_id: str = typer.Argument(..., help="The agent run id (see `redhive agent-runs list`)."),
+    jsonl: Path | None = typer.Option(None, "--jsonl", help="Write every episode, its trace included, as one JSON "
+                                      "object per line."),
+    junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML (one test case per episode; a "
+                                      "successful injection is a failure)."),
+    sarif: Path | None = typer.Option(None, "--sarif", help="Write SARIF 2.1.0: one result per successful injection."),
+    sarif_uri: str | None = typer.Option(None, "--sarif-uri", help="The repository file SARIF results point at."),
+) -> None:
+    """Export an agent run's episodes as JSONL, JUnit XML and/or SARIF."""
+    from redhive.cli.common import fail
+    from redhive.reports import agent_exports
+
+    if sarif_uri is not None and sarif is None:
+        raise fail("--sarif-uri names the file SARIF results point at: pass --sarif FILE with it.")
+    if jsonl is None and junit is None and sarif is None:
+        raise fail("Nothing to export: pass --jsonl FILE, --junit FILE and/or --sarif FILE.")
+
+    async def body(db: Any) -> list[str]:
+        written = []
+        if jsonl is not None:
+            written.append(f"{await agent_exports.write_agent_jsonl(db, run_id, jsonl)} episodes to {jsonl}")
+        if junit is not None:
+            written.append(f"{await agent_exports.write_agent_junit(db, run_id, junit)} test cases to {junit}")
+        if sarif is not None:
+            count = await agent_exports.write_agent_sarif(db, run_id, sarif, artifact=sarif_uri)
+            written.append(f"{count} results to {sarif}")
+        return written
+
+    for line in run(with_db, body):
+        out.print(f"Wrote {line}", highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import typer
@@ -14,12 +15,25 @@ app = typer.Typer(help="List attack converters.", no_args_is_help=True)
 
 @app.command("list")
 def list_(agentic: bool = typer.Option(False, "--agentic", help="List the injection attacks of agent-scan "
-                                       "(--attacks), with their family and source.")) -> None:
+                                       "(--attacks), with their family and source."),
+          as_json: bool = typer.Option(False, "--json", help="Print the list as one JSON object.")) -> None:
     """List the attack converters usable with --attack (compose with commas: base64,roleplay)."""
     from redhive.engine import registry
 
     if agentic:
-        _agentic()
+        _agentic(as_json)
+        return
+    if as_json:
+        converter_rows, strategy_rows = [], []
+        for name in registry.names("converter"):
+            converter: Any = registry.get("converter", name)
+            converter_rows.append({"name": name, "family": converter.family, "description": converter.description,
+                                   "needs_helper": converter.needs_helper})
+        for name in registry.names("strategy"):
+            strategy: Any = registry.get("strategy", name)
+            strategy_rows.append({"name": name, "description": strategy.description,
+                                  "needs_judge": strategy.needs_judge, "limits": strategy.limits})
+        out.print_json(json.dumps({"converters": converter_rows, "strategies": strategy_rows}))
         return
 
     table = Table(header_style="bold")
@@ -40,9 +54,15 @@ def list_(agentic: bool = typer.Option(False, "--agentic", help="List the inject
     out.print(strategies)
 
 
-def _agentic() -> None:
+def _agentic(as_json: bool) -> None:
     from redhive.engine.agentic.attacks import ATTACKS
 
+    if as_json:
+        out.print_json(json.dumps({"attacks": [
+            {"name": name, "family": a.family, "description": a.description, "source": a.source, "dos": a.dos,
+             "needs_attacker": a.needs_attacker}
+            for name in sorted(ATTACKS, key=lambda n: (ATTACKS[n].family, n)) for a in [ATTACKS[name]]]}))
+        return
     table = Table(header_style="bold", title="Agentic injection attacks (agent-scan --attacks)")
     for column in ("attack", "family", "what it plants", "source"):
         table.add_column(column, no_wrap=column == "attack", overflow="fold")

@@ -3,6 +3,7 @@ signatures and checkpoints; `redhive audit public-key`: the key observers check 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ def verify(mission: str = typer.Argument(..., help="Mission id."),
            checkpoint: list[Path] = typer.Option([], "--checkpoint", help="A checkpoint file you kept (the JSON of "
                                                  "GET /api/missions/ID/gateway/checkpoints); repeatable."),
            public_key: Path | None = typer.Option(None, "--public-key", help="The transcript key's public half "
-                                                  "(PEM); default: the server's own key under REDHIVE_HOME.")) -> None:
+                                                  "(PEM); default: the server's own key under REDHIVE_HOME."),
+           as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object (the exit "
+                                        "code is the same).")) -> None:
     """Verify every gateway exchange of a mission, the signature of its chain head, its stored
     checkpoints and any you kept: exit 0 when all hold, 1 when not (naming the first broken record)."""
     from redhive.errors import RedhiveError
@@ -55,6 +58,15 @@ def verify(mission: str = typer.Argument(..., help="Mission id."),
         raise fail("No public key to check the transcript's signatures with: pass --public-key FILE (`redhive "
                    "audit public-key` on the server prints it; GET /api/missions/ID/gateway/checkpoints returns "
                    "it), or run this where the server's signing key is (REDHIVE_TRANSCRIPT_SIGNING_KEY).")
+    if as_json:
+        out.print_json(json.dumps({
+            "mission_id": mission, "ok": report.ok, "checked": report.checked, "broken_seq": report.broken_seq,
+            "broken_id": report.broken_id, "problem": report.problem or None, "key_id": report.key_id,
+            "signed_at": report.signed_at.isoformat() if report.signed_at else None,
+            "checkpoints": report.checkpoints, "sentence": report.sentence(mission)}))
+        if not report.ok:
+            raise typer.Exit(1)
+        return
     if report.ok:
         out.print(report.sentence(mission), highlight=False)
         return

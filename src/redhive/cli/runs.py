@@ -15,13 +15,22 @@ app = typer.Typer(help="List and inspect recorded runs.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_(limit: int = typer.Option(20, "--limit", help="How many runs, newest first.")) -> None:
+def list_(limit: int = typer.Option(20, "--limit", help="How many runs, newest first."),
+          as_json: bool = typer.Option(False, "--json", help="Print the runs as one JSON array.")) -> None:
     """List recorded runs, newest first."""
     from redhive.runs import service
 
     async def body(db: Any) -> None:
         async with db.session() as session:
             rows = await service.list_runs(session, limit)
+        if as_json:
+            out.print_json(json.dumps([{
+                "id": r.id, "status": r.status, "created_at": r.created_at.isoformat(),
+                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "targets": [t["spec"] for t in r.config.get("targets", [])], "suites": r.config.get("suites", []),
+                "attacks": r.config.get("attacks", []), "attempts": n, "planned": r.plan_size, "successes": s,
+            } for r, n, s in rows]))
+            return
         table = Table(header_style="bold")
         for name in ("run", "status", "started", "targets", "suites", "attacks", "attempts", "successes"):
             table.add_column(name, no_wrap=name in ("run", "started"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -25,24 +27,34 @@ def _duration(requests: int) -> str:
 
 
 @app.command("list")
-def list_() -> None:
+def list_(as_json: bool = typer.Option(False, "--json", help="Print the suites as one JSON array.")) -> None:
     """List the built-in suites: probes, requests and a rough time per target, languages, families."""
     from redhive.engine.suites import builtin_names, load_suite
     from redhive.engine.suites.coverage import family_of
     from redhive.engine.suites.loader import is_composed
 
+    rows: list[dict[str, Any]] = []
+    for name in builtin_names():
+        suite = load_suite(name)
+        rows.append({
+            "name": name, "selection": is_composed(name), "probes": len(suite.probes),
+            # a scripted or counterfactual probe sends one request per turn or variant
+            "requests": sum(len(p.prompts) for p in suite.probes),
+            "languages": sorted({p.language for p in suite.probes}),
+            "families": len({family_of(p) for p in suite.probes}),
+            "risk_areas": dict(sorted(Counter(p.risk_area for p in suite.probes).items())),
+            "description": suite.description.strip(),
+        })
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
     table = Table(header_style="bold")
     for name in ("suite", "probes", "time per target", "languages", "families", "description"):
         table.add_column(name)
-    for name in builtin_names():
-        suite = load_suite(name)
-        # a scripted or counterfactual probe sends one request per turn or variant
-        requests = sum(len(p.prompts) for p in suite.probes)
-        languages = Counter(p.language for p in suite.probes)
-        families = {family_of(p) for p in suite.probes}
-        table.add_row(name + (" (selection)" if is_composed(name) else ""), str(len(suite.probes)),
-                      _duration(requests), ", ".join(sorted(languages)), str(len(families)),
-                      suite.description.strip())
+    for row in rows:
+        table.add_row(row["name"] + (" (selection)" if row["selection"] else ""), str(row["probes"]),
+                      _duration(row["requests"]), ", ".join(row["languages"]), str(row["families"]),
+                      row["description"])
     out.print(table)
     out.print(f"Time per target: {_SECONDS_PER_ANSWER:g} s an answer, {_IN_FLIGHT} in flight, no attack converters "
               "(each converter multiplies it). Add your own suite with --suite path/to/file.yaml (docs/suites.md).")

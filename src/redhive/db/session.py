@@ -106,6 +106,16 @@ class Database:
         except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
             raise describe_db_error(exc, self.url) from None
 
+    async def revision(self) -> str | None:
+        """The schema's Alembic revision (None before the first migration); a database that does
+        not answer raises DatabaseError."""
+        try:
+            async with self.engine.connect() as conn:
+                revision: str | None = await conn.run_sync(_current_revision)
+                return revision
+        except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
+            raise describe_db_error(exc, self.url) from None
+
     async def ensure_schema(self) -> None:
         """Create or upgrade the schema with Alembic unless it is already at head."""
         if self.is_sqlite:

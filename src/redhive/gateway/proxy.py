@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,12 @@ from redhive.auth import signals
 from redhive.db.session import Database
 from redhive.gateway import service
 from redhive.gateway.limits import Limits
+from redhive.gateway.metrics import GatewayMetrics
 from redhive.gateway.recorder import Recorder
+from redhive.gateway.responses_api import Translated, UnsupportedParameter, response_events, to_chat, to_response
 from redhive.gateway.service import Grant
 from redhive.gateway.signing import TranscriptSigner
-from redhive.gateway.upstream import Reassembly, Route, UpstreamFailure, Upstreams
+from redhive.gateway.upstream import Reassembly, Route, UpstreamFailure, Upstreams, engine_refuses
 from redhive.kit import SecretBox, hash_token, new_id, utcnow
 from redhive.safeguards import CheckContext, DenyList, Pipeline
 from redhive.safeguards.pipeline import Decision, blocked
@@ -49,8 +51,9 @@ _JSON = "application/json"
 
 
 def openai_error(status: int, message: str, kind: str, code: str | None = None,
-                 headers: dict[str, str] | None = None, exchange_id: str | None = None) -> Response:
-    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+                 headers: dict[str, str] | None = None, exchange_id: str | None = None,
+                 param: str | None = None) -> Response:
+    body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
     out = dict(headers or {})
     if exchange_id:
         out["X-Redhive-Exchange-Id"] = exchange_id
@@ -71,6 +74,17 @@ class _Call:
     started_at: Any
     #: Tokens counted against the quota before forwarding (the request's estimate), settled later.
     reserved: int = 0
+    #: A Responses API call: translated to `body`; answered in the Responses shape.
+    api: Translated | None = None
+    #: What the policy checks read when `body` holds no messages (an embeddings request's inputs).
+    screened: dict[str, Any] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """The metrics' endpoint label."""
+        if self.channel != "api":
+            return self.channel
+        return "responses" if self.api is not None else "embeddings" if self.screened is not None else "chat"
 
     def draft(self, *, outcome: str, status: int, response: dict[str, Any] | None, error: str | None,
               decisions: list[Decision], usage: tuple[int, int]) -> dict[str, Any]:
@@ -79,7 +93,8 @@ class _Call:
             "key_id": self.grant.key_id, "user_id": self.grant.user_id,
             "version_id": self.route.version_id if self.route else None,
             "model": str(self.body.get("model") or "")[:200], "channel": self.channel,
-            "stream": bool(self.body.get("stream")), "request": self.body, "response": response,
+            "stream": bool(self.body.get("stream")), "response": response,
+            "request": self.body if self.api is None else {**self.body, "x_redhive_api": self.api.record()},
             "outcome": outcome, "status_code": status, "error": error,
             "decisions": [d.as_dict() for d in decisions], "input_tokens": usage[0], "output_tokens": usage[1],
             "started_at": self.started_at, "latency_ms": round((time.perf_counter() - self.started) * 1000, 3),
@@ -100,6 +115,7 @@ class Gateway:
         self.upstreams = Upstreams(timeout=upstream_timeout, deadline=call_deadline,
                                    max_response_bytes=max_response_bytes)
         self.limits = Limits()
+        self.metrics = GatewayMetrics()
         self._grants: dict[str, tuple[float, Grant]] = {}
         self._revoked: set[str] = set()  # keys revoked through this process: refused even when cached
         self._resolving: dict[str, asyncio.Task[Grant | None]] = {}
@@ -196,20 +212,89 @@ class Gateway:
         data = [{"id": m, "object": "model", "created": created, "owned_by": "redhive"} for m in sorted(grant.routes)]
         return Response(json.dumps({"object": "list", "data": data}), media_type=_JSON)
 
+    def model(self, grant: Grant, model_id: str) -> Response:
+        if model_id not in grant.routes:
+            return openai_error(404, f"The model '{model_id}' is not part of this mission: GET /v1/models lists the "
+                                "models you may use.", "invalid_request_error", "model_not_found")
+        found = {"id": model_id, "object": "model", "created": int(time.time()), "owned_by": "redhive"}
+        return Response(json.dumps(found), media_type=_JSON)
+
     async def chat(self, grant: Grant, raw: bytes, *, channel: str, session_hint: str | None = None) -> Response:
-        refusal = grant.refusal(utcnow())
-        if refusal is not None:
-            status, code, message = refusal
-            return openai_error(status, message, "invalid_request_error" if status == 401 else "permission_error", code)
+        body = _parsed(grant, raw, "a chat-completions request")
+        if isinstance(body, Response):
+            return body
+        return await self._serve(grant, body, channel=channel, session_hint=session_hint)
+
+    async def responses(self, grant: Grant, raw: bytes, *, session_hint: str | None = None) -> Response:
+        """`POST /v1/responses`: translated to chat completions (redhive.gateway.responses_api), served
+        and recorded as one, and answered as a Response object or the Responses event stream."""
+        body = _parsed(grant, raw, "a Responses API request")
+        if isinstance(body, Response):
+            return body
+        if not isinstance(body, dict):
+            return openai_error(400, "The request body must be a JSON object.", "invalid_request_error",
+                                "invalid_body")
         try:
-            body = json.loads(raw)
-        except ValueError:
-            return openai_error(400, "The request body is not JSON: send a chat-completions request.",
-                                "invalid_request_error", "invalid_json")
+            translated = to_chat(body)
+        except UnsupportedParameter as exc:
+            return openai_error(400, exc.message, "invalid_request_error", "unsupported_parameter", param=exc.param)
+        return await self._serve(grant, translated.chat, channel="api", session_hint=session_hint, api=translated)
+
+    async def embeddings(self, grant: Grant, raw: bytes, *, session_hint: str | None = None) -> Response:
+        """`POST /v1/embeddings`, for versions whose upstream is OpenAI-compatible: the inputs are
+        screened like a request's messages, limits apply, and the exchange is recorded."""
+        body = _parsed(grant, raw, "an embeddings request")
+        if isinstance(body, Response):
+            return body
+        problem = _check_embeddings(body, grant)
+        if problem is not None:
+            return openai_error(*problem[:4], param=problem[4])
+        route = grant.routes[body["model"]]
+        principal = _principal(grant)
+        await self._seed_tokens(principal, grant)
+        texts = _inputs(body["input"])
+        estimate = sum(len(t) for t in texts) // 4 + 1
+        limited = self.limits.admit(principal, rpm=grant.requests_per_minute, max_concurrent=grant.max_concurrent,
+                                    tokens_per_day=grant.tokens_per_day, tokens=estimate)
+        if limited is not None:
+            return openai_error(429, limited.message, "rate_limit_error", limited.code,
+                                headers={"Retry-After": str(limited.retry_after)})
+        screened = {"messages": [{"role": "user", "content": t} for t in texts]}
+        call = _Call(grant, body, route, "api", session_hint or _session_id(grant, screened), new_id(),
+                     time.perf_counter(), utcnow(), estimate, screened=screened)
+        try:
+            decisions = await self._pipeline(call).run("before", self._context(call))
+            if (stop := blocked(decisions)) is not None:
+                outcome, code, message = _stopped(stop, call.id)
+                await self._record(call, outcome=outcome, status=400, response=None, error=stop.reason,
+                                   decisions=decisions)
+                return openai_error(400, message, "invalid_request_error", code, exchange_id=call.id)
+            try:
+                response = await self.upstreams.embed(route, body)
+            except UpstreamFailure as failure:
+                await self._record(call, outcome="upstream_error", status=failure.status, response=None,
+                                   error=failure.message, decisions=decisions)
+                headers = {"Retry-After": failure.retry_after} if failure.retry_after else None
+                return openai_error(failure.status, failure.message, failure.kind, headers=headers,
+                                    exchange_id=call.id)
+            await self._record(call, outcome="ok", status=200, response=response, error=None, decisions=decisions)
+            return Response(json.dumps(response), media_type=_JSON, headers={"X-Redhive-Exchange-Id": call.id})
+        finally:
+            self.limits.release(principal)
+
+    async def _serve(self, grant: Grant, body: Any, *, channel: str, session_hint: str | None,
+                     api: Translated | None = None) -> Response:
         problem = _check_body(body, grant)
         if problem is not None:
             return openai_error(*problem)
         route = grant.routes[body["model"]]
+        if not route.is_openai and (refused := engine_refuses(body)) is not None:
+            param, message = refused
+            if api is not None:  # name it as the client wrote it
+                param = _RESPONSES_NAME.get(param, param)
+                message = (f"This model is served through redhive's engine, which cannot honour '{param}': leave "
+                           "it out (or use a version with an OpenAI-compatible upstream).")
+            return openai_error(400, message, "invalid_request_error", "unsupported_parameter", param=param)
         principal = _principal(grant)
         await self._seed_tokens(principal, grant)
         estimate = _prompt_tokens(body)
@@ -219,7 +304,7 @@ class Gateway:
             return openai_error(429, limited.message, "rate_limit_error", limited.code,
                                 headers={"Retry-After": str(limited.retry_after)})
         call = _Call(grant, body, route, channel, session_hint or _session_id(grant, body), new_id(),
-                     time.perf_counter(), utcnow(), estimate)
+                     time.perf_counter(), utcnow(), estimate, api=api)
         try:
             if body.get("stream"):
                 return await self._stream(call, principal)
@@ -252,7 +337,9 @@ class Gateway:
                                decisions=decisions)
             return openai_error(400, message, "invalid_request_error", code, exchange_id=call.id)
         await self._record(call, outcome="ok", status=200, response=response, error=None, decisions=decisions)
-        return Response(json.dumps(response), media_type=_JSON, headers={"X-Redhive-Exchange-Id": call.id})
+        answer = response if call.api is None else to_response(response, call.api.original,
+                                                                response_id=f"resp_{call.id}")
+        return Response(json.dumps(answer), media_type=_JSON, headers={"X-Redhive-Exchange-Id": call.id})
 
     async def _stream(self, call: _Call, principal: str) -> Response:
         pipeline, ctx = self._pipeline(call), self._context(call)
@@ -275,12 +362,15 @@ class Gateway:
                                error=failure.message, decisions=decisions)
             headers = {"Retry-After": failure.retry_after} if failure.retry_after else None
             return openai_error(failure.status, failure.message, failure.kind, headers=headers, exchange_id=call.id)
-        return StreamingResponse(self._relay(call, principal, first, upstream, reassembly, decisions, pipeline),
-                                 media_type="text/event-stream",
+        relay = self._relay(call, principal, first, upstream, reassembly, decisions, pipeline)
+        events = relay if call.api is None else response_events(relay, call.api.original,
+                                                                response_id=f"resp_{call.id}")
+        return StreamingResponse(events, media_type="text/event-stream",
                                  headers={"X-Redhive-Exchange-Id": call.id, "Cache-Control": "no-cache"})
 
     async def _relay(self, call: _Call, principal: str, first: bytes, upstream: AsyncIterator[bytes],
-                     reassembly: Reassembly, decisions: list[Decision], pipeline: Pipeline) -> AsyncIterator[bytes]:
+                     reassembly: Reassembly, decisions: list[Decision], pipeline: Pipeline,
+                     ) -> AsyncGenerator[bytes, None]:
         outcome, status, error = "client_disconnected", 200, None
         try:
             yield first
@@ -300,6 +390,9 @@ class Gateway:
             yield _error_event(failure.message, failure.kind)
         finally:
             usage = _usage(reassembly.response(), call.body)
+            self.metrics.used(call.endpoint, *usage)
+            if outcome != "ok":
+                self.metrics.cut(call.endpoint, outcome)
             self.limits.release(principal)
             self.limits.add_tokens(principal, sum(usage) - call.reserved)  # the estimate, settled
             # Recorded from its own task: a client that hung up cancels this generator mid-await.
@@ -310,6 +403,7 @@ class Gateway:
     async def _record(self, call: _Call, *, outcome: str, status: int, response: dict[str, Any] | None,
                       error: str | None, decisions: list[Decision]) -> None:
         usage = _usage(response, call.body) if response else (0, 0)
+        self.metrics.used(call.endpoint, *usage)
         self.limits.add_tokens(_principal(call.grant), sum(usage) - call.reserved)  # the estimate, settled
         await self.recorder.record(call.draft(outcome=outcome, status=status, response=response, error=error,
                                               decisions=decisions, usage=usage))
@@ -331,7 +425,7 @@ class Gateway:
     @staticmethod
     def _context(call: _Call) -> CheckContext:
         return CheckContext(call.grant.mission_id, call.grant.user_id, call.grant.vetting_level,
-                            str(call.body.get("model")), call.body)
+                            str(call.body.get("model")), call.screened or call.body)
 
 
 def gateway_journal(home: Path, database_url: str) -> Path:
@@ -358,6 +452,46 @@ def _principal(grant: Grant) -> str:
 
 def _with_text(ctx: CheckContext, text: str) -> CheckContext:
     return CheckContext(ctx.mission_id, ctx.user_id, ctx.vetting_level, ctx.model, ctx.request, text)
+
+
+#: A chat-completions parameter an engine version refuses, as a Responses request names it.
+_RESPONSES_NAME = {"logprobs": "top_logprobs", "top_logprobs": "top_logprobs", "reasoning_effort": "reasoning",
+                   "response_format": "text", "tool_choice": "tool_choice"}
+
+
+def _parsed(grant: Grant, raw: bytes, what: str) -> Any:
+    """The request's JSON, or the refusal the caller returns (the key's standing first)."""
+    refusal = grant.refusal(utcnow())
+    if refusal is not None:
+        status, code, message = refusal
+        return openai_error(status, message, "invalid_request_error" if status == 401 else "permission_error", code)
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return openai_error(400, f"The request body is not JSON: send {what}.", "invalid_request_error",
+                            "invalid_json")
+
+
+def _inputs(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _check_embeddings(body: Any, grant: Grant) -> tuple[int, str, str, str, str | None] | None:
+    if not isinstance(body, dict):
+        return 400, "The request body must be a JSON object.", "invalid_request_error", "invalid_body", None
+    value = body.get("input")
+    if not (isinstance(value, str) and value) and not (
+            isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+        return (400, "'input' must be a non-empty string or list of strings (token arrays cannot be screened, so "
+                "the gateway does not take them).", "invalid_request_error", "invalid_input", "input")
+    model = body.get("model")
+    if not isinstance(model, str) or model not in grant.routes:
+        return (404, f"The model '{model}' is not part of this mission: GET /v1/models lists the models you may use.",
+                "invalid_request_error", "model_not_found", "model")
+    if not grant.routes[model].is_openai:
+        return (400, f"The model '{model}' has no embeddings: only versions served by an OpenAI-compatible upstream "
+                "offer /v1/embeddings.", "invalid_request_error", "embeddings_not_available", "model")
+    return None
 
 
 def _check_body(body: Any, grant: Grant) -> tuple[int, str, str, str] | None:

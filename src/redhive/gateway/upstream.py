@@ -34,7 +34,7 @@ from redhive.engine.targets.http_transport import shared_tls
 from redhive.engine.types import GenerationParams, Message, ToolCall
 from redhive.errors import TargetAuthError, TargetError, TransientTargetError
 
-__all__ = ["Reassembly", "Route", "UpstreamFailure", "Upstreams"]
+__all__ = ["Reassembly", "Route", "UpstreamFailure", "Upstreams", "engine_refuses"]
 
 _LINE_LIMIT = 4 * 2**20  # the longest stream line taken (a large tool call arrives in one)
 
@@ -66,46 +66,81 @@ class UpstreamFailure(Exception):
 
 
 @dataclass(slots=True)
-class Reassembly:
-    """A stream put back together: the response a non-streamed call would have returned."""
+class _Choice:
+    """One choice of a stream (`n` > 1 streams several, told apart by their index)."""
 
-    model: str
-    id: str = ""
     content: list[str] = field(default_factory=list)
     tool_calls: dict[int, dict[str, Any]] = field(default_factory=dict)
     finish_reason: str | None = None
+
+
+@dataclass(slots=True)
+class Reassembly:
+    """A stream put back together: the response a non-streamed call would have returned, one
+    choice per index."""
+
+    model: str
+    id: str = ""
+    choices: dict[int, _Choice] = field(default_factory=dict)
     usage: dict[str, Any] | None = None
     done: bool = False
 
     def add(self, chunk: dict[str, Any]) -> None:
         self.id = chunk.get("id") or self.id
         self.usage = chunk.get("usage") or self.usage
-        for choice in chunk.get("choices") or []:
-            delta = choice.get("delta") or {}
+        for raw in chunk.get("choices") or []:
+            choice = self.choices.setdefault(int(raw.get("index") or 0), _Choice())
+            delta = raw.get("delta") or {}
             if delta.get("content"):
-                self.content.append(delta["content"])
+                choice.content.append(delta["content"])
             for call in delta.get("tool_calls") or []:
-                slot = self.tool_calls.setdefault(call.get("index", 0), {
+                slot = choice.tool_calls.setdefault(call.get("index", 0), {
                     "id": "", "type": "function", "function": {"name": "", "arguments": ""}})
                 slot["id"] = call.get("id") or slot["id"]
                 function = call.get("function") or {}
                 slot["function"]["name"] += function.get("name") or ""
                 slot["function"]["arguments"] += function.get("arguments") or ""
-            self.finish_reason = choice.get("finish_reason") or self.finish_reason
+            choice.finish_reason = raw.get("finish_reason") or choice.finish_reason
 
     @property
     def text(self) -> str:
-        return "".join(self.content)
+        """Every choice's text (what the answer's policy checks read), one choice a line."""
+        return "\n".join("".join(self.choices[i].content) for i in sorted(self.choices))
 
     def response(self) -> dict[str, Any]:
-        message: dict[str, Any] = {"role": "assistant", "content": self.text or None}
-        if self.tool_calls:
-            message["tool_calls"] = [self.tool_calls[i] for i in sorted(self.tool_calls)]
-        out: dict[str, Any] = {"id": self.id, "object": "chat.completion", "model": self.model,
-                               "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}]}
+        choices = []
+        for index in sorted(self.choices) or [0]:
+            choice = self.choices.get(index) or _Choice()
+            message: dict[str, Any] = {"role": "assistant", "content": "".join(choice.content) or None}
+            if choice.tool_calls:
+                message["tool_calls"] = [choice.tool_calls[i] for i in sorted(choice.tool_calls)]
+            choices.append({"index": index, "message": message, "finish_reason": choice.finish_reason})
+        out: dict[str, Any] = {"id": self.id, "object": "chat.completion", "model": self.model, "choices": choices}
         if self.usage:
             out["usage"] = self.usage
         return out
+
+
+#: What an engine upstream (`sim:`, `hf:`, `anthropic:`) is asked in GenerationParams, tools included;
+#: any other parameter with a value that changes the answer is refused, never silently ignored.
+_ENGINE_NEUTRAL: dict[str, tuple[Any, ...]] = {
+    "n": (None, 1), "logprobs": (None, False), "top_logprobs": (None, 0), "logit_bias": (None, {}),
+    "presence_penalty": (None, 0, 0.0), "frequency_penalty": (None, 0, 0.0), "response_format": (None,),
+    "tool_choice": (None, "auto"), "reasoning_effort": (None,), "modalities": (None, ["text"]),
+    "audio": (None,), "prediction": (None,), "web_search_options": (None,),
+}
+
+
+def engine_refuses(body: dict[str, Any]) -> tuple[str, str] | None:
+    """(parameter, sentence) when an engine upstream cannot honour the request's parameters."""
+    for name, neutral in _ENGINE_NEUTRAL.items():
+        value = body.get(name)
+        if name == "response_format" and isinstance(value, dict) and value.get("type") == "text":
+            continue
+        if value not in neutral:
+            return name, (f"This model is served through redhive's engine, which cannot honour '{name}': "
+                          "leave it out (or use a version with an OpenAI-compatible upstream).")
+    return None
 
 
 class Upstreams:
@@ -121,7 +156,7 @@ class Upstreams:
         self.timeout, self.deadline, self.connections = timeout, deadline, connections
         self.max_response_bytes = max_response_bytes
         self._http: aiohttp.ClientSession | None = None
-        self._endpoints: dict[str, tuple[yarl.URL, str | None]] = {}
+        self._endpoints: dict[tuple[str, str], tuple[yarl.URL, str | None]] = {}
         self._targets: dict[str, Target] = {}
 
     @property
@@ -166,6 +201,25 @@ class Upstreams:
             raise UpstreamFailure(502, "The upstream model returned a malformed response (no choices).")
         return {**data, "model": route.model}
 
+    async def embed(self, route: Route, body: dict[str, Any]) -> dict[str, Any]:
+        """The upstream's `/embeddings` answer, under the mission's model name."""
+        payload = {**body, "model": route.upstream_model}
+        started = time.monotonic()
+        try:
+            async with self._post(route, payload, "/embeddings") as response:
+                content = await self._read_bounded(response)
+        except UpstreamFailure:
+            raise
+        except Exception as exc:
+            raise self._transport_failure(exc, started) from None
+        try:
+            data = json.loads(content)
+        except ValueError:
+            raise UpstreamFailure(502, "The upstream model returned a malformed response (not JSON).") from None
+        if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+            raise UpstreamFailure(502, "The upstream model returned a malformed response (no embeddings).")
+        return {**data, "model": route.model}
+
     async def _read_bounded(self, response: aiohttp.ClientResponse) -> bytes:
         """The whole body, refused unread when its Content-Length is over the limit, and cut as soon
         as a chunked one passes it."""
@@ -201,10 +255,11 @@ class Upstreams:
         return exc
 
     @asynccontextmanager
-    async def _post(self, route: Route, payload: dict[str, Any]) -> AsyncIterator[aiohttp.ClientResponse]:
+    async def _post(self, route: Route, payload: dict[str, Any],
+                    path: str = "/chat/completions") -> AsyncIterator[aiohttp.ClientResponse]:
         """The upstream's answer, its status checked (an error status raises UpstreamFailure)."""
         # No redirects, as with httpx: a redirected POST would come back as a GET.
-        url, proxy = self._endpoint(route)
+        url, proxy = self._endpoint(route, path)
         async with self.http.post(url, data=json.dumps(payload).encode(), allow_redirects=False, proxy=proxy,
                                   headers=self._headers(route)) as response:
             if response.status >= 400:
@@ -314,24 +369,24 @@ class Upstreams:
         yield b"data: [DONE]\n\n"
 
     # -- helpers --------------------------------------------------------------------------------
-    def _endpoint(self, route: Route) -> tuple[yarl.URL, str | None]:
-        """The chat-completions URL, parsed once, and the proxy the environment names for it
+    def _endpoint(self, route: Route, path: str) -> tuple[yarl.URL, str | None]:
+        """The endpoint's URL, parsed once, and the proxy the environment names for it
         (HTTP(S)_PROXY / ALL_PROXY minus NO_PROXY, as httpx read them), or None."""
-        found = self._endpoints.get(route.base_url or "")
+        found = self._endpoints.get((route.base_url or "", path))
         if found is None:
-            url = yarl.URL(self._url(route))
+            url = yarl.URL(self._url(route, path))
             proxies = urllib.request.getproxies()
             proxy = proxies.get(url.scheme) or proxies.get("all")
             if proxy and urllib.request.proxy_bypass(url.host or ""):
                 proxy = None
-            found = self._endpoints[route.base_url or ""] = (url, proxy or None)
+            found = self._endpoints[(route.base_url or "", path)] = (url, proxy or None)
         return found
 
     @staticmethod
-    def _url(route: Route) -> str:
+    def _url(route: Route, path: str) -> str:
         if not route.base_url:
             raise UpstreamFailure(502, "This system version has no upstream URL; tell the mission's coordinator.")
-        return route.base_url.rstrip("/") + "/chat/completions"
+        return route.base_url.rstrip("/") + path
 
     @staticmethod
     def _headers(route: Route) -> dict[str, str]:

@@ -1,9 +1,13 @@
 """Exports of a run's attempts: JSONL (one object per attempt, with its conversation's turns when
-it has any) and JUnit XML (CI dashboards)."""
+it has any) and JUnit XML (CI dashboards). SARIF is in `redhive.reports.sarif`.
+
+JUnit stays well-formed XML whatever a model answered: characters XML 1.0 cannot hold (control
+characters, lone surrogates, U+FFFE/U+FFFF) are written as visible `\\xNN` / `\\uNNNN` escapes."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -13,7 +17,19 @@ from redhive.runs import service
 from redhive.runs.models import Attempt
 from redhive.runs.turns import Turn
 
-__all__ = ["write_jsonl", "write_junit"]
+__all__ = ["junit_testcase", "write_jsonl", "write_junit", "xml_safe"]
+
+#: What XML 1.0 cannot hold, even escaped: C0 controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with what XML cannot hold written as a visible escape (`\\x1b`, `\\ud800`)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+def _attr(text: str) -> str:
+    return quoteattr(xml_safe(text))
 
 _FIELDS = ("id", "seq", "suite", "probe_id", "risk_area", "kind", "attack", "target", "repeat", "outcome", "prompt",
            "response", "error", "evidence", "latency_ms", "input_tokens", "output_tokens")
@@ -52,23 +68,28 @@ async def write_junit(db: Database, run_id: str, path: Path) -> int:
         count = 0
         with _open(path) as handle:
             handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-            handle.write(f'<testsuites name={quoteattr("redhive run " + run_id)} tests="{t["attempts"]}" '
+            handle.write(f'<testsuites name={_attr("redhive run " + run_id)} tests="{t["attempts"]}" '
                          f'failures="{failures}" errors="{t["errors"] + t["unscorable"]}">\n')
-            handle.write(f'<testsuite name={quoteattr(run_id)} tests="{t["attempts"]}" '
+            handle.write(f'<testsuite name={_attr(run_id)} tests="{t["attempts"]}" '
                          f'failures="{failures}" errors="{t["errors"] + t["unscorable"]}">\n')
             async for a in service.iter_attempts(session, run_id):
-                name = f"{a.probe_id} [{a.attack}] #{a.repeat}"
-                handle.write(f'  <testcase classname={quoteattr(f"{a.target}.{a.suite}.{a.risk_area}")} '
-                             f'name={quoteattr(name)} time="{a.latency_ms / 1000:.3f}">')
-                if a.outcome == "success":
-                    handle.write(f'<failure message={quoteattr(a.evidence or "attack succeeded")}>'
-                                 f"{escape(a.response[:2000])}</failure>")
-                elif a.outcome in ("error", "unscorable"):
-                    handle.write(f'<error message={quoteattr(a.error or a.outcome)}/>')
-                handle.write("</testcase>\n")
+                handle.write(junit_testcase(a))
                 count += 1
             handle.write("</testsuite>\n</testsuites>\n")
     return count
+
+
+def junit_testcase(a: Attempt) -> str:
+    """One attempt's <testcase> element (and a newline)."""
+    name = f"{a.probe_id} [{a.attack}] #{a.repeat}"
+    out = (f'  <testcase classname={_attr(f"{a.target}.{a.suite}.{a.risk_area}")} name={_attr(name)} '
+           f'time="{a.latency_ms / 1000:.3f}">')
+    if a.outcome == "success":
+        answer = escape(xml_safe(a.response[:2000]), {"\r": "&#13;"})  # a bare CR would be read back as LF
+        out += f'<failure message={_attr(a.evidence or "attack succeeded")}>{answer}</failure>'
+    elif a.outcome in ("error", "unscorable"):
+        out += f"<error message={_attr(a.error or a.outcome)}/>"
+    return out + "</testcase>\n"
 
 
 class _open:

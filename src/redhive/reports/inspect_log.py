@@ -1,7 +1,10 @@
 """Export a run as Inspect AI eval logs (the JSON log format, version 2) that `inspect view` opens.
 
 An Inspect log holds one model, so a run with several targets gives one file per target
-(`FILE` for one target; `FILE` with the target in its name otherwise). Each attempt is a sample:
+(`FILE` for one target; `FILE` with the target in its name otherwise). Given a folder instead of a
+`.json` file, each log is named as Inspect names its own — `<created>_<task>_<model>_<id>.json`,
+Inspect's `{task}_{model}_{id}` pattern — because `inspect view` lists only files whose names start
+with such a timestamp. Each attempt is a sample:
 id `probe|attack`, epoch = repeat + 1, the probe's system prompt and the prompt as sent as input,
 the response as output, and one score `redhive` — "C" when the attack succeeded, "I" when the target
 refused or resisted, "N" when unscorable; errored attempts carry an `error` and no score. An
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,13 +31,14 @@ from redhive.runs import service
 from redhive.runs.models import Attempt, Run
 from redhive.runs.schemas import RunConfig
 
-__all__ = ["write_inspect_logs"]
+__all__ = ["inspect_file_name", "write_inspect_logs"]
 
 _SCORE = {"success": "C", "refused": "I", "resisted": "I", "unscorable": "N"}
 
 
 async def write_inspect_logs(db: Database, run_id: str, path: Path) -> list[tuple[Path, int]]:
-    """Write the logs; returns (file, samples) per target."""
+    """Write the logs to FILE.json (named after it) or into a folder (named as Inspect names its
+    logs); returns (file, samples) per target."""
     async with db.session() as session:
         summary = await service.summarise(session, run_id)
         run = await service.get_run(session, run_id)
@@ -42,7 +47,12 @@ async def write_inspect_logs(db: Database, run_id: str, path: Path) -> list[tupl
         targets = [row.key["target"] for row in summary.targets]
         written = []
         for target in targets:
-            file = path if len(targets) == 1 else path.with_name(f"{path.stem}.{_slug(target)}{path.suffix}")
+            if path.suffix != ".json":
+                file = path / inspect_file_name(run.created_at, _task(config), target, run.id)
+            elif len(targets) == 1:
+                file = path
+            else:
+                file = path.with_name(f"{path.stem}.{_slug(target)}{path.suffix}")
             row = next(r for r in summary.targets if r.key["target"] == target)
             controls = [r for r in summary.over_refusal if r.key["target"] == target]
             with _open(file) as handle:
@@ -61,7 +71,7 @@ async def _write(handle: TextIO, session: Any, run: Run, config: RunConfig, targ
         "status": "success" if run.status == "completed" else "cancelled" if run.status == "interrupted" else "error",
         "eval": {
             "eval_id": secrets.token_hex(11), "run_id": run.id, "created": created,
-            "task": f"redhive/{'+'.join(config.suites) if len(config.suites) < 4 else 'scan'}",
+            "task": _task(config),
             "task_id": run.id, "task_version": 0,
             "dataset": {"name": ", ".join(config.suites), "samples": total},
             "model": target, "config": {}, "packages": {"redhive": __version__},
@@ -134,6 +144,23 @@ def _probes(config: RunConfig) -> dict[tuple[str, str], Probe]:
             continue  # a suite file moved since: samples go without its system prompt
         found.update({(suite.name, p.id): p for p in suite.probes})
     return found
+
+
+def inspect_file_name(created: datetime, task: str, model: str, task_id: str) -> str:
+    """The name Inspect gives a log (`inspect_ai._util.log_layout.eval_log_name` with the pattern
+    `{task}_{model}_{id}`): each part with `_ / : +` made `-`, the task without its package prefix."""
+    when = (created if created.tzinfo is None else created.astimezone(UTC)).replace(tzinfo=UTC)
+    stamp = when.isoformat(timespec="seconds")
+    parts = (stamp, task.split("/", 1)[-1], model, task_id)
+    return "_".join(_clean(part) for part in parts) + ".json"
+
+
+def _clean(part: str) -> str:
+    return part.replace("_", "-").replace("/", "-").replace(":", "-").replace("+", "-")
+
+
+def _task(config: RunConfig) -> str:
+    return f"redhive/{'+'.join(config.suites) if len(config.suites) < 4 else 'scan'}"
 
 
 def _slug(text: str) -> str:

@@ -9,7 +9,9 @@ Request number i (0-based) is answered, after `latency_ms`, by the first rule th
 401 when `unauthorized`; 429 (with `Retry-After`) while i < `fail_429`; 500 while
 i < `fail_429 + fail_500`; a body that is not JSON when `malformed`; otherwise a chat completion
 carrying `tool_call` when set, else the `reply` text (a string, or a function of the request's
-JSON body). Any other path answers 404, as a server does when the base URL lacks `/v1`.
+JSON body). A request with `n` > 1 gets that many choices, choice i's text followed by ` #i` for i > 0
+(streamed interleaved, as OpenAI does). `POST /v1/embeddings` answers a small vector per input,
+derived from its text. Any other path answers 404, as a server does when the base URL lacks `/v1`.
 With `trickle_s` the answer (its headers at once, then the body, streamed or not) is sent one byte
 at a time, that many seconds apart: an upstream that never trips a per-read timeout.
 `peers` holds the client address of every connection a chat request came on.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import socket
 import threading
@@ -203,6 +206,8 @@ class MockOpenAI:
             call = self.tool_call(payload) if callable(self.tool_call) else None
             text = self.reply(payload) if callable(self.reply) else None
             body = self.completion_body(text, payload.get("model"), call)
+            if int(payload.get("n") or 1) > 1:
+                body = _with_choices(body, int(payload["n"]))
             if payload.get("stream"):
                 return self._stream(json.loads(body), payload)
             return Response(body, 200, media_type=_JSON)
@@ -212,14 +217,19 @@ class MockOpenAI:
         """The completion as server-sent chunks, as OpenAI streams it (word by word, tool calls whole)."""
         from starlette.responses import StreamingResponse
 
-        message = full["choices"][0]["message"]
         base = {"id": full["id"], "object": "chat.completion.chunk", "created": full["created"], "model": full["model"]}
-        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-        words = (message.get("content") or "").split(" ")
-        deltas += [{"content": w if i == 0 else " " + w} for i, w in enumerate(words) if message.get("content")]
-        for index, call in enumerate(message.get("tool_calls") or []):
-            deltas.append({"tool_calls": [{"index": index, **call}]})
-        chunks = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+        per_choice: list[list[dict[str, Any]]] = []
+        for choice in full["choices"]:
+            message = choice["message"]
+            deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+            words = (message.get("content") or "").split(" ")
+            deltas += [{"content": w if i == 0 else " " + w} for i, w in enumerate(words) if message.get("content")]
+            for index, call in enumerate(message.get("tool_calls") or []):
+                deltas.append({"tool_calls": [{"index": index, **call}]})
+            per_choice.append([{**base, "choices": [{"index": choice["index"], "delta": d, "finish_reason": None}]}
+                               for d in deltas])
+        chunks = [c for step in range(max(map(len, per_choice))) for c in
+                  (one[step] for one in per_choice if step < len(one))]  # interleaved, as OpenAI sends them
         cut, delay = self.cut_stream_after, self.chunk_delay_ms / 1000
 
         async def events() -> Any:
@@ -229,9 +239,10 @@ class MockOpenAI:
                 if delay and number:
                     await asyncio.sleep(delay)
                 yield f"data: {json.dumps(chunk)}\n\n".encode()
-            finish = full["choices"][0]["finish_reason"]
-            last = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
-            yield f"data: {json.dumps(last)}\n\n".encode()
+            for choice in full["choices"]:
+                last = {**base, "choices": [{"index": choice["index"], "delta": {},
+                                             "finish_reason": choice["finish_reason"]}]}
+                yield f"data: {json.dumps(last)}\n\n".encode()
             if (payload.get("stream_options") or {}).get("include_usage"):
                 yield f"data: {json.dumps({**base, 'choices': [], 'usage': full['usage']})}\n\n".encode()
             yield b"data: [DONE]\n\n"
@@ -244,6 +255,21 @@ class MockOpenAI:
         body = json.dumps({"object": "list", "data": [{"id": self.model, "object": "model"}]})
         return Response(body, 200, media_type=_JSON)
 
+    async def _embeddings(self, request: Request) -> Response:
+        from starlette.responses import Response
+
+        raw = await request.body()
+        self.requests += 1
+        if self.record:
+            self.received.append(Received(request.url.path, dict(request.headers), raw))
+        payload = json.loads(raw)
+        inputs = [payload["input"]] if isinstance(payload["input"], str) else payload["input"]
+        data = [{"object": "embedding", "index": i, "embedding": _vector(str(text))} for i, text in enumerate(inputs)]
+        tokens = sum(len(str(t).split()) for t in inputs)
+        body = {"object": "list", "data": data, "model": payload.get("model") or self.model,
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+        return Response(json.dumps(body), 200, media_type=_JSON)
+
     async def _stats(self, request: Request) -> Response:
         from starlette.responses import Response
 
@@ -253,13 +279,14 @@ class MockOpenAI:
     # -- serving -------------------------------------------------------------------------------
 
     def app(self) -> Starlette:
-        """The ASGI app: POST /v1/chat/completions, GET /v1/models, GET /_mock/stats."""
+        """The ASGI app: POST /v1/chat/completions, GET /v1/models, POST /v1/embeddings, GET /_mock/stats."""
         from starlette.applications import Starlette
         from starlette.routing import Route
 
         return Starlette(routes=[
             Route("/v1/chat/completions", self._chat, methods=["POST"]),
             Route("/v1/models", self._models, methods=["GET"]),
+            Route("/v1/embeddings", self._embeddings, methods=["POST"]),
             Route("/_mock/stats", self._stats, methods=["GET"]),
         ])
 
@@ -298,6 +325,24 @@ class MockOpenAI:
             uvicorn.Server(_config(self.app())).run(sockets=[sock])
         finally:
             sock.close()
+
+
+def _with_choices(body: bytes, n: int) -> bytes:
+    full = json.loads(body)
+    first = full["choices"][0]
+    choices = [first]
+    for index in range(1, n):
+        message = dict(first["message"])
+        if message.get("content"):
+            message["content"] = f"{message['content']} #{index}"
+        choices.append({**first, "index": index, "message": message})
+    return json.dumps({**full, "choices": choices}).encode()
+
+
+def _vector(text: str, size: int = 8) -> list[float]:
+    """A deterministic unit-free vector for a text: the same text always embeds the same."""
+    digest = hashlib.sha256(text.encode()).digest()
+    return [round(b / 255 - 0.5, 6) for b in digest[:size]]
 
 
 async def _once(body: bytes | memoryview) -> Any:
