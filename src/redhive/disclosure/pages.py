@@ -1,5 +1,6 @@
 """The sharing-labels form on the report and flaw pages (what the section shows, and its action),
-and the dashboard of disclosure clocks with their extension form. One service call per action; a
+the dashboard of disclosure clocks with their extension form, and the findings shared with the
+user's organisations. One service call per action; a
 refusal comes back to the page as one sentence and nothing is stored."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from starlette.responses import Response
 
 from redhive.auth.permissions import require_user
 from redhive.disclosure import clock_service, service, tlp
+from redhive.disclosure import sharing as agreements
 from redhive.errors import InvalidInput
 from redhive.findings.models import Flaw, FlawReport
 from redhive.findings.sla import aware
@@ -91,3 +93,11 @@ async def clock_extend(clock_id: str, request: Request, session: SessionDep, act
     except InvalidInput as exc:
         raise FormRejected(redirect(request, "/disclosure/clocks", exc.message, "error")) from None
     return redirect(request, "/disclosure/clocks", f"Clock extended by {days} day(s).")
+
+
+@router.get("/disclosure/shared")
+async def shared_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """What sharing agreements share with the user's organisations, each field shown or withheld."""
+    require_user(actor)
+    items = await agreements.shared_with(session, actor, now=utcnow())
+    return render(request, "disclosure/shared.html", {"nav": "shared", "items": items, "fields": tlp.FIELDS["flaw"]})
