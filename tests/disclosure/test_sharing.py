@@ -166,3 +166,41 @@ async def _lab_admin(platform: Platform, w: Lab) -> Any:
     user = await platform.user("Second lab admin")
     await platform.member(user, w.org, "admin")
     return user
+
+
+async def test_a_mission_scoped_agreement_shares_that_mission_only(platform: Platform) -> None:
+    from tests.disclosure.test_mission_report import ROOT, mission_with_a_flaw
+
+    w = await lab(platform)
+    mission_id, in_mission = await mission_with_a_flaw(platform, w)
+    outside = await _validated_flaw(platform, w)  # the same system, no mission
+    ag = await agencies(platform)
+    r = await w.clients["coordinator"].post(
+        f"/api/disclosure/orgs/{w.org.id}/agreements",
+        json={"recipient_org_id": ag["AISI"][0].id, "scope_type": "mission", "scope_id": mission_id,
+              "audience": "TLP:GREEN"})
+    assert r.status_code == 201, r.text
+    observer = ag["AISI"][1]["observer"][1]
+    assert [f["id"] for f in (await observer.get("/api/disclosure/shared")).json()] == [in_mission]
+    assert (await observer.get(f"/api/disclosure/shared/flaws/{outside}")).status_code == 404
+    page = await observer.get("/disclosure/shared")
+    assert page.status_code == 200 and "Withheld (TLP:AMBER)" in page.text and ROOT not in page.text
+
+
+async def test_a_restricted_hazard_finding_stays_with_its_named_contacts(platform: Platform) -> None:
+    w = await lab(platform)
+    flaw_id = await _flaw_with_root_cause(platform, w)
+    async with platform.session() as session:
+        flaw = await session.get(Flaw, flaw_id)
+        assert flaw is not None
+        flaw.hazard_class, flaw.hazard_domain, flaw.restricted = "HZ2", "biological", True
+    ag = await agencies(platform)
+    named = ag["AISI"][1]["admin"]
+    r = await w.clients["coordinator"].post(
+        f"/api/disclosure/orgs/{w.org.id}/agreements",
+        json={"recipient_org_id": ag["AISI"][0].id, "scope_type": "system", "scope_id": w.system.id,
+              "audience": "TLP:RED", "named_user_ids": [named[0].id]})
+    assert r.status_code == 201, r.text
+    [item] = (await named[1].get("/api/disclosure/shared")).json()
+    assert item["audience"] == "TLP:AMBER+STRICT" and item["display_title"].startswith("Restricted hazard finding")
+    assert ROOT_CAUSE not in str(item) and all(v == {"withheld": "TLP:RED"} for v in item["fields"].values())

@@ -24,6 +24,7 @@ from redhive.disclosure import service, tlp
 from redhive.disclosure.models import SharingAgreement
 from redhive.disclosure.redaction import Shared, parse_audience, share_flaw
 from redhive.errors import InvalidInput, NotFound
+from redhive.findings import restriction
 from redhive.findings.models import Flaw, TransitionEvent
 from redhive.findings.sla import aware
 from redhive.missions.models import Mission
@@ -155,6 +156,8 @@ async def _shares(session: AsyncSession, actor: Actor, now: datetime,
             if not in_scope or a.org_id != flaw.org_id or not _due(a, flaw, fixed_at, now):
                 continue
             audience = _audience_for(actor, a)
+            if flaw.restricted and audience == tlp.RED and not await restriction.may_see(session, actor, flaw):
+                audience = tlp.AMBER_STRICT  # a restricted hazard finding's content stays with its named contacts
             if flaw.id not in best or tlp.rank(audience) > tlp.rank(best[flaw.id][2]):
                 best[flaw.id] = (a, flaw, audience)
     return list(best.values())
