@@ -16,6 +16,7 @@ from redhive.audit.models import AuditEvent
 from redhive.disclosure import sharing
 from redhive.findings.models import Flaw
 from redhive.kit import utcnow
+from redhive.orgs.models import SystemGrant
 
 ROOT_CAUSE = "The role-play frame outranks the policy CANARY-ROOT."
 
@@ -204,3 +205,37 @@ async def test_a_restricted_hazard_finding_stays_with_its_named_contacts(platfor
     [item] = (await named[1].get("/api/disclosure/shared")).json()
     assert item["audience"] == "TLP:AMBER+STRICT" and item["display_title"].startswith("Restricted hazard finding")
     assert ROOT_CAUSE not in str(item) and all(v == {"withheld": "TLP:RED"} for v in item["fields"].values())
+
+
+async def test_the_agreements_page_makes_and_revokes_one(platform: Platform) -> None:
+    w = await lab(platform)
+    flaw_id = await _validated_flaw(platform, w)
+    ag = await agencies(platform)
+    aisi = ag["AISI"][0]
+    async with platform.session() as session:  # AISI evaluates Chatty: the form offers it as a recipient
+        session.add(SystemGrant(system_id=w.system.id, org_id=aisi.id, created_at=utcnow()))
+    coord = w.clients["coordinator"]
+    page = await coord.get("/disclosure/agreements")
+    assert page.status_code == 200 and f'<option value="{aisi.id}">AISI</option>' in page.text
+    assert f'value="system:{w.system.id}"' in page.text and "CAISI" not in page.text
+    csrf = coord.headers["X-CSRF-Token"]
+    r = await coord.post(f"/disclosure/orgs/{w.org.id}/agreements",
+                         data={"csrf_token": csrf, "recipient_org_id": aisi.id, "scope": f"system:{w.system.id}",
+                               "audience": "TLP:RED", "after": "validated", "delay_days": "0"})
+    assert r.status_code == 303  # refused: RED names no one; one sentence back on the page
+    page = await coord.get(r.headers["location"])
+    assert "TLP:RED is for named individuals only" in page.text
+    r = await coord.post(f"/disclosure/orgs/{w.org.id}/agreements",
+                         data={"csrf_token": csrf, "recipient_org_id": aisi.id, "scope": f"system:{w.system.id}",
+                               "audience": "TLP:GREEN", "after": "validated", "delay_days": "0"})
+    assert r.status_code == 303
+    [agreement] = (await coord.get(f"/api/disclosure/orgs/{w.org.id}/agreements")).json()
+    assert agreement["audience"] == "TLP:GREEN"
+    observer = ag["AISI"][1]["observer"][1]
+    assert [f["id"] for f in (await observer.get("/api/disclosure/shared")).json()] == [flaw_id]
+    # the triager sees the agreements, without the form or revoke buttons
+    seen = await w.clients["triager"].get("/disclosure/agreements")
+    assert f'id="agreement-{agreement["id"]}"' in seen.text and "Make agreement" not in seen.text
+    r = await coord.post(f"/disclosure/agreements/{agreement['id']}/revoke", data={"csrf_token": csrf})
+    assert r.status_code == 303
+    assert (await observer.get("/api/disclosure/shared")).json() == []

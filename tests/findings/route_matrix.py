@@ -95,6 +95,12 @@ async def _agreement(w: Any, persona: str) -> str:
         return agreement.id
 
 
+async def _agreement_form(w: Any, persona: str) -> dict[str, Any]:
+    other = await w.platform.org(w.unique("Regulator"), kind="regulator")
+    return {"recipient_org_id": other.id, "scope": f"system:{w.system.id}", "audience": "TLP:GREEN",
+            "after": "validated", "delay_days": "0"}
+
+
 async def _agreement_json(w: Any, persona: str) -> dict[str, Any]:
     other = await w.platform.org(w.unique("Regulator"), kind="regulator")
     return {"recipient_org_id": other.id, "scope_type": "system", "scope_id": w.system.id, "audience": "TLP:GREEN"}
@@ -285,4 +291,7 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/disclosure/shared"): (expect(USERS, 200), None),
     ("GET", "/api/disclosure/shared/flaws/{flaw_id}"): (expect({OB}, 200, hidden=frozenset(USERS - {OB})), None),
     ("GET", "/disclosure/shared"): (expect(USERS, 200, anonymous=303), None),
+    ("GET", "/disclosure/agreements"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/disclosure/orgs/{org_id}/agreements"): (expect(STAFF, 303), _agreement_form),
+    ("POST", "/disclosure/agreements/{agreement_id}/revoke"): (expect(STAFF, 303, hidden=UNSEEN), None),
 }

@@ -27,10 +27,11 @@ from redhive.errors import InvalidInput, NotFound
 from redhive.findings import restriction
 from redhive.findings.models import Flaw, TransitionEvent
 from redhive.findings.sla import aware
-from redhive.missions.models import Mission
-from redhive.orgs.models import AISystem, Membership, Organization
+from redhive.missions.models import Mission, MissionOrganization
+from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant
 
-__all__ = ["AFTER", "SCOPES", "SharedFlaw", "create", "list_agreements", "revoke", "shared_flaw", "shared_with"]
+__all__ = ["AFTER", "SCOPES", "Options", "SharedFlaw", "create", "list_agreements", "options", "revoke", "shared_flaw",
+           "shared_with"]
 
 SCOPES = ("mission", "system")
 AFTER = ("validated", "fixed")
@@ -86,6 +87,31 @@ async def create(session: AsyncSession, actor: Actor, org_id: str, *, recipient_
                  after={"recipient_org_id": recipient_org_id, "scope": f"{scope_type}:{scope_id}",
                         "audience": audience, "after": after, "delay_days": delay_days, "named_user_ids": named})
     return agreement
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the agreement form of an organisation offers: the organisations it already works with
+    (its systems' grantees, its missions' partners and observers), its systems and its missions."""
+
+    recipients: list[tuple[str, str]]
+    systems: list[tuple[str, str]]
+    missions: list[tuple[str, str]]
+
+
+async def options(session: AsyncSession, actor: Actor, org_id: str) -> Options:
+    require(actor, "sharing.manage", org_id)
+    systems = (await session.scalars(select(AISystem).where(AISystem.org_id == org_id)
+                                     .order_by(AISystem.name))).all()
+    missions = (await session.scalars(select(Mission).where(Mission.org_id == org_id)
+                                      .order_by(Mission.created_at))).all()
+    granted = select(SystemGrant.org_id).where(SystemGrant.system_id.in_([s.id for s in systems]))
+    joined = select(MissionOrganization.org_id).where(MissionOrganization.mission_id.in_([m.id for m in missions]))
+    recipients = (await session.scalars(select(Organization).where(
+        or_(Organization.id.in_(granted), Organization.id.in_(joined)), Organization.id != org_id)
+        .order_by(Organization.name))).all()
+    return Options(recipients=[(o.id, o.name) for o in recipients], systems=[(s.id, s.name) for s in systems],
+                   missions=[(m.id, m.title) for m in missions])
 
 
 async def list_agreements(session: AsyncSession, actor: Actor, org_id: str) -> list[SharingAgreement]:
