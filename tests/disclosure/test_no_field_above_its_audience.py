@@ -1,6 +1,7 @@
 """The Must-show property: random findings with random per-field labels and hazard classes, each
 labelled field holding canaries of its own, rendered for every audience in every format built so
-far — the platform's JSON, CSV, AVID, CSAF 2.0, and the API's shared views — never show a field
+far — the platform's JSON, CSV, AVID, CSAF 2.0, a mission's red-team report (HTML and JSON), and
+the API's shared views — never show a field
 above the audience's label (its canaries are absent); the JSON and the API views show every field
 the audience may receive. Every CSAF document validates against the official schema, every AVID
 report against avidtools' models and every JSON export against its published schema."""
@@ -22,8 +23,12 @@ from tests.platform_fixtures import Platform
 from redhive.disclosure.redaction import share_flaw, share_report
 from redhive.findings.exports import FORMATS, Exported, Product, render
 from redhive.orgs.models import Organization
+from redhive.reports import audience as mission_report
 
 EXPORT_AUDIENCES = LABELS[:-1]  # TLP:RED never leaves in a file
+MISSION = mission_report.MissionInfo(id="4" * 32, title="Pre-release evaluation", organisation="Lab", status="active",
+                                     period="open-ended", risk_areas=["jailbreak"], languages=["en"], regions=["EU"],
+                                     disciplines=["security"])
 
 
 def _ids() -> Iterator[str]:
@@ -57,6 +62,10 @@ def test_renderings_never_show_a_field_above_the_audience(case: Case) -> None:
                 check_csaf(json.loads(body))
             elif fmt == "avid":
                 check_avid(json.loads(body))
+        report = mission_report.build(MISSION, items, audience, AT)
+        for fmt in mission_report.FORMATS:
+            body = mission_report.render(fmt, report)
+            assert not leaks(case, body, audience), (f"report {fmt}", audience, leaks(case, body, audience))
 
 
 async def test_api_and_exports_never_show_a_field_above_the_audience(platform: Platform) -> None:

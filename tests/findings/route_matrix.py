@@ -59,7 +59,51 @@ async def _flaw(w: Any, persona: str) -> str:
                     state="acknowledged", exposure=2, priority=0, created_at=now, updated_at=now, validated_at=now)
         session.add(flaw)
         await session.flush()
+        await _share_with_aisi(w, session)
         return flaw.id
+
+
+async def _share_with_aisi(w: Any, session: Any) -> None:
+    """The Lab shares Chatty's flaws with the regulator AISI at TLP:GREEN (a sharing agreement), so
+    AISI's observer is the one persona a flaw is shared with (/api/disclosure/shared/...)."""
+    from redhive.disclosure.models import SharingAgreement
+    from redhive.orgs.models import Organization
+
+    aisi = (await session.scalars(select(Organization).where(Organization.name == "AISI"))).one()
+    shared = select(SharingAgreement).where(SharingAgreement.recipient_org_id == aisi.id)
+    if not (await session.scalars(shared)).first():
+        session.add(SharingAgreement(org_id=w.lab.id, recipient_org_id=aisi.id, scope_type="system",
+                                     scope_id=w.system.id, audience="TLP:GREEN", after="validated", delay_days=0,
+                                     named_user_ids=[], note="", created_at=utcnow()))
+        await session.flush()
+
+
+async def _agreement(w: Any, persona: str) -> str:
+    from redhive.disclosure.models import SharingAgreement
+    from redhive.orgs.models import Organization
+
+    async with w.platform.session() as session:
+        other = Organization(name=w.unique("Partner"), name_key=w.unique("partner"), kind="developer",
+                             description="", created_at=utcnow())
+        session.add(other)
+        await session.flush()
+        agreement = SharingAgreement(org_id=w.lab.id, recipient_org_id=other.id, scope_type="system",
+                                     scope_id=w.system.id, audience="TLP:GREEN", after="validated", delay_days=0,
+                                     named_user_ids=[], note="", created_at=utcnow())
+        session.add(agreement)
+        await session.flush()
+        return agreement.id
+
+
+async def _agreement_form(w: Any, persona: str) -> dict[str, Any]:
+    other = await w.platform.org(w.unique("Regulator"), kind="regulator")
+    return {"recipient_org_id": other.id, "scope": f"system:{w.system.id}", "audience": "TLP:GREEN",
+            "after": "validated", "delay_days": "0"}
+
+
+async def _agreement_json(w: Any, persona: str) -> dict[str, Any]:
+    other = await w.platform.org(w.unique("Regulator"), kind="regulator")
+    return {"recipient_org_id": other.id, "scope_type": "system", "scope_id": w.system.id, "audience": "TLP:GREEN"}
 
 
 async def _flag(w: Any, persona: str) -> str:
@@ -141,7 +185,8 @@ async def _clock(w: Any, persona: str) -> str:
         return clock.id
 
 
-PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment, "clock_id": _clock}
+PARAMS = {"report_id": _report, "flaw_id": _flaw, "flag_id": _flag, "attachment_id": _attachment, "clock_id": _clock,
+          "agreement_id": _agreement}
 
 ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/findings/reports"): (expect(REPORTERS, 201), _report_json),
@@ -238,4 +283,15 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
     ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
                                                          fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),
+    # sharing agreements: the Lab's triage team sees them, its staff makes and revokes them; a flaw
+    # shared with AISI (every matrix flaw is, at TLP:GREEN) is seen by AISI's observer alone
+    ("GET", "/api/disclosure/orgs/{org_id}/agreements"): (expect(TRIAGE, 200), None),
+    ("POST", "/api/disclosure/orgs/{org_id}/agreements"): (expect(STAFF, 201), _agreement_json),
+    ("POST", "/api/disclosure/agreements/{agreement_id}/revoke"): (expect(STAFF, 200, hidden=UNSEEN), None),
+    ("GET", "/api/disclosure/shared"): (expect(USERS, 200), None),
+    ("GET", "/api/disclosure/shared/flaws/{flaw_id}"): (expect({OB}, 200, hidden=frozenset(USERS - {OB})), None),
+    ("GET", "/disclosure/shared"): (expect(USERS, 200, anonymous=303), None),
+    ("GET", "/disclosure/agreements"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/disclosure/orgs/{org_id}/agreements"): (expect(STAFF, 303), _agreement_form),
+    ("POST", "/disclosure/agreements/{agreement_id}/revoke"): (expect(STAFF, 303, hidden=UNSEEN), None),
 }

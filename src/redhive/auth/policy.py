@@ -11,6 +11,7 @@ domain (`missions.service.mission_relations`, `orgs.service.system_relations`, â
     participant   takes part in the mission (role: the participant role)
     invitee       holds a pending, unexpired invitation to the mission
     reporter      filed the report
+    recipient     the actor's role in an organisation a sharing agreement covering the flaw names
 
 An action is allowed when any of the actor's relations to the object appears in the action's row
 with the actor's role there (`ANY`: whatever the role). Platform admins pass every check but the
@@ -42,7 +43,8 @@ ANY = frozenset({"*"})
 MEMBER, GRANTEE = "member", "grantee"
 ORGANISER, PARTNER, OBSERVER_ORG = "organiser", "partner", "observer_org"
 PARTICIPANT, INVITEE, REPORTER = "participant", "invitee", "reporter"
-RELATIONSHIPS = (MEMBER, GRANTEE, ORGANISER, PARTNER, OBSERVER_ORG, PARTICIPANT, INVITEE, REPORTER)
+RECIPIENT = "recipient"
+RELATIONSHIPS = (MEMBER, GRANTEE, ORGANISER, PARTNER, OBSERVER_ORG, PARTICIPANT, INVITEE, REPORTER, RECIPIENT)
 
 #: (relationship, role): role is an organisation role, a participant role, or "*".
 Relation = tuple[str, str]
@@ -90,6 +92,11 @@ POLICY: dict[str, Mapping[str, frozenset[str]]] = {
     "findings.label_lower": {MEMBER: STAFF},
     #: The disclosure clocks of the organisation's reports and flaws; a first extension (up to 14 days).
     "findings.clocks": {MEMBER: TRIAGE},
+    #: The organisation's sharing agreements: see them; make and revoke them (redhive.disclosure.sharing).
+    "sharing.view": {MEMBER: TRIAGE},
+    "sharing.manage": {MEMBER: STAFF},
+    #: A flaw an agreement shares with the actor's organisation, redacted for its audience.
+    "shared.view": {RECIPIENT: ROLES},
     #: A further extension, or a longer one: a recorded decision of the organisation's staff.
     "findings.clocks_decide": {MEMBER: STAFF},
     #: Duplicate suggestions name other reports (titles, ids, flaws): the organisation's triagers only.

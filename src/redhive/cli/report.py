@@ -1,4 +1,6 @@
-"""`redhive report RUN --html FILE` (scan runs and agent runs)."""
+"""`redhive report RUN --html FILE` (scan runs and agent runs) and
+`redhive report --mission M --audience TLP:X --format html|json -o FILE --as EMAIL` (a mission's
+red-team report for one audience, redhive.reports.audience)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,38 @@ from typing import Any
 
 import typer
 
-from redhive.cli.common import out, run, with_db
+from redhive.cli.common import fail, out, run, with_db
 
 
 def report(
-    run_id: str = typer.Argument(..., help="The run id (see `redhive runs list` or `redhive agent-runs list`)."),
-    html: Path = typer.Option(..., "--html", help="Where to write the self-contained HTML report."),
+    run_id: str | None = typer.Argument(None, help="The run id (see `redhive runs list` or `redhive agent-runs "
+                                        "list`); or give --mission instead."),
+    html: Path | None = typer.Option(None, "--html", help="A run's report: where to write the self-contained HTML."),
+    mission: str | None = typer.Option(None, "--mission", help="A mission's red-team report for one audience."),
+    audience: str = typer.Option("TLP:AMBER+STRICT", "--audience", help="With --mission: who receives it, as a TLP "
+                                 "label; fields labelled above it are withheld (TLP:RED never goes into a file)."),
+    fmt: str = typer.Option("html", "--format", help="With --mission: html (self-contained) or json."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="With --mission: the file to write."),
+    email: str | None = typer.Option(None, "--as", help="With --mission: your account's email."),
+    password: str | None = typer.Option(None, "--password", envvar="REDHIVE_PASSWORD", hide_input=True,
+                                        help="With --mission: your password (REDHIVE_PASSWORD, or asked for)."),
 ) -> None:
-    """Write a run's report as one self-contained HTML file with charts."""
+    """Write a run's report as one self-contained HTML file with charts, or a mission's red-team
+    report for one audience (HTML or JSON)."""
+    if mission is not None:
+        if run_id is not None or html is not None:
+            raise fail("Give either a RUN with --html or --mission with -o, not both.")
+        if output is None or email is None:
+            raise fail("A mission's report needs -o FILE and --as EMAIL (whose view of the findings it is).")
+        secret = password if password is not None else typer.prompt("Password", hide_input=True)
+        _mission_report(mission, audience, fmt, output, email, secret)
+        return
+    if run_id is None or html is None:
+        raise fail("Give a RUN and --html FILE (a run's report), or --mission M -o FILE (a mission's).")
+    _run_report(run_id, html)
+
+
+def _run_report(run_id: str, html: Path) -> None:
     from redhive.reports.html import write_html_report
 
     async def body(db: Any) -> None:
@@ -31,3 +57,24 @@ def report(
 
     run(with_db, body)
     out.print(f"Report written to {html}", highlight=False)
+
+
+def _mission_report(mission_id: str, audience: str, fmt: str, output: Path, email: str, password: str) -> None:
+    async def body(db: Any) -> str:
+        from redhive.auth import service as auth
+        from redhive.reports.audience import mission_report
+
+        async with db.session() as session:
+            user = await auth.authenticate_password(session, email=email, password=password)
+            actor = await auth.load_actor(session, user, via="password")
+            return await mission_report(session, actor, mission_id, audience, fmt.lower())
+
+    text = run(with_db, body)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(output.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)  # never leave a half-written report behind
+    except OSError as exc:
+        raise fail(f"Cannot write the report to {output} ({exc.strerror}): choose another -o path.") from None
+    out.print(f"Wrote {output} ({fmt.lower()}, for {audience.strip().upper()}).", highlight=False)

@@ -1,18 +1,19 @@
 """Disclosure tables: every change of a field's sharing label, with who decided it and why
 (lowering one is a recorded decision of the owning organisation); disclosure clocks of reports and
-flaws, with their reminders, escalations and extensions."""
+flaws, with their reminders, escalations and extensions; sharing agreements (who receives which
+labels of a mission's or system's flaws, from when)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redhive.db.base import Base
 from redhive.kit import new_id
 
-__all__ = ["ClockExtension", "DisclosureClock", "LabelDecision"]
+__all__ = ["ClockExtension", "DisclosureClock", "LabelDecision", "SharingAgreement"]
 
 
 class LabelDecision(Base):
@@ -64,3 +65,28 @@ class ClockExtension(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SharingAgreement(Base):
+    """What one organisation (the owner of the flaws) shares with another (a regulator, a partner
+    lab): the flaws of one mission or one system, each field up to `audience`, each flaw from
+    `after` (validated | fixed) plus `delay_days`. TLP:RED reaches only the `named_user_ids`
+    (members of the recipient); the recipient's other members get TLP:AMBER+STRICT at most."""
+
+    __tablename__ = "sharing_agreements"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    recipient_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    #: mission | system
+    scope_type: Mapped[str] = mapped_column(String(8))
+    scope_id: Mapped[str] = mapped_column(String(32), index=True)
+    audience: Mapped[str] = mapped_column(String(20))
+    #: validated | fixed: the event each flaw's sharing counts from
+    after: Mapped[str] = mapped_column(String(12))
+    delay_days: Mapped[int] = mapped_column(Integer, default=0)
+    named_user_ids: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 """The sharing-labels form on the report and flaw pages (what the section shows, and its action),
-and the dashboard of disclosure clocks with their extension form. One service call per action; a
+the dashboard of disclosure clocks with their extension form, and the findings shared with the
+user's organisations. One service call per action; a
 refusal comes back to the page as one sentence and nothing is stored."""
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from redhive.auth.permissions import require_user
+from redhive.auth.permissions import has_permission, require_user
 from redhive.disclosure import clock_service, service, tlp
+from redhive.disclosure import sharing as agreements
 from redhive.errors import InvalidInput
 from redhive.findings.models import Flaw, FlawReport
 from redhive.findings.sla import aware
@@ -91,3 +93,59 @@ async def clock_extend(clock_id: str, request: Request, session: SessionDep, act
     except InvalidInput as exc:
         raise FormRejected(redirect(request, "/disclosure/clocks", exc.message, "error")) from None
     return redirect(request, "/disclosure/clocks", f"Clock extended by {days} day(s).")
+
+
+@router.get("/disclosure/shared")
+async def shared_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """What sharing agreements share with the user's organisations, each field shown or withheld."""
+    require_user(actor)
+    items = await agreements.shared_with(session, actor, now=utcnow())
+    return render(request, "disclosure/shared.html", {"nav": "shared", "items": items, "fields": tlp.FIELDS["flaw"]})
+
+
+@router.get("/disclosure/agreements")
+async def agreements_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The sharing agreements of every organisation whose agreements the user sees, with the form
+    to make one and revoke buttons for its admins and coordinators."""
+    require_user(actor)
+    orgs = (await session.scalars(select(Organization).where(Organization.id.in_(actor.org_ids("sharing.view")))
+                                  .order_by(Organization.name))).all()
+    names: dict[str, str] = {}
+    blocks = []
+    for org in orgs:
+        rows = await agreements.list_agreements(session, actor, org.id)
+        manage = has_permission(actor, "sharing.manage", org.id)
+        opts = await agreements.options(session, actor, org.id) if manage else None
+        if opts:
+            names.update(dict(opts.recipients))
+        missing = {a.recipient_org_id for a in rows} - set(names)
+        names.update({o.id: o.name for o in (await session.scalars(select(Organization).where(
+            Organization.id.in_(missing)))).all()})
+        blocks.append({"org": org, "agreements": rows, "options": opts})
+    return render(request, "disclosure/agreements.html", {"nav": "shared", "blocks": blocks, "names": names,
+                                                          "labels": tlp.LABELS})
+
+
+@router.post("/disclosure/orgs/{org_id}/agreements")
+async def agreement_create(org_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    values = await read_form(request)
+    scope_type, _, scope_id = values.get("scope", "").partition(":")
+    named = [v.strip() for v in values.get("named_user_ids", "").split(",") if v.strip()]
+    try:
+        await agreements.create(session, actor, org_id, recipient_org_id=values.get("recipient_org_id", ""),
+                                scope_type=scope_type, scope_id=scope_id, audience=values.get("audience", ""),
+                                after=values.get("after", "validated"),
+                                delay_days=int(values.get("delay_days") or 0), named_user_ids=named,
+                                note=values.get("note", ""), now=utcnow())
+    except ValueError:
+        raise FormRejected(redirect(request, "/disclosure/agreements", "Days must be a whole number of days.",
+                                    "error")) from None
+    except InvalidInput as exc:
+        raise FormRejected(redirect(request, "/disclosure/agreements", exc.message, "error")) from None
+    return redirect(request, "/disclosure/agreements", "Sharing agreement made.")
+
+
+@router.post("/disclosure/agreements/{agreement_id}/revoke")
+async def agreement_revoke(agreement_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    await agreements.revoke(session, actor, agreement_id, now=utcnow())
+    return redirect(request, "/disclosure/agreements", "Sharing agreement revoked: nothing more is shared under it.")

@@ -1,5 +1,6 @@
 """JSON API of disclosure: each field's sharing label, read and changed; a report or flaw as one
-audience may see it (withheld fields marked, never sent); the disclosure clocks and their extensions.
+audience may see it (withheld fields marked, never sent); the disclosure clocks and their extensions;
+sharing agreements and what they share with the caller's organisations.
 The routes read the time; the services take it as `now`."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from redhive.disclosure import clock_service, service, tlp
+from redhive.disclosure import clock_service, service, sharing, tlp
+from redhive.disclosure.models import SharingAgreement
 from redhive.disclosure.redaction import parse_audience
-from redhive.disclosure.schemas import ClockExtend, ClockRead, LabelsRead, LabelsUpdate
+from redhive.disclosure.schemas import AgreementCreate, AgreementRead, ClockExtend, ClockRead, LabelsRead, LabelsUpdate
 from redhive.findings.models import Flaw, FlawReport
 from redhive.kit import utcnow
 from redhive.web.deps import SessionDep, UserDep
@@ -83,3 +85,37 @@ async def extend_clock(clock_id: str, data: ClockExtend, session: SessionDep, ac
     clock = await clock_service.extend(session, actor, clock_id, days=data.days, reason=data.reason, now=now)
     rows = await clock_service.list_clocks(session, actor, clock.org_id, now)
     return next(_clock(row) for row in rows if row.clock.id == clock.id)
+
+
+def _agreement(a: SharingAgreement) -> AgreementRead:
+    return AgreementRead.model_validate(a, from_attributes=True)
+
+
+@router.get("/orgs/{org_id}/agreements", response_model=list[AgreementRead])
+async def agreements(org_id: str, session: SessionDep, actor: UserDep) -> list[AgreementRead]:
+    return [_agreement(a) for a in await sharing.list_agreements(session, actor, org_id)]
+
+
+@router.post("/orgs/{org_id}/agreements", response_model=AgreementRead, status_code=201)
+async def create_agreement(org_id: str, data: AgreementCreate, session: SessionDep, actor: UserDep) -> AgreementRead:
+    return _agreement(await sharing.create(session, actor, org_id, **data.model_dump(), now=utcnow()))
+
+
+@router.post("/agreements/{agreement_id}/revoke", response_model=AgreementRead)
+async def revoke_agreement(agreement_id: str, session: SessionDep, actor: UserDep) -> AgreementRead:
+    return _agreement(await sharing.revoke(session, actor, agreement_id, now=utcnow()))
+
+
+def _shared(item: sharing.SharedFlaw) -> dict[str, Any]:
+    return {**item.view.as_dict(), "owner": item.owner, "agreement_id": item.agreement.id}
+
+
+@router.get("/shared")
+async def shared(session: SessionDep, actor: UserDep) -> list[dict[str, Any]]:
+    """The flaws sharing agreements share with the caller's organisations, each for its audience."""
+    return [_shared(item) for item in await sharing.shared_with(session, actor, now=utcnow())]
+
+
+@router.get("/shared/flaws/{flaw_id}")
+async def flaw_shared_with_me(flaw_id: str, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    return _shared(await sharing.shared_flaw(session, actor, flaw_id, now=utcnow()))

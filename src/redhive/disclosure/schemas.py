@@ -1,12 +1,15 @@
-"""Pydantic schemas of the disclosure API: sharing labels and their changes, disclosure clocks."""
+"""Pydantic schemas of the disclosure API: sharing labels and their changes, disclosure clocks,
+sharing agreements."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from redhive.auth.schemas import UTCDateTime
 
-__all__ = ["ClockExtend", "ClockRead", "LabelsRead", "LabelsUpdate"]
+__all__ = ["AgreementCreate", "AgreementRead", "ClockExtend", "ClockRead", "LabelsRead", "LabelsUpdate"]
 
 
 class LabelsUpdate(BaseModel):
@@ -48,3 +51,33 @@ class ClockRead(BaseModel):
     escalated_at: UTCDateTime | None
     #: done | overdue | due_soon (within 2 days) | on_track
     status: str
+
+
+class AgreementCreate(BaseModel):
+    """Share the flaws of one mission or system with another organisation, up to `audience`, each
+    from `after` (validated | fixed) plus `delay_days`; TLP:RED only to `named_user_ids`."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    recipient_org_id: str = Field(min_length=1, max_length=32)
+    scope_type: Literal["mission", "system"]
+    scope_id: str = Field(min_length=1, max_length=32)
+    audience: str = Field(min_length=1, max_length=20)
+    after: Literal["validated", "fixed"] = "validated"
+    delay_days: int = Field(default=0, ge=0, le=3650)
+    named_user_ids: list[str] = Field(default_factory=list, max_length=100)
+    note: str = Field(default="", max_length=2_000)
+
+
+class AgreementRead(BaseModel):
+    id: str
+    org_id: str
+    recipient_org_id: str
+    scope_type: str
+    scope_id: str
+    audience: str
+    after: str
+    delay_days: int
+    named_user_ids: list[str]
+    note: str
+    created_at: UTCDateTime
+    revoked_at: UTCDateTime | None

@@ -20,7 +20,7 @@ from redhive.findings import service as findings
 from redhive.findings.models import Flaw, FlawReport, Remediation
 from redhive.kit import utcnow
 
-__all__ = ["Kind", "labels_of", "load", "remediations_of", "set_labels", "shared_view"]
+__all__ = ["Kind", "audit_view", "labels_of", "load", "remediations_of", "set_labels", "shared_view"]
 
 Kind = Literal["report", "flaw"]
 
@@ -105,9 +105,16 @@ async def shared_view(session: AsyncSession, actor: Actor, kind: Kind, object_id
         view = share_report(obj, audience)
     else:
         view = share_flaw(obj, audience, (await remediations_of(session, [obj.id])).get(obj.id, []))
+    await audit_view(session, actor, kind, obj.id, obj.org_id, view)
+    return view
+
+
+async def audit_view(session: AsyncSession, actor: Actor, kind: Kind, object_id: str, org_id: str, view: Shared,
+                     **context: str) -> None:
+    """A `disclosure.viewed` audit event when `view` shows TLP:AMBER+STRICT or TLP:RED content (the
+    fields, the audience, and e.g. the sharing agreement it was seen under)."""
     if tlp.rank(view.label) >= tlp.rank(tlp.AMBER_STRICT):
-        await record(session, actor, "disclosure.viewed", object_type=kind, object_id=obj.id, org_id=obj.org_id,
-                     after={"audience": audience, "label": view.label,
+        await record(session, actor, "disclosure.viewed", object_type=kind, object_id=object_id, org_id=org_id,
+                     after={"audience": view.audience, "label": view.label, **context,
                             "fields": sorted(f for f, label in view.shown_labels.items()
                                              if tlp.rank(label) >= tlp.rank(tlp.AMBER_STRICT))})
-    return view

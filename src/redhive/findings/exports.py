@@ -34,7 +34,7 @@ from redhive.orgs.models import AISystem, Organization, SystemVersion
 from redhive.taxonomy import AVID_SEP
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_AUDIENCE", "FORMATS", "JSON_SCHEMA_ID", "Exported", "Product", "avid_report",
-           "csaf_document", "export_flaws", "export_json", "member_metrics", "render"]
+           "csaf_document", "export_flaws", "export_json", "load", "member_metrics", "render"]
 
 FORMATS = ("json", "csv", "avid", "csaf")
 #: The organisation's own audience: what leaves for anyone else is asked for by name.
@@ -250,9 +250,15 @@ def render(fmt: str, items: Sequence[Exported], org: Organization, audience: str
     raise InvalidInput(f"Unknown export format {fmt!r}: choose json, csv, avid or csaf.", field="format")
 
 
-async def _load(session: AsyncSession, actor: Actor, org_id: str, audience: str) -> list[Exported]:
+async def load(session: AsyncSession, actor: Actor, org_id: str, audience: str, *,
+               mission_id: str | None = None) -> list[Exported]:
+    """The organisation's flaws (of one mission, if given) and their validated reports, as `audience`
+    may see them: the only source of every export and of the reports for an audience."""
+    query = select(Flaw).where(Flaw.org_id == org_id)
+    if mission_id is not None:
+        query = query.where(Flaw.mission_id == mission_id)
     flaws = await visible(session, actor, (await session.scalars(
-        select(Flaw).where(Flaw.org_id == org_id).order_by(Flaw.priority.desc(), Flaw.created_at))).all())
+        query.order_by(Flaw.priority.desc(), Flaw.created_at))).all())
     ids = [f.id for f in flaws]
     reports = await visible(session, actor, (await session.scalars(
         select(FlawReport).where(FlawReport.flaw_id.in_(ids), FlawReport.state.in_(("validated", "duplicate")))
@@ -291,7 +297,7 @@ async def export_flaws(session: AsyncSession, actor: Actor, org_id: str, fmt: st
         raise InvalidInput(f"Unknown export format {fmt!r}: choose json, csv, avid or csaf.", field="format")
     org = await session.get(Organization, org_id)
     assert org is not None  # require() passed: the actor belongs to it or is a platform admin
-    items = await _load(session, actor, org_id, audience)
+    items = await load(session, actor, org_id, audience)
     await record(session, actor, "disclosure.exported", object_type="organization", object_id=org_id, org_id=org_id,
                  after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items]})
     return render(fmt, items, org, audience, utcnow())

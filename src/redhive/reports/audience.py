@@ -1,0 +1,176 @@
+"""A red-team report of one mission for one audience (issue 14 point 3): executive summary,
+methodology, attack success with Wilson intervals by risk area, findings by severity with their
+mitigation and re-test status — as JSON or one self-contained, autoescaped HTML file.
+
+Everything labelled comes from `redhive.disclosure.redaction`'s `Shared` records (the findings
+exports' loader builds them before this module sees anything), so a field above the audience's
+label is never read here, let alone printed; a number derived from a field (a success rate, a
+severity count) is counted only where that field is shown. The mission's own title and plan are
+not labelled: they head every audience's report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from redhive import __version__
+from redhive.audit.service import record
+from redhive.auth.permissions import Actor, has_permission, require_user
+from redhive.disclosure import tlp
+from redhive.disclosure.redaction import Shared, parse_audience
+from redhive.engine.stats import wilson_interval
+from redhive.errors import InvalidInput, NotFound
+from redhive.findings.exports import Exported, load
+from redhive.kit import utcnow
+from redhive.missions.models import Mission
+from redhive.orgs.models import Organization
+from redhive.reports.templating import report_environment
+
+__all__ = ["FORMATS", "SCHEMA_ID", "MissionInfo", "build", "mission_report", "render"]
+
+FORMATS = ("html", "json")
+SCHEMA_ID = "urn:redhive:schema:mission-report:1"
+BANDS = ("S0", "S1", "S2", "S3", "S4")
+#: A flaw's state as its re-test status (the state is in every record's envelope).
+RETEST = {"fix_ready": "awaiting re-test", "retesting": "re-testing", "resolved": "re-test passed",
+          "partially_mitigated": "re-test: partially mitigated", "regressed": "regressed after a fix"}
+
+
+@dataclass(frozen=True)
+class MissionInfo:
+    id: str
+    title: str
+    organisation: str
+    status: str
+    period: str
+    risk_areas: list[str]
+    languages: list[str]
+    regions: list[str]
+    disciplines: list[str]
+
+
+def _rate(successes: int, trials: int) -> dict[str, Any]:
+    low, high = wilson_interval(successes, trials)
+    return {"successes": successes, "trials": trials, "rate": round(successes / trials, 4) if trials else None,
+            "ci95": [round(low, 4), round(high, 4)]}
+
+
+def _counts(rows: list[tuple[Shared, dict[str, Any] | None]]) -> tuple[list[dict[str, Any]], int]:
+    """Pooled successes / trials per risk area (taxonomy entry) of the records whose taxonomy and
+    numbers (reproducibility, reliability) are both shown; and how many were left out because one
+    was withheld."""
+    pooled: dict[str, list[int]] = {}
+    left_out = 0
+    for shared, values in rows:
+        if "taxonomy" not in shared.fields or not values or not isinstance(values.get("trials"), int):
+            left_out += 1
+            continue
+        for area in shared.fields["taxonomy"] or ["unclassified"]:
+            cell = pooled.setdefault(str(area), [0, 0])
+            cell[0] += int(values.get("successes") or 0)
+            cell[1] += int(values["trials"])
+    return [{"risk_area": area, **_rate(s, n)} for area, (s, n) in sorted(pooled.items())], left_out
+
+
+def _finding(item: Exported) -> dict[str, Any]:
+    f = item.flaw
+    severity = f.get("severity") if "severity" in f.fields else None
+    return {"id": f.id, "title": f.title(), "tlp": f.label, "state": f.envelope["state"],
+            "hazard_class": f.envelope["hazard_class"], "system": item.system,
+            "band": (severity or {}).get("band") if "severity" in f.fields else {"withheld": f.withheld["severity"]},
+            "taxonomy": f.fields["taxonomy"] if "taxonomy" in f.fields else {"withheld": f.withheld["taxonomy"]},
+            "mitigation": (f.fields["remediation"] if "remediation" in f.fields
+                           else {"withheld": f.withheld["remediation"]}),
+            "retest": RETEST.get(str(f.envelope["state"]), "not yet re-tested"),
+            "affected": [p.name for p in item.affected], "fixed": [p.name for p in item.fixed],
+            "reports": len(item.reports)}
+
+
+def _band_key(finding: dict[str, Any]) -> tuple[int, str]:
+    band = finding["band"]
+    return (BANDS.index(band) if isinstance(band, str) and band in BANDS else len(BANDS), finding["id"])
+
+
+def build(mission: MissionInfo, items: Sequence[Exported], audience: str, now: datetime) -> dict[str, Any]:
+    """The report as data: every labelled value taken from what `items` show the audience."""
+    findings = sorted((_finding(i) for i in items), key=_band_key)
+    reports = [r for i in items for r in i.reports]
+    by_band = {band: sum(1 for f in findings if f["band"] == band) for band in BANDS}
+    withheld_bands = sum(1 for f in findings if isinstance(f["band"], dict))
+    unbanded = sum(1 for f in findings if f["band"] is None)
+    suites: set[str] = set()
+    attacks: set[str] = set()
+    packets_withheld = 0
+    for r in reports:
+        if "replication" not in r.fields:
+            packets_withheld += 1
+            continue
+        packet = r.fields["replication"] or {}
+        suites.update(str(packet[k]) for k in ("suite",) if packet.get(k))
+        attacks.update(str(packet[k]) for k in ("attack",) if packet.get(k))
+    reported, reported_left_out = _counts([(r, r.get("reproducibility")) for r in reports])
+    replayed, replayed_left_out = _counts([(i.flaw, i.flaw.get("reliability")) for i in items])
+    label = tlp.most_restrictive(label for i in items for shared in (i.flaw, *i.reports)
+                                 for label in shared.shown_labels.values())
+    resolved = sum(1 for f in findings if f["state"] == "resolved")
+    in_retest = sum(1 for f in findings if f["state"] in ("fix_ready", "retesting", "partially_mitigated"))
+    systems = sorted({i.system for i in items})
+    summary = (f"{len(findings)} validated flaw(s) from {len(reports)} report(s)"
+               f"{' on ' + ', '.join(systems) if systems else ''}: "
+               f"{resolved} resolved, {in_retest} awaiting or in re-test, {len(findings) - resolved - in_retest} open.")
+    return {
+        "$schema": SCHEMA_ID, "schema_version": 1, "generated_at": now.isoformat(),
+        "generator": f"redhive {__version__}",
+        "audience": audience, "tlp": label, "mission": asdict(mission),
+        "executive_summary": {"text": summary, "flaws": len(findings), "reports": len(reports), "resolved": resolved,
+                              "in_retest": in_retest, "by_severity": by_band, "severity_withheld": withheld_bands,
+                              "severity_unassessed": unbanded, "systems": systems},
+        "methodology": {"risk_areas": mission.risk_areas, "languages": mission.languages, "regions": mission.regions,
+                        "disciplines": mission.disciplines, "suites": sorted(suites), "attacks": sorted(attacks),
+                        "replication_withheld": packets_withheld},
+        "attack_success": {"reported": reported, "reported_left_out": reported_left_out,
+                           "replayed": replayed, "replayed_left_out": replayed_left_out},
+        "findings": findings,
+    }
+
+
+def render(fmt: str, data: dict[str, Any]) -> str:
+    if fmt == "json":
+        return json.dumps(data, indent=2)
+    if fmt == "html":
+        return report_environment().get_template("audience_report.html.j2").render(r=data)
+    raise InvalidInput(f"Unknown report format {fmt!r}: choose html or json.", field="format")
+
+
+def _keys(weights: dict[str, Any] | None) -> list[str]:
+    return sorted(weights or {})
+
+
+async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> str:
+    """The mission's report for `audience` in `fmt`, for whoever sees the organising organisation's
+    findings; audited like an export (`disclosure.reported`). TLP:RED never goes into a file."""
+    require_user(actor)
+    audience = parse_audience(audience, export=True)
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Unknown report format {fmt!r}: choose html or json.", field="format")
+    mission = await session.get(Mission, mission_id)
+    if mission is None or not has_permission(actor, "findings.view", mission.org_id):
+        raise NotFound(f"There is no mission {mission_id} whose findings you can see: check the id "
+                       "(the address of its page, /missions/ID) and that you triage its organisation's findings.")
+    org = await session.get(Organization, mission.org_id)
+    period = " to ".join(d.isoformat() for d in (mission.starts_on, mission.ends_on) if d) or "open-ended"
+    info = MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
+                       status=mission.status, period=period, risk_areas=_keys(mission.risk_areas),
+                       languages=_keys(mission.languages), regions=_keys(mission.regions),
+                       disciplines=_keys(mission.disciplines))
+    items = await load(session, actor, mission.org_id, audience, mission_id=mission.id)
+    await record(session, actor, "disclosure.reported", object_type="mission", object_id=mission.id,
+                 org_id=mission.org_id,
+                 after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items]})
+    return render(fmt, build(info, items, audience, utcnow()))
