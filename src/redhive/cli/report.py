@@ -69,12 +69,12 @@ def _mission_report(mission_id: str, audience: str, fmt: str, output: Path, emai
             actor = await auth.load_actor(session, user, via="password")
             return await mission_report(session, actor, mission_id, audience, fmt.lower())
 
+    from redhive.errors import RedhiveError
+    from redhive.reports.exports import write_file
+
     text = run(with_db, body)
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(output.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)  # never leave a half-written report behind
-    except OSError as exc:
-        raise fail(f"Cannot write the report to {output} ({exc.strerror}): choose another -o path.") from None
+        write_file(output, text, "-o path")
+    except RedhiveError as exc:
+        raise fail(exc.message) from None
     out.print(f"Wrote {output} ({fmt.lower()}, for {audience.strip().upper()}).", highlight=False)

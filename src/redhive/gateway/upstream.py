@@ -185,28 +185,19 @@ class Upstreams:
         if not route.is_openai:
             return await self._engine_complete(route, body)
         payload = {**body, "model": route.upstream_model, "stream": False}
-        started = time.monotonic()
-        try:
-            async with self._post(route, payload) as response:
-                content = await self._read_bounded(response)
-        except UpstreamFailure:
-            raise
-        except Exception as exc:
-            raise self._transport_failure(exc, started) from None
-        try:
-            data = json.loads(content)
-        except ValueError:
-            raise UpstreamFailure(502, "The upstream model returned a malformed response (not JSON).") from None
-        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-            raise UpstreamFailure(502, "The upstream model returned a malformed response (no choices).")
-        return {**data, "model": route.model}
+        return await self._post_json(route, payload, "/chat/completions", "choices")
 
     async def embed(self, route: Route, body: dict[str, Any]) -> dict[str, Any]:
         """The upstream's `/embeddings` answer, under the mission's model name."""
         payload = {**body, "model": route.upstream_model}
+        return await self._post_json(route, payload, "/embeddings", "data")
+
+    async def _post_json(self, route: Route, payload: dict[str, Any], path: str, field: str) -> dict[str, Any]:
+        """One JSON answer from the upstream, with the list `field` it must hold, under the mission's
+        model name; transport failures and malformed answers become an `UpstreamFailure`."""
         started = time.monotonic()
         try:
-            async with self._post(route, payload, "/embeddings") as response:
+            async with self._post(route, payload, path) as response:
                 content = await self._read_bounded(response)
         except UpstreamFailure:
             raise
@@ -216,8 +207,9 @@ class Upstreams:
             data = json.loads(content)
         except ValueError:
             raise UpstreamFailure(502, "The upstream model returned a malformed response (not JSON).") from None
-        if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-            raise UpstreamFailure(502, "The upstream model returned a malformed response (no embeddings).")
+        if not isinstance(data, dict) or not isinstance(data.get(field), list):
+            what = "choices" if field == "choices" else "embeddings"
+            raise UpstreamFailure(502, f"The upstream model returned a malformed response (no {what}).")
         return {**data, "model": route.model}
 
     async def _read_bounded(self, response: aiohttp.ClientResponse) -> bytes:

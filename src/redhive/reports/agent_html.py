@@ -14,8 +14,8 @@ from redhive.agent_runs import service
 from redhive.agent_runs.models import AgentEpisode
 from redhive.db.session import Database
 from redhive.engine.agentic.trace import Episode
-from redhive.errors import InvalidInput
 from redhive.reports import agent_charts
+from redhive.reports.exports import write_file
 from redhive.reports.templating import report_environment
 
 __all__ = ["render_agent_html_report", "write_agent_html_report"]
@@ -54,10 +54,4 @@ def _rate(rate: dict[str, Any]) -> str:
 
 async def write_agent_html_report(db: Database, run_id: str, path: Path) -> None:
     html = await render_agent_html_report(db, run_id)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(path)  # never leave a half-written report behind
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write the report to {path} ({exc.strerror}): choose another --html path.") from None
+    write_file(path, html, "--html path")

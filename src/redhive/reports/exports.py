@@ -92,11 +92,18 @@ def junit_testcase(a: Attempt) -> str:
     return out + "</testcase>\n"
 
 
+def write_file(path: Path, text: str, option: str = "path") -> None:
+    """Write `text` to FILE.part and move it into place: a report is whole or absent. `option` names
+    the flag to change in the one sentence a failure gets (`--html path`, `-o path`)."""
+    with _open(path, option) as handle:
+        handle.write(text)
+
+
 class _open:
     """Write to FILE.part and move it into place on success: no half-written exports."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, option: str = "path") -> None:
+        self.path, self.option = path, option
         self.tmp = path.with_name(path.name + ".part")
 
     def __enter__(self):  # type: ignore[no-untyped-def]
@@ -104,7 +111,7 @@ class _open:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.handle = self.tmp.open("w", encoding="utf-8")
         except OSError as exc:
-            raise InvalidInput(f"Cannot write {self.path} ({exc.strerror}): choose another path.") from None
+            raise InvalidInput(f"Cannot write {self.path} ({exc.strerror}): choose another {self.option}.") from None
         return self.handle
 
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]

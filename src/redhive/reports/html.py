@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from redhive.db.session import Database
-from redhive.errors import InvalidInput
 from redhive.reports import charts
+from redhive.reports.exports import write_file
 from redhive.reports.templating import report_environment
 from redhive.runs import service
 from redhive.runs.models import Attempt
@@ -46,10 +46,4 @@ async def render_html_report(db: Database, run_id: str) -> str:
 
 async def write_html_report(db: Database, run_id: str, path: Path) -> None:
     html = await render_html_report(db, run_id)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(path)  # never leave a half-written report behind
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write the report to {path} ({exc.strerror}): choose another --html path.") from None
+    write_file(path, html, "--html path")
