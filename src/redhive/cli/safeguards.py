@@ -28,8 +28,7 @@ def evaluate_(
                                    "or a plugin's name."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
     base_url: str | None = typer.Option(None, "--base-url", help="Endpoint of a judge classifier's model."),
-    api_key: str | None = typer.Option(None, "--api-key", envvar="REDHIVE_API_KEY", show_envvar=False,
-                                       help="API key of a judge classifier's model."),
+    api_key: str | None = typer.Option(None, "--api-key", help="API key of a judge classifier's model."),
 ) -> None:
     """Screen every labelled text and report hazard precision and recall and the false-positive rate
     on benign science, each with a 95% Wilson interval."""
@@ -94,8 +93,8 @@ def test_(
     programme: list[str] = typer.Option([], "--programme", help="Trusted-access programme the member holds "
                                         "(repeatable: biology, chemistry, radiological_nuclear, cyber)."),
     base_url: str | None = typer.Option(None, "--base-url", help="Endpoint of openai:/anthropic: targets."),
-    api_key: str | None = typer.Option(None, "--api-key", envvar="REDHIVE_API_KEY", show_envvar=False,
-                                       help="API key of the targets (default: the provider's variable)."),
+    api_key: str | None = typer.Option(None, "--api-key", help="API key of the targets (default: the provider's "
+                                       "variable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
 ) -> None:
     """Run the surrogate safeguard suite against each model alone and behind redhive's safeguards:
