@@ -8,6 +8,7 @@ each."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,9 @@ async def test_with_a_checkpoint_per_commit_a_rewrite_names_the_record_changed(
     await rehash_from(world, 3, "Hello, rewritten")
     code, output = await asyncio.to_thread(verify, world, db_url, monkeypatch)
     assert code == 1 and f"broken at record 3 (exchange {stored[2].id})" in output, output
-    assert "records 3–3 are not what the stored checkpoint signed" in output
+    # one checkpoint per commit; on a loaded machine one commit may carry several exchanges (group commit)
+    signed = re.search(r"records (\d+)–(\d+) are not what the stored checkpoint signed", output)
+    assert signed and int(signed[1]) <= 3 <= int(signed[2]), output
 
 
 async def head_row(world: World) -> dict[str, Any]:
