@@ -40,9 +40,11 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_undeclared_answer(tmp_path
             token = client.post("/api/auth/tokens", json={"name": "fuzzing"},
                                 headers={"X-CSRF-Token": login.json()["csrf_token"]}).json()["token"]
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.security.st_hooks", "PYTHONPATH": str(ROOT)}
+        # one worker: hypothesis describes filters with ast.parse, and CPython 3.11 can raise a spurious
+        # "AST constructor recursion depth mismatch" SystemError from it in a threaded run (gh-106905; seen in CI)
         run = subprocess.run(
             [str(st), "run", f"{url}/api/openapi.json", "-H", f"Authorization: Bearer {token}", "--checks", CHECKS,
-             "--max-examples", "2", "--phases", "examples,coverage,fuzzing", "--seed", "16", "--workers", "2",
+             "--max-examples", "2", "--phases", "examples,coverage,fuzzing", "--seed", "16", "--workers", "1",
              "--request-timeout", "30", "--generation-database", "none", "--no-color"],
             capture_output=True, text=True, env=env, cwd=ROOT, timeout=600, stdin=subprocess.DEVNULL)
     report = run.stdout[-8000:] + run.stderr[-2000:]
