@@ -6,9 +6,6 @@ served by uvicorn on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from tests.browser.conftest import Shooter
 from tests.gateway.conftest import build_world, upstream  # noqa: F401  (fixture)
 from tests.platform_fixtures import PASSWORD, platform_settings
+from tests.servers import serving
 
 from redhive.app import create_app
 from redhive.db.session import Database
@@ -50,22 +47,8 @@ def world(tmp_path: Path, upstream: tuple[MockOpenAI, str]) -> Iterator[Served]:
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's sync API keeps a loop running in this thread
         mission_id = pool.submit(lambda: asyncio.run(build())).result()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(platform_settings(db_url, tmp_path / "home")),
-                                           host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the app did not start"
-    try:
-        yield Served(f"http://127.0.0.1:{port}", mission_id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serving(create_app(platform_settings(db_url, tmp_path / "home"))) as root:
+        yield Served(root, mission_id)
 
 
 def test_participant_chats_streams_and_flags(page: Any, world: Served, shoot: Shooter) -> None:

@@ -6,9 +6,6 @@ Decided. The world is the gateway tests' (tests/gateway/conftest.py), served by 
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,12 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import update
 from tests.browser.conftest import Shooter
 from tests.gateway.conftest import build_world, upstream  # noqa: F401  (fixture)
 from tests.platform_fixtures import PASSWORD, platform_settings
 from tests.safeguards.conftest import SURROGATE
+from tests.servers import serving
 
 from redhive.app import create_app
 from redhive.auth import service as auth
@@ -73,22 +70,8 @@ def served(tmp_path: Path, upstream: tuple[MockOpenAI, str], hazard_model: Path)
     db_url = f"sqlite:///{tmp_path / 'reviews.db'}"
     with ThreadPoolExecutor(1) as pool:  # Playwright's sync API keeps a loop running in this thread
         key = pool.submit(lambda: asyncio.run(_build(db_url, upstream[1]))).result()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(platform_settings(db_url, tmp_path / "home")),
-                                           host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the app did not start"
-    try:
-        yield Served(f"http://127.0.0.1:{port}", key)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serving(create_app(platform_settings(db_url, tmp_path / "home"))) as root:
+        yield Served(root, key)
 
 
 def test_an_escalation_appears_in_the_review_queue_and_is_decided(page: Any, served: Served, shoot: Shooter) -> None:

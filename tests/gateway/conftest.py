@@ -10,18 +10,15 @@ participant is not in.
 from __future__ import annotations
 
 import hashlib
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 from tests.platform_fixtures import PASSWORD, platform_settings
+from tests.servers import serving
 
 from redhive.app import create_app
 from redhive.auth import service as auth
@@ -58,12 +55,6 @@ class World:
 
     async def session(self) -> AsyncSession:
         return self.db.sessions()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -144,17 +135,5 @@ async def world(db: Database, db_url: str, tmp_path: Path, upstream: tuple[MockO
         key, secret = await gateway.issue_key(session, tester, mission_id,
                                               data=KeyCreate(label="tests", requests_per_minute=1000))
     app = create_app(platform_settings(db_url, tmp_path / "home", **gateway_settings))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the gateway did not start"
-    try:
-        yield World(f"http://127.0.0.1:{port}/v1", f"http://127.0.0.1:{port}", db, mock, upstream_url, mission_id,
-                    other_id, tester, coord, secret, key.id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serving(app, "the gateway") as root:
+        yield World(f"{root}/v1", root, db, mock, upstream_url, mission_id, other_id, tester, coord, secret, key.id)
