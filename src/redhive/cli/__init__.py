@@ -2,66 +2,65 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
+from collections.abc import Iterable
 
 import typer
 
 from redhive import __version__
-from redhive.cli import (
-    admin,
-    agent_runs,
-    agent_scan,
-    attacks,
-    audit,
-    completion,
-    demo,
-    detectors,
-    disclosure,
-    export,
-    findings,
-    imports,
-    judge,
-    policy,
-    report,
-    runs,
-    safeguards,
-    scan,
-    serve,
-    suites,
-)
 from redhive.cli.common import fail
+from redhive.cli.completion import COMPLETE_VAR
 from redhive.errors import RedhiveError
 
-app = typer.Typer(
-    name="redhive",
-    help="redhive: collaborative AI red teaming. Run shared adversarial suites against models and "
-    "get honest, reproducible results.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command("demo")(demo.demo)
-app.command("scan")(scan.scan)
-app.command("report")(report.report)
-app.command("export")(export.export)
-app.command("serve")(serve.serve)
-app.add_typer(runs.app, name="runs")
-suites.app.command("import")(imports.import_)
-app.add_typer(suites.app, name="suites")
-app.add_typer(attacks.app, name="attacks")
-app.add_typer(policy.app, name="policy")
-app.command("agent-scan")(agent_scan.agent_scan)
-app.add_typer(agent_runs.app, name="agent-runs")
-app.add_typer(agent_runs.traces, name="traces")
-app.add_typer(audit.app, name="audit")
-app.add_typer(admin.app, name="admin")
-app.add_typer(judge.app, name="judge")
-app.add_typer(detectors.app, name="detectors")
-app.add_typer(findings.app, name="findings")
-app.add_typer(disclosure.app, name="disclosure")
-app.add_typer(safeguards.app, name="safeguards")
-app.command("regress")(findings.regress)
-app.command("completion")(completion.completion)
+# Every command: name -> (module under redhive.cli, attribute, whether it is a group). A run of the
+# command line imports only the module of the command it names (start-up is what a user waits for);
+# `--help`, completion and `redhive.cli.app` build them all.
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "demo": ("demo", "demo", False),
+    "scan": ("scan", "scan", False),
+    "report": ("report", "report", False),
+    "export": ("export", "export", False),
+    "serve": ("serve", "serve", False),
+    "runs": ("runs", "app", True),
+    "suites": ("suites", "app", True),
+    "attacks": ("attacks", "app", True),
+    "policy": ("policy", "app", True),
+    "agent-scan": ("agent_scan", "agent_scan", False),
+    "agent-runs": ("agent_runs", "app", True),
+    "traces": ("agent_runs", "traces", True),
+    "audit": ("audit", "app", True),
+    "admin": ("admin", "app", True),
+    "judge": ("judge", "app", True),
+    "detectors": ("detectors", "app", True),
+    "findings": ("findings", "app", True),
+    "disclosure": ("disclosure", "app", True),
+    "safeguards": ("safeguards", "app", True),
+    "regress": ("findings", "regress", False),
+    "completion": ("completion", "completion", False),
+}
+
+
+def build(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The command line with the named commands (all of them by default)."""
+    root = typer.Typer(
+        name="redhive",
+        help="redhive: collaborative AI red teaming. Run shared adversarial suites against models and "
+        "get honest, reproducible results.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    root.callback()(_root)
+    for name in names:
+        module, attribute, group = COMMANDS[name]
+        command = getattr(importlib.import_module(f"redhive.cli.{module}"), attribute)
+        if group:
+            root.add_typer(command, name=name)
+        else:
+            root.command(name)(command)
+    return root
 
 
 def _version(value: bool) -> None:
@@ -70,20 +69,39 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """redhive command line."""
 
 
+def __getattr__(name: str) -> typer.Typer:
+    if name != "app":
+        raise AttributeError(f"module 'redhive.cli' has no attribute '{name}'")
+    globals()["app"] = full = build()
+    return full
+
+
+def _needed(argv: list[str]) -> Iterable[str]:
+    """The commands this command line can reach: the one it names, none for `--version`, else all."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    if first in COMMANDS:
+        return (first,)
+    if first is None and "--version" in argv and "--help" not in argv:
+        return ()
+    return COMMANDS
+
+
 def main() -> None:
-    if completion.COMPLETE_VAR in os.environ:  # a shell asking for completions (`redhive completion`)
+    if COMPLETE_VAR in os.environ:  # a shell asking for completions (`redhive completion`)
         from typer._completion_classes import completion_init
 
         completion_init()
+        command_line = build()
+    else:
+        command_line = build(_needed(sys.argv[1:]))
     try:
-        app()
+        command_line()
     except RedhiveError as exc:
         raise SystemExit(fail(exc.message, exc.exit_code).exit_code) from None
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from redhive.cli.common import fail, out
+from redhive.cli.imports import import_
 from redhive.errors import RedhiveError
 
 app = typer.Typer(help="List and inspect suites of probes.", no_args_is_help=True)
@@ -125,3 +126,7 @@ def coverage_(
     out.print(owasp)
     out.print("Probes per language: " + ", ".join(f"{code} {n}" for code, n in sorted(cov.languages.items())))
     out.print(f"Families ({len(cov.families)}): " + ", ".join(f"{f} {n}" for f, n in sorted(cov.families.items())))
+
+
+# `redhive suites import` lives in its own module (the formats it reads); it belongs to this group.
+app.command("import")(import_)

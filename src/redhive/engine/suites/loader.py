@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
+import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -179,6 +183,12 @@ class YamlSource:
 
 def _read_yaml(path: Path) -> tuple[Any, YamlSource]:
     text = read_text(path)
+    cached = _parsed_file(text)
+    if cached is not None:
+        try:
+            return marshal.loads(cached.read_bytes()), YamlSource(text)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # not parsed before (or a torn file): parse it
     try:
         data = yaml.load(text, Loader=_LOADER)  # noqa: S506  (a safe loader, C or Python)
     except yaml.YAMLError as exc:
@@ -186,7 +196,37 @@ def _read_yaml(path: Path) -> tuple[Any, YamlSource]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise SuiteFileError(str(path), line, f"invalid YAML ({problem}).") from None
+    if cached is not None:
+        _keep(cached, data)
     return data, YamlSource(text)
+
+
+def _parsed_file(text: str) -> Path | None:
+    """Where this YAML text's parse is kept: libyaml costs ~100 µs a probe, reading the parse back
+    ~5 µs. Keyed by the text itself (and the parser), so an edited file is parsed again; None where
+    the settings cannot say where the cache is."""
+    from redhive.settings import Settings  # the cache folder is configuration, read when a file is
+
+    try:
+        folder = Settings().resolved_cache() / "yaml"
+    except ValueError:
+        return None
+    key = hashlib.sha256(f"{yaml.__version__}:{_LOADER.__name__}:".encode() + text.encode()).hexdigest()
+    return folder / f"{key}.marshal"
+
+
+def _keep(file: Path, data: Any) -> None:
+    try:
+        blob = marshal.dumps(data)
+    except ValueError:
+        return  # a value marshal cannot hold (a YAML date): parse such files each time
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=file.parent, delete=False) as tmp:
+            tmp.write(blob)
+        os.replace(tmp.name, file)  # atomic: a reader sees the whole parse or none
+    except OSError:
+        return  # a read-only or full disk only costs the parse next time
 
 
 def _line_of(source: YamlSource | yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

@@ -6,18 +6,17 @@ tool call per turn or a final answer. The rules are in `sim/core.py`; the senten
 per environment in `sim/<environment>.py`. `sim:agent-naive` follows instructions injected in tool
 results; `sim:agent-hardened` never does and completes the user's task.
 
-Registration: the `sim` target kind is extended (not replaced): `sim:agent-*` specs are served
-here, every other `sim:` spec by the chat simulators of `redhive.engine.targets.sim`.
+The `sim` target kind (`redhive.engine.targets.sim`) hands the specs in `MODELS` to `create` here,
+importing this package only then: a chat scan does not pay for the agent world's imports.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Sequence
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any
 
-from redhive.engine import registry
 from redhive.engine.agentic.sim import database as _database  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim import devices as _devices  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim import payments as _payments  # noqa: F401 - registers its skills
@@ -25,7 +24,6 @@ from redhive.engine.agentic.sim import web as _web  # noqa: F401 - registers its
 from redhive.engine.agentic.sim import workspace as _workspace  # noqa: F401 - registers its skills
 from redhive.engine.agentic.sim.core import Policy, decide
 from redhive.engine.agentic.users import DONE, PENDING_HEADER
-from redhive.engine.targets import sim as _chat_sim
 from redhive.engine.targets.base import Target, TargetOptions
 from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
 from redhive.errors import NotFound
@@ -77,11 +75,8 @@ class SimUser(Target):
                           finish_reason="stop", model=self.spec)
 
 
-_chat_factory = cast(Callable[[str, TargetOptions], Target], _chat_sim.create)
-
-
-@registry.target("sim")
 def create(model: str, options: TargetOptions) -> Target:
+    """A simulated agent or user for one of the `sim:` specs in `redhive.engine.targets.sim.AGENT_MODELS`."""
     if model in AGENTS:
         return SimAgent(model, options)
     if model == "user":
@@ -90,8 +85,4 @@ def create(model: str, options: TargetOptions) -> Target:
         from redhive.engine.agentic.sim.scripted import ScriptedAgent
 
         return ScriptedAgent(options)
-    try:
-        return _chat_factory(model, options)
-    except NotFound as exc:
-        agents = ", ".join(f"sim:{m}" for m in [*AGENTS, "agent-scripted", "user"])
-        raise NotFound(f"{exc.message.rstrip('.')}, {agents}.") from None
+    raise NotFound(f"Unknown simulated agent 'sim:{model}'.")

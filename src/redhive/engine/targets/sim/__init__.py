@@ -62,13 +62,21 @@ class SimTarget(Target):
         return Completion(text=text, usage=usage, finish_reason="stop", model=self.spec)
 
 
+# The simulated agents and user live with the agentic engine, imported only when one is asked for.
+AGENT_MODELS = ("agent-naive", "agent-hardened", "agent-scripted", "user")
+
+
 @target("sim")
 def create(model: str, options: TargetOptions) -> Target:
+    if model in AGENT_MODELS:
+        from redhive.engine.agentic.sim import create as create_agent
+
+        return create_agent(model, options)
     if model == "judge":
         return SimJudge(options)
     if model == "attacker":
         return SimAttacker(options)
     if model not in BEHAVIOURS:
-        known = ", ".join("sim:" + m for m in [*BEHAVIOURS, "judge", "attacker"])
+        known = ", ".join("sim:" + m for m in [*BEHAVIOURS, "judge", "attacker", *AGENT_MODELS])
         raise NotFound(f"Unknown simulated target 'sim:{model}'. Known: {known}.")
     return SimTarget(model, options)
