@@ -73,8 +73,17 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    log_format: str | None = typer.Option(None, "--log-format", help="text (warnings only, the default) or json: "
+                                          "one JSON object per log line on stderr, with run and request ids. "
+                                          "Default: REDHIVE_LOG_FORMAT."),
 ) -> None:
     """redhive command line."""
+    from redhive.kit.logs import configure
+
+    try:
+        configure(log_format)
+    except ValueError as exc:
+        raise fail(f"{exc}: set --log-format or REDHIVE_LOG_FORMAT to text or json.") from None
 
 
 def main() -> None:
