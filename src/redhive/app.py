@@ -4,6 +4,7 @@ migrates it and keeps the session factory on `app.state`. Nothing is built at im
 from __future__ import annotations
 
 import gc
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from redhive.db.session import Database
 from redhive.gateway.app import build_gateway_app
 from redhive.gateway.proxy import Gateway, gateway_journal
 from redhive.gateway.signing import TranscriptSigner
-from redhive.kit import SecretBox
+from redhive.kit import SecretBox, logs
 from redhive.safeguards.screening import ClassifierOptions, create_classifier
 from redhive.settings import Settings
 from redhive.web.deps import csrf_protect
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _mount_api_docs(app)
     app.add_middleware(_SecurityHeaders)
     app.add_middleware(_GatewayFirst, gateway=gateway_app, operations=build_operations_app(lambda: app.state))
+    app.add_middleware(_RequestIds)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     return app
 
@@ -153,6 +155,34 @@ class _SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class _RequestIds:
+    """Every HTTP request gets an id, the client's `X-Request-Id` when it is a plain token: every log
+    record written while it is answered carries it (redhive.kit.logs), and the answer echoes it, so a
+    user's report, the gateway's logs and a log shipper meet on one id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-request-id"), None)
+        rid = given if given is not None and logs.valid_request_id(given) else uuid.uuid4().hex
+        token = logs.request_id.set(rid)
+
+        async def with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*[(n, v) for n, v in message.get("headers", []) if n.lower() != b"x-request-id"],
+                                      (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_id)
+        finally:
+            logs.request_id.reset(token)
 
 
 class _GatewayFirst:

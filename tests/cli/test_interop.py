@@ -64,7 +64,7 @@ def test_garak_report_becomes_a_suite(tmp_path: Path) -> None:
     suite = load_suite(str(out))
     assert len(suite.probes) == 2  # the unevaluated repeat of the first prompt is kept once
     rogue, dan = suite.probes
-    assert rogue.risk_area == "prompt_injection_direct" and rogue.detector.type == "regex"
+    assert rogue.risk_area == "prompt_injection_direct" and rogue.detector.type == "triggers"
     assert dan.detector.type == "judge" and dan.detector.params()["judge"] == "sim:judge"
     summary = scan_json("-t", "sim:naive", "-t", "sim:hardened", "-s", str(out))
     by_target = {row["target"]: row["successes"] for row in summary["targets"]}

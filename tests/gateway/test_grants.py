@@ -10,7 +10,7 @@ import pytest
 from tests.gateway.conftest import build_world
 
 from redhive.db.session import Database
-from redhive.gateway import proxy, service
+from redhive.gateway import grant_cache, service
 from redhive.gateway.proxy import Gateway
 from redhive.gateway.schemas import KeyCreate
 from redhive.kit import SecretBox, hash_token
@@ -36,10 +36,10 @@ async def test_concurrent_calls_share_one_read_and_revocation_is_immediate(
         assert reads == 1 and all(g is not None and g.key_id == key.id for g in grants)
 
         digest = hash_token(secret)
-        read_at, grant = gateway._grants[digest]
-        gateway._grants[digest] = (read_at - 0.6 * proxy._GRANT_TTL, grant)  # past half its life, no sleeping
+        read_at, grant = gateway.grants._grants[digest]
+        gateway.grants._grants[digest] = (read_at - 0.6 * grant_cache.GRANT_TTL, grant)  # past half its life
         assert await gateway.grant_for_key(secret) is not None and reads == 1  # served from the cache …
-        await gateway._resolving[digest]  # … and re-read behind it: wait for that read, however long it takes
+        await gateway.grants._resolving[digest]  # … and re-read behind it: wait for that read, however long it takes
         assert reads == 2
 
         gateway.revoke(key.id)

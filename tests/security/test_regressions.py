@@ -14,7 +14,7 @@ from tests.security.scenario import Labs, build_labs, invitation, mission, repor
 from redhive.audit.models import AuditEvent
 from redhive.auth import service as auth
 from redhive.findings.models import Replay
-from redhive.gateway import proxy
+from redhive.gateway import grant_cache
 from redhive.gateway import service as gateway
 from redhive.gateway.schemas import KeyCreate
 from redhive.kit import utcnow
@@ -172,7 +172,7 @@ async def test_the_gateway_serves_no_mission_before_its_start_date(platform: Pla
 
 async def test_a_vetting_downgrade_takes_effect_at_once(platform: Platform, labs: Labs,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(proxy, "_GRANT_TTL", 3600.0)  # only an invalidation can make the downgrade visible
+    monkeypatch.setattr(grant_cache, "GRANT_TTL", 3600.0)  # only an invalidation can make the downgrade visible
     cleared = await platform.user("Cleared Expert", vetting_level="id_verified")
     tiered = await mission(platform, labs.northwind, [labs.nw_version.id], access_tier="T1_prerelease_mitigated",
                            participants=(cleared,))

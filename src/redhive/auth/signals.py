@@ -1,7 +1,7 @@
 """`access_changed`: what someone may reach changed (a vetting level, a mission's status or terms).
 In-process caches of access (the gateway's grant cache) subscribe and forget what they hold once the
 change is committed, so a downgrade takes effect at the next request, not when the cache expires.
-Other server processes still see it within the cache's lifetime (2 s, redhive.gateway.proxy)."""
+Other server processes still see it within the cache's lifetime (2 s, redhive.gateway.grant_cache)."""
 
 from __future__ import annotations
 

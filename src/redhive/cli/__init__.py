@@ -71,8 +71,17 @@ def _version(value: bool) -> None:
 
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    log_format: str | None = typer.Option(None, "--log-format", help="text (warnings only, the default) or json: "
+                                          "one JSON object per log line on stderr, with run and request ids. "
+                                          "Default: REDHIVE_LOG_FORMAT."),
 ) -> None:
     """redhive command line."""
+    from redhive.kit.logs import configure
+
+    try:
+        configure(log_format)
+    except ValueError as exc:
+        raise fail(f"{exc}: set --log-format or REDHIVE_LOG_FORMAT to text or json.") from None
 
 
 def __getattr__(name: str) -> typer.Typer:
@@ -84,7 +93,14 @@ def __getattr__(name: str) -> typer.Typer:
 
 def _needed(argv: list[str]) -> Iterable[str]:
     """The commands this command line can reach: the one it names, none for `--version`, else all."""
-    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    words = iter(argv)
+    first = None
+    for word in words:
+        if word == "--log-format":  # the root's one option with a value
+            next(words, None)
+        elif not word.startswith("-"):
+            first = word
+            break
     if first in COMMANDS:
         return (first,)
     if first is None and "--version" in argv and "--help" not in argv:

@@ -116,15 +116,20 @@ def export(
                                       "successful injection is a failure)."),
     sarif: Path | None = typer.Option(None, "--sarif", help="Write SARIF 2.1.0: one result per successful injection."),
     sarif_uri: str | None = typer.Option(None, "--sarif-uri", help="The repository file SARIF results point at."),
+    inspect: Path | None = typer.Option(None, "--inspect", help="Write Inspect AI eval logs, one per target: "
+                                        "into a folder (named as Inspect names its logs, so `inspect view` lists "
+                                        "them) or FILE.json."),
 ) -> None:
-    """Export an agent run's episodes as JSONL, JUnit XML and/or SARIF."""
+    """Export an agent run's episodes as JSONL, JUnit XML, SARIF and/or Inspect AI logs."""
     from redhive.cli.common import fail
     from redhive.reports import agent_exports
 
     if sarif_uri is not None and sarif is None:
         raise fail("--sarif-uri names the file SARIF results point at: pass --sarif FILE with it.")
-    if jsonl is None and junit is None and sarif is None:
-        raise fail("Nothing to export: pass --jsonl FILE, --junit FILE and/or --sarif FILE.")
+    if jsonl is None and junit is None and sarif is None and inspect is None:
+        raise fail("Nothing to export: pass --jsonl FILE, --junit FILE, --sarif FILE and/or --inspect DIR.")
+    if inspect is not None and inspect.suffix != ".json" and inspect.exists() and not inspect.is_dir():
+        raise fail(f"--inspect takes a folder or a FILE.json, and {inspect} is another file: choose a folder.")
 
     async def body(db: Any) -> list[str]:
         written = []
@@ -135,6 +140,13 @@ def export(
         if sarif is not None:
             count = await agent_exports.write_agent_sarif(db, run_id, sarif, artifact=sarif_uri)
             written.append(f"{count} results to {sarif}")
+        if inspect is not None:
+            from redhive.reports.agent_inspect import write_agent_inspect_logs
+
+            if inspect.suffix != ".json":
+                inspect.mkdir(parents=True, exist_ok=True)
+            for file, count in await write_agent_inspect_logs(db, run_id, inspect):
+                written.append(f"{count} samples to {file}")
         return written
 
     for line in run(with_db, body):

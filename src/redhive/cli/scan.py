@@ -79,6 +79,10 @@ def scan(
     width: int | None = typer.Option(None, "--width", help="tap: leaves kept per level (4)."),
     depth: int | None = typer.Option(None, "--depth", help="tap: levels (5)."),
     branching: int | None = typer.Option(None, "--branching", help="tap: children per leaf (3)."),
+    metrics_port: int | None = typer.Option(None, "--metrics-port", help="Serve the runner's Prometheus metrics "
+                                            "on 127.0.0.1:PORT/metrics while the scan runs."),
+    metrics_file: Path | None = typer.Option(None, "--metrics-file", help="Write the runner's Prometheus metrics "
+                                             "to this file when the scan ends (node_exporter's textfile format)."),
 ) -> None:
     """Scan targets with suites of probes and attack converters."""
     from redhive.runs.scan import prepare_scan
@@ -129,8 +133,26 @@ def scan(
     elif target or suite or attack or strategy or judge:
         raise fail("--resume continues a recorded run as it was planned: drop --target, --suite, --attack, "
                    "--strategy and --judge.")
-    code = run(_scan, prepared, resume, api_key, as_json, gate, html)
+    metrics = _metrics(metrics_port, metrics_file)
+    code = run(_scan, prepared, resume, api_key, as_json, gate, html, metrics, metrics_file)
     raise typer.Exit(code)
+
+
+def _metrics(port: int | None, file: Path | None) -> Any:
+    """The run's metrics when asked for, their server started; None otherwise (no cost)."""
+    if port is None and file is None:
+        return None
+    from redhive.engine.metrics import RunnerMetrics
+
+    if file is not None and not file.parent.is_dir():
+        raise fail(f"--metrics-file {file}: its folder does not exist; create it or choose another path.")
+    metrics = RunnerMetrics()
+    if port is not None:
+        try:
+            metrics.serve(port)
+        except OSError as exc:
+            raise fail(f"--metrics-port {port}: cannot listen there ({exc.strerror}); choose a free port.") from None
+    return metrics
 
 
 def describe_profile(spec: str, profile: dict[str, Any]) -> str:
@@ -166,7 +188,7 @@ def run_sync_prepare(fn: Any, **kwargs: Any) -> Any:
 
 
 async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json: bool,
-                gate: list[Condition], html: Path | None) -> int:
+                gate: list[Condition], html: Path | None, metrics: Any = None, metrics_file: Path | None = None) -> int:
     from redhive.runs import scan as scans
     from redhive.runs import service
 
@@ -187,7 +209,12 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
             progress.start(run_id, planned, stored)
 
         with progress.bar:
-            result = await scans.execute(db, prepared, on_start=started, on_progress=on_progress)
+            try:
+                result = await scans.execute(db, prepared, on_start=started, on_progress=on_progress,
+                                             metrics=metrics)
+            finally:
+                if metrics_file is not None:
+                    metrics.write(metrics_file)
         if result.error is not None and not result.result.counts.attempts and not result.result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:

@@ -4,14 +4,20 @@ a deadline per request and exponential backoff with full jitter that honours Ret
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from redhive.engine.targets.base import Target
 from redhive.engine.types import Completion, GenerationParams, Message
 from redhive.errors import TargetUnreachable, TransientTargetError
+
+if TYPE_CHECKING:
+    from redhive.engine.metrics import RunnerMetrics
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Deadlines", "RateLimiter", "TargetGate", "backoff_delay"]
 
@@ -118,6 +124,8 @@ class TargetGate:
         self.deadlines = Deadlines(opts.timeout)
         self.retries = 0
         self._sleep = sleep
+        #: the run's metrics (`Runner` sets them), or None
+        self.metrics: RunnerMetrics | None = None
 
     async def generate(self, messages: Sequence[Message], params: GenerationParams,
                        tools: Sequence[dict[str, Any]] | None = None) -> Completion:
@@ -129,6 +137,47 @@ class TargetGate:
         return await self._call(lambda: self.target.converse(conversation, messages, params=params))
 
     async def _call(self, request: Callable[[], Awaitable[Completion]]) -> Completion:
+        if self.metrics is not None:
+            return await self._measured(request, self.metrics)
+        return await self._retrying(request)
+
+    async def _measured(self, request: Callable[[], Awaitable[Completion]], metrics: RunnerMetrics) -> Completion:
+        """`_retrying` with each request counted, timed and its queue and flight tracked."""
+        spec = self.target.spec
+        queued, in_flight = metrics.queued.labels(spec), metrics.in_flight.labels(spec)
+
+        async def timed() -> Completion:
+            queued.dec()
+            in_flight.inc()
+            started = time.perf_counter()
+            result = "ok"
+            try:
+                return await request()
+            except (TransientTargetError, TimeoutError):
+                result = "transient"
+                raise
+            except TargetUnreachable:
+                result = "unreachable"
+                raise
+            except asyncio.CancelledError:  # past its deadline, or the run interrupted
+                result = "cancelled"
+                raise
+            except BaseException:
+                result = "other"
+                raise
+            finally:
+                in_flight.dec()
+                queued.inc()  # back to waiting until `_retrying` returns (or retries)
+                metrics.latency.labels(spec).observe(time.perf_counter() - started)
+                metrics.requests.labels(spec, result).inc()
+
+        queued.inc()
+        try:
+            return await self._retrying(timed)
+        finally:
+            queued.dec()
+
+    async def _retrying(self, request: Callable[[], Awaitable[Completion]]) -> Completion:
         attempt = 0
         while True:
             try:
@@ -146,5 +195,10 @@ class TargetGate:
                     raise
                 retry_after = exc.retry_after if isinstance(exc, TransientTargetError) else None
                 self.retries += 1
-                await self._sleep(backoff_delay(attempt, retry_after=retry_after))
+                if self.metrics is not None:
+                    self.metrics.retries.labels(self.target.spec).inc()
+                delay = backoff_delay(attempt, retry_after=retry_after)
+                log.info("retrying", extra={"target": self.target.spec, "retry": attempt + 1,
+                                            "delay_s": round(delay, 3), "error": exc.message})
+                await self._sleep(delay)
                 attempt += 1

@@ -16,9 +16,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import itertools
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from redhive.engine.plan import Plan, PlannedAttempt
 from redhive.engine.records import AttemptRecord, AttemptSink, TurnRecord
@@ -45,8 +47,12 @@ from redhive.engine.tracing import current_attempt
 from redhive.engine.types import GenerationParams, Message, Usage
 from redhive.errors import TargetError, is_fatal
 
+if TYPE_CHECKING:
+    from redhive.engine.metrics import RunnerMetrics
+
 __all__ = ["Runner", "RunnerResult"]
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[AttemptRecord], None]
 _ERROR = Outcome.ERROR.value  # what an attempt is until it is scored (an enum member's value is a property)
 
@@ -75,16 +81,21 @@ class Runner:
         judges: JudgePool | None = None,
         checks: Sequence[TextDetector] = (),
         application_checks: Sequence[TextDetector] = (),
+        metrics: RunnerMetrics | None = None,
     ) -> None:
         """`judges`: the run's judge; every judge detector of the plan asks it (`build_detector`).
         `checks`: what every attack's answers are checked for besides the probe's own goal (the
         rules of the scan's policies: `with_checks`); `application_checks`, what an application
-        target's answers are checked for besides (personal data, whatever the probe asked)."""
+        target's answers are checked for besides (personal data, whatever the probe asked).
+        `metrics`: where the run's Prometheus metrics go (`redhive.engine.metrics`)."""
         self.plan = plan
         self.judges = judges
         self.checks = checks
         self.application_checks = application_checks
         self.gates = {spec: TargetGate(t) for spec, t in targets.items()}
+        self.metrics = metrics
+        for gate in self.gates.values():
+            gate.metrics = metrics
         self.sink = sink
         self.params = params or GenerationParams()
         self.concurrency = max(1, concurrency)
@@ -102,9 +113,13 @@ class Runner:
         self._prefix: dict[int, tuple[Message, ...]] = {}
         self._flush_lock = asyncio.Lock()
         self._fatal: TargetError | None = None
+        self._planned = 0
 
     async def run(self) -> RunnerResult:
         feed = _Feed(iter(self.plan), self.sink, self.chunk_size, self.result)
+        self._planned = self.plan.size if self.metrics is not None else 0
+        if self.metrics is not None:
+            self.metrics.pending.set(self._planned)
         workers = [asyncio.create_task(self._work(feed)) for _ in range(self.concurrency)]
         flusher = asyncio.create_task(self._flush_periodically())
         try:
@@ -131,6 +146,9 @@ class Runner:
                 if item is None:
                     return
             current_attempt.set(item.id)
+            feed.started += 1
+            if self.metrics is not None:
+                self.metrics.pending.set(max(0, self._planned - self.result.skipped - feed.started))
             record = await self._execute(item)
             if record is not None:
                 self._finish(record)
@@ -139,6 +157,9 @@ class Runner:
 
     def _finish(self, record: AttemptRecord) -> None:
         self.result.counts.add(record.outcome)
+        if self.metrics is not None:
+            self.metrics.finished(record.target, record.kind, record.outcome, record.latency_ms / 1000,
+                                  record.input_tokens, record.output_tokens)
         self._buffer.append(record)
         if self.on_progress is not None:
             self.on_progress(record)
@@ -186,6 +207,7 @@ class Runner:
                 self._fatal = self._fatal or exc
                 return None
             error = exc.message
+            log.warning("attempt failed", extra={"attempt_id": item.id, "target": item.target, "error": error})
         latency_ms = (time.perf_counter() - started) * 1000
         self.result.usage.add(usage)
         record = AttemptRecord(
@@ -230,6 +252,7 @@ class Runner:
                 return None
             outcome, prompt, response, evidence = Outcome.ERROR, probe.prompts[0], "", ""
             error: str | None = exc.message
+            log.warning("attempt failed", extra={"attempt_id": item.id, "target": item.target, "error": error})
             turns: list[TurnRecord] = []
             usage = Usage()
         else:
@@ -301,6 +324,7 @@ class _Feed:
         self._ready: collections.deque[PlannedAttempt] = collections.deque()
         self._lock = asyncio.Lock()
         self._ended = False
+        self.started = 0  # attempts taken by a worker
 
     def take(self) -> PlannedAttempt | None:
         """The next attempt, or None when the chunk is used up (then `refill`)."""

@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from redhive.gateway.proxy import Gateway, openai_error
+from redhive.gateway.answers import openai_error
+from redhive.gateway.proxy import Gateway
 from redhive.gateway.service import Grant
 
 __all__ = ["build_gateway_app"]

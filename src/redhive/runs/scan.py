@@ -4,9 +4,11 @@ database, and resume it later. The CLI (and later the server's jobs) call only t
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redhive.db.session import Database
 from redhive.engine import registry
@@ -25,9 +27,15 @@ from redhive.engine.targets.base import Target, TargetOptions, create_target, pa
 from redhive.engine.targets.profile import TargetProfile, handshake
 from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, RedhiveError
+from redhive.kit import logs
 from redhive.runs import service
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
 from redhive.runs.store import SqlAttemptSink
+
+if TYPE_CHECKING:
+    from redhive.engine.metrics import RunnerMetrics
+
+log = logging.getLogger(__name__)
 
 __all__ = ["APPLICATION_CHECKS", "PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
 
@@ -136,7 +144,7 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
 
 async def execute(db: Database, prepared: PreparedScan, *,
                   on_start: Callable[[str, int, int], None] | None = None,
-                  on_progress: ProgressFn | None = None) -> ScanResult:
+                  on_progress: ProgressFn | None = None, metrics: RunnerMetrics | None = None) -> ScanResult:
     """Create (or reopen) the run, execute what is missing, record how it ended.
 
     `on_start(run_id, plan_size, already_stored)` fires before the first attempt.
@@ -163,8 +171,12 @@ async def execute(db: Database, prepared: PreparedScan, *,
     params = GenerationParams(**prepared.config.params)
     runner = Runner(plan, targets, sink, params=params, concurrency=prepared.config.concurrency,
                     judges=prepared.judges, checks=prepared.checks, application_checks=APPLICATION_CHECKS,
-                    on_progress=on_progress)
+                    on_progress=on_progress, metrics=metrics)
     outcome = ScanResult(run_id, "completed")
+    logs.run_id.set(run_id)
+    log.info("scan started", extra={"targets": list(targets), "planned": plan.size,
+                                    "resumed": prepared.run_id is not None})
+    started = time.monotonic()
     try:
         outcome.result = await runner.run()
     except RedhiveError as exc:
@@ -177,6 +189,13 @@ async def execute(db: Database, prepared: PreparedScan, *,
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
                                  None if outcome.error is None else outcome.error.message)
+    counts = outcome.result.counts
+    log.info("scan finished", extra={
+        "status": outcome.status, "attempts": counts.attempts, "successes": counts.success, "errors": counts.error,
+        "skipped": outcome.result.skipped, "retries": outcome.result.retries,
+        "input_tokens": outcome.result.usage.input_tokens, "output_tokens": outcome.result.usage.output_tokens,
+        "seconds": round(time.monotonic() - started, 3),
+        **({"error": outcome.error.message} if outcome.error is not None else {})})
     return outcome
 
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
 __all__ = ["DEFAULT_REPLY", "MockOpenAI", "Received", "ReplyFn", "ToolCallFn", "echo_system_prompt", "main",
-           "scripted_agent"]
+           "scripted_agent", "sim_reply"]
 
 #: The request's JSON body -> the assistant's reply text.
 ReplyFn = Callable[[dict[str, Any]], str]
@@ -67,6 +67,30 @@ def echo_system_prompt(body: dict[str, Any]) -> str:
     system = [str(m.get("content") or "") for m in messages if m.get("role") == "system"]
     user = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
     return "Sure! My instructions are: " + " ".join(system) + " You asked: " + (user[-1] if user else "")
+
+
+def sim_reply(model: str) -> ReplyFn:
+    """A reply function that answers as the simulated model `model` (naive, guarded, hardened): the
+    sims served over HTTP, for tools that speak only the OpenAI API (garak, promptfoo)."""
+    from redhive.engine.targets.sim.behaviour import BEHAVIOURS, respond
+    from redhive.engine.targets.sim.reading import read
+    from redhive.engine.types import Message
+
+    if model not in BEHAVIOURS:
+        raise ValueError(f"no simulated model '{model}': use one of {', '.join(sorted(BEHAVIOURS))}")
+
+    def reply(body: dict[str, Any]) -> str:
+        messages = [Message(m.get("role", "user"), _text(m.get("content"))) for m in body.get("messages") or ()]
+        return respond(model, read(messages))
+
+    return reply
+
+
+def _text(content: Any) -> str:
+    """A message's content: a string, or a list of parts whose text parts are joined."""
+    if isinstance(content, list):
+        return "".join(str(p.get("text") or "") for p in content if isinstance(p, dict))
+    return str(content or "")
 
 
 def scripted_agent(steps: int, tool: str = "list_files", arguments: str = "{}") -> ToolCallFn:
@@ -374,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--reply", default=DEFAULT_REPLY, help="fixed reply text")
     parser.add_argument("--echo", action="store_true", help="reply with the system prompt (a leaking model)")
+    parser.add_argument("--sim", default=None, help="reply as this simulated model (naive, guarded, hardened)")
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--fail-429", type=int, default=0)
     parser.add_argument("--retry-after", default="1")
@@ -383,7 +408,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--agent-steps", type=int, default=None,
                         help="act as a tool-calling agent: call list_files this many times, then answer")
     args = parser.parse_args(argv)
-    mock = MockOpenAI(reply=echo_system_prompt if args.echo else args.reply, latency_ms=args.latency_ms,
+    reply: str | ReplyFn = sim_reply(args.sim) if args.sim else echo_system_prompt if args.echo else args.reply
+    mock = MockOpenAI(reply=reply, latency_ms=args.latency_ms,
                       fail_429=args.fail_429, retry_after=args.retry_after, fail_500=args.fail_500,
                       unauthorized=args.unauthorized, malformed=args.malformed,
                       tool_call=None if args.agent_steps is None else scripted_agent(args.agent_steps))
