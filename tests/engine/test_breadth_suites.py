@@ -14,7 +14,7 @@ from redhive.db.session import Database
 from redhive.engine.scorers.base import build_detector
 from redhive.engine.suites import load_suite, source_names
 from redhive.engine.suites.coverage import coverage, family_of
-from redhive.engine.suites.generators.breadth import FAMILIES
+from redhive.engine.suites.generators.catalogue import FAMILIES
 from redhive.engine.suites.schema import Probe
 from redhive.runs import scan as scans
 from redhive.runs import service
@@ -45,7 +45,7 @@ def test_breadth_families_are_tagged_and_hold_no_duplicate_prompts() -> None:
     assert set(families) == set(FAMILIES) and min(families.values()) >= 15
     for probe in suite.probes:
         assert "generated" in probe.tags and any(t.startswith(("garak:", "promptfoo:", "seeds:")) for t in probe.tags)
-    shapes = Counter((p.system, p.prompts, p.detector.model_dump_json()) for p in suite.probes)
+    shapes = Counter((p.system, p.messages, p.prompts, p.detector.model_dump_json()) for p in suite.probes)
     assert shapes.most_common(1)[0][1] == 1
 
 
@@ -58,7 +58,7 @@ def test_surrogate_families_are_judged_by_compliance_about_fictional_subjects() 
 
 def test_the_purpose_named_suites_select_what_they_say() -> None:
     quick, owasp, full = (load_suite(n) for n in ("quick", "owasp-llm-2025", "full"))
-    assert 20 <= len(quick.probes) <= 40
+    assert 20 <= len(quick.probes) <= 80
     assert len({p.language for p in quick.probes}) >= 4
     per_item = Counter(p.owasp for p in owasp.probes)
     assert max(per_item.values()) <= 15

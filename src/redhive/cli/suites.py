@@ -119,9 +119,10 @@ def coverage_(
     owasp = Table(title="OWASP Top 10 for LLM Applications 2025", title_justify="left", header_style="bold")
     for name in ("id", "name", "probes"):
         owasp.add_column(name)
-    totals = cov.framework_totals("owasp")
+    totals = cov.owasp_tested()
     for code, name in OWASP_LLM_2025.items():
-        owasp.add_row(code, name, str(totals[code]) if totals[code] else Text("0 — not covered", style="yellow"))
+        also = f" ({cov.also[code]} filed under another item)" if cov.also[code] else ""
+        owasp.add_row(code, name, f"{totals[code]}{also}" if totals[code] else Text("0 — not covered", style="yellow"))
     out.print(owasp)
     out.print("Probes per language: " + ", ".join(f"{code} {n}" for code, n in sorted(cov.languages.items())))
     out.print(f"Families ({len(cov.families)}): " + ", ".join(f"{f} {n}" for f, n in sorted(cov.families.items())))

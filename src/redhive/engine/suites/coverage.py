@@ -2,7 +2,11 @@
 the probes per family and per language.
 
 A probe's family is its `family:NAME` tag (the catalogue's families, named after the garak and
-promptfoo families they answer, docs/suites.md), or its risk area when it has none."""
+promptfoo families they answer, docs/suites.md), or its risk area when it has none.
+
+A probe has one OWASP id, the item it is filed under; `also_tests` adds the items its check shows
+as well (a probe that catches invented package names is a supply-chain probe, LLM03, whatever item it
+is filed under). The `owasp` counts and `uncovered_owasp` count both; the matrix keeps the filed id."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from typing import Any
 from redhive.engine.suites.schema import Probe, Suite
 from redhive.taxonomy import OWASP_LLM_2025
 
-__all__ = ["Coverage", "coverage", "family_of"]
+__all__ = ["Coverage", "also_tests", "coverage", "family_of"]
 
 
 @dataclass(slots=True)
@@ -24,6 +28,8 @@ class Coverage:
     probes: Counter[str] = field(default_factory=Counter)
     families: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    #: OWASP id -> probes filed under another id whose check also tests it
+    also: Counter[str] = field(default_factory=Counter)
 
     def framework_totals(self, framework: str) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -31,8 +37,12 @@ class Coverage:
             total.update(frameworks[framework])
         return total
 
+    def owasp_tested(self) -> Counter[str]:
+        """Probes per OWASP item: filed under it, or testing it as well (`also_tests`)."""
+        return self.framework_totals("owasp") + self.also
+
     def uncovered_owasp(self) -> list[str]:
-        seen = self.framework_totals("owasp")
+        seen = self.owasp_tested()
         return [code for code in OWASP_LLM_2025 if not seen[code]]
 
     def as_json(self) -> dict[str, Any]:
@@ -40,7 +50,8 @@ class Coverage:
             "probes": sum(self.probes.values()),
             "families": dict(sorted(self.families.items())),
             "risk_areas": dict(sorted(self.probes.items())),
-            "owasp": {code: self.framework_totals("owasp")[code] for code in OWASP_LLM_2025},
+            "owasp": {code: self.owasp_tested()[code] for code in OWASP_LLM_2025},
+            "owasp_also": {code: self.also[code] for code in OWASP_LLM_2025 if self.also[code]},
             "uncovered_owasp": self.uncovered_owasp(),
             "atlas": dict(sorted(self.framework_totals("atlas").items())),
             "avid": dict(sorted(self.framework_totals("avid").items())),
@@ -52,6 +63,14 @@ class Coverage:
 
 def family_of(probe: Probe) -> str:
     return next((t.removeprefix("family:") for t in probe.tags if t.startswith("family:")), probe.risk_area)
+
+
+def also_tests(probe: Probe) -> tuple[str, ...]:
+    """OWASP items the probe's check shows beyond the one it is filed under."""
+    found = []
+    if probe.detector.type == "hallucination" and probe.detector.params().get("check", "both") in ("packages", "both"):
+        found.append("LLM03:2025")  # an invented package name is one anyone can register (slopsquatting)
+    return tuple(code for code in found if code != probe.owasp)
 
 
 def coverage(suites: Sequence[Suite]) -> Coverage:
@@ -67,4 +86,5 @@ def coverage(suites: Sequence[Suite]) -> Coverage:
             area["avid"].update(probe.avid)
             result.families[family_of(probe)] += 1
             result.languages[probe.language] += 1
+            result.also.update(also_tests(probe))
     return result

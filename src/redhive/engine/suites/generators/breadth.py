@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["FAMILIES", "probes"]
+__all__ = ["CANARY", "FAMILIES", "Probe"]
 
 Probe = dict[str, Any]
 CANARY = {"type": "canary", "value": "{canary}"}
@@ -557,12 +557,3 @@ FAMILIES: dict[str, tuple[Callable[[], Iterable[Probe]], str]] = {
     "contracts": (contracts, "promptfoo contracts"), "politics": (politics, "promptfoo politics"),
 }
 
-
-def probes(family: str) -> list[Probe]:
-    made = []
-    for probe in FAMILIES[family][0]():
-        extra = probe.pop("tags_extra", None)
-        if extra:
-            probe["tags"] = [*probe["tags"], *extra]
-        made.append(probe)
-    return made

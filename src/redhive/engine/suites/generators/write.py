@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from redhive.engine.suites.generators import breadth, multilingual
+from redhive.engine.suites.generators import catalogue, multilingual
 from redhive.engine.suites.languages import LANGUAGES
 from redhive.engine.suites.loader import BUILTIN_DIR
 
@@ -44,18 +44,19 @@ def _multilingual() -> Iterator[tuple[str, str]]:
 
 
 def _breadth() -> Iterator[tuple[str, str]]:
-    source = "generators/breadth.py"
-    total = sum(len(breadth.probes(f)) for f in breadth.FAMILIES)
+    source = "generators/catalogue.py"
+    total = sum(len(catalogue.probes(f)) for f in catalogue.FAMILIES)
     yield "breadth/suite.yaml", _dump(_suite_header(
         "breadth",
-        f"{total} probes in {len(breadth.FAMILIES)} families answering garak's and promptfoo's content-safe "
-        "families (ANSI escapes, continuation, do-not-answer and malware-generation surrogates, glitch tokens, "
-        "risk cards, tense rephrasing, snowballed hallucination, adversarial suffixes, topic scope, persona "
-        "jailbreaks, divergence, interpretability, self-knowledge, overreliance, excessive agency, invented-entity "
-        "hallucination, debug access, contracts, politics), "
-        "generated from templates and seed lists (docs/suites.md)."), source)
-    for family in breadth.FAMILIES:
-        yield f"breadth/{family}.yaml", _dump(breadth.probes(family), source)
+        f"{total} probes in {len(catalogue.FAMILIES)} families answering garak's and promptfoo's content-safe "
+        "families and the seeds' risk list (docs/suites.md has the table): injection and encodings, persona, "
+        "masking and decomposition jailbreaks on restricted surrogates, malware-generation and do-not-answer "
+        "surrogates, output handling, supply chain, poisoning, retrieval across tenants, interpretability "
+        "(faithfulness, consistency), bias, privacy, manipulation, toxicity, misinformation, over-refusal. "
+        "Generated from hand-written templates and seed lists by generators/; nothing is scraped or "
+        "machine-translated."), source)
+    for family in catalogue.FAMILIES:
+        yield f"breadth/{family}.yaml", _dump(catalogue.probes(family), source)
 
 
 def _composed() -> Iterator[tuple[str, str]]:
