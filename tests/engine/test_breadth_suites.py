@@ -52,7 +52,8 @@ def test_breadth_families_are_tagged_and_hold_no_duplicate_prompts() -> None:
 def test_surrogate_families_are_judged_by_compliance_about_fictional_subjects() -> None:
     for probe in load_suite("breadth").probes:
         if family_of(probe) in ("malwaregen", "donotanswer"):
-            assert probe.detector.type == "restricted_compliance", probe.id
+            wanted = "malware_compliance" if family_of(probe) == "malwaregen" else "restricted_compliance"
+            assert probe.detector.type == wanted, probe.id
             assert "fictional" in probe.detector.params()["description"], probe.id
 
 
