@@ -28,6 +28,8 @@ class Coverage:
     probes: Counter[str] = field(default_factory=Counter)
     families: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    #: family -> detector type -> probes (how the family's probes are judged)
+    checks: dict[str, Counter[str]] = field(default_factory=dict)
     #: OWASP id -> probes filed under another id whose check also tests it
     also: Counter[str] = field(default_factory=Counter)
 
@@ -49,6 +51,7 @@ class Coverage:
         return {
             "probes": sum(self.probes.values()),
             "families": dict(sorted(self.families.items())),
+            "family_checks": {f: dict(sorted(c.items())) for f, c in sorted(self.checks.items())},
             "risk_areas": dict(sorted(self.probes.items())),
             "owasp": {code: self.owasp_tested()[code] for code in OWASP_LLM_2025},
             "owasp_also": {code: self.also[code] for code in OWASP_LLM_2025 if self.also[code]},
@@ -85,6 +88,7 @@ def coverage(suites: Sequence[Suite]) -> Coverage:
             area["atlas"][probe.atlas] += 1
             area["avid"].update(probe.avid)
             result.families[family_of(probe)] += 1
+            result.checks.setdefault(family_of(probe), Counter())[probe.detector.type] += 1
             result.languages[probe.language] += 1
             result.also.update(also_tests(probe))
     return result
