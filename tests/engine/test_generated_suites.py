@@ -79,3 +79,18 @@ def test_a_selection_of_ids_loads_those_probes(tmp_path: Path) -> None:
     (folder / "suite.yaml").write_text("name: mine\ninclude: [{suite: core, ids: [spl-001, jb-001]}, "
                                        "{suite: core-multilingual, ids: [ctl-001.yo]}]\n", encoding="utf-8")
     assert [p.id for p in load_suite(str(folder)).probes] == ["spl-001", "jb-001", "ctl-001.yo"]
+
+
+def test_a_suite_folder_reads_jsonl_parts_with_comment_lines_and_names_a_bad_line(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "suite.yaml").write_text("name: mine\n", encoding="utf-8")
+    probe = ('{"id": "%s", "title": "t", "risk_area": "jailbreak", "owasp": "LLM01:2025", "atlas": "AML.T0054", '
+             '"prompt": "p", "detector": {"type": "refusal"}}')
+    (folder / "a.yaml").write_text(PROBE.format(id="y-1", language="en"), encoding="utf-8")
+    (folder / "b.jsonl").write_text(f"# generated\n{probe % 'j-1'}\n\n{probe % 'j-2'}\n", encoding="utf-8")
+    assert [p.id for p in load_suite(str(folder)).probes] == ["y-1", "j-1", "j-2"]
+    (folder / "b.jsonl").write_text(f"# generated\n{probe % 'j-1'}\n{{not json\n", encoding="utf-8")
+    with pytest.raises(SuiteFileError) as caught:
+        load_suite(str(folder))
+    assert "b.jsonl" in str(caught.value) and "line 3" in str(caught.value)
