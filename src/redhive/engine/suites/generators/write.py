@@ -1,9 +1,9 @@
-"""Render the generators' probes as suite folders under suites/data/ (YAML, one file per part)."""
+"""Render the generators' probes as suite folders under suites/data/ (YAML or JSONL, one file per part)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
