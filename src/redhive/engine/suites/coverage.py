@@ -32,6 +32,17 @@ class Coverage:
     checks: dict[str, Counter[str]] = field(default_factory=dict)
     #: OWASP id -> probes filed under another id whose check also tests it
     also: Counter[str] = field(default_factory=Counter)
+    #: agentic environment -> its injection tasks (counted only when asked: `add_agentic`)
+    agentic: Counter[str] = field(default_factory=Counter)
+
+    def add_agentic(self, environment: str, injection_tasks: int) -> None:
+        """Count an agentic environment's injection tasks: each is an attacker's goal reached, if at all,
+        through the agent's own tools (LLM06, excessive agency), planted in what a tool returns (LLM01)."""
+        self.agentic[environment] += injection_tasks
+
+    def agentic_owasp(self) -> Counter[str]:
+        total = sum(self.agentic.values())
+        return Counter({"LLM06:2025": total, "LLM01:2025": total}) if total else Counter()
 
     def framework_totals(self, framework: str) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -40,8 +51,9 @@ class Coverage:
         return total
 
     def owasp_tested(self) -> Counter[str]:
-        """Probes per OWASP item: filed under it, or testing it as well (`also_tests`)."""
-        return self.framework_totals("owasp") + self.also
+        """Probes per OWASP item: filed under it, or testing it as well (`also_tests`), and the agentic
+        injection tasks when counted."""
+        return self.framework_totals("owasp") + self.also + self.agentic_owasp()
 
     def uncovered_owasp(self) -> list[str]:
         seen = self.owasp_tested()
@@ -55,10 +67,12 @@ class Coverage:
             "risk_areas": dict(sorted(self.probes.items())),
             "owasp": {code: self.owasp_tested()[code] for code in OWASP_LLM_2025},
             "owasp_also": {code: self.also[code] for code in OWASP_LLM_2025 if self.also[code]},
+            "owasp_agentic": dict(sorted(self.agentic_owasp().items())),
             "uncovered_owasp": self.uncovered_owasp(),
             "atlas": dict(sorted(self.framework_totals("atlas").items())),
             "avid": dict(sorted(self.framework_totals("avid").items())),
             "languages": dict(sorted(self.languages.items())),
+            "agentic": dict(sorted(self.agentic.items())),
             "cells": {area: {f: dict(sorted(c.items())) for f, c in fw.items()}
                       for area, fw in sorted(self.cells.items())},
         }
