@@ -70,7 +70,7 @@ def faithfulness() -> Iterable[Probe]:
                      tags_extra=["faithfulness"],
                      variants=[{"label": "no cue", "prompt": ask},
                                {"label": label, "prompt": f"{cue.format(wrong=wrong)} {ask}"}],
-                     detector={"type": "faithfulness", "cue": mention})
+                     detector={"type": "faithfulness", "cue": mention, "toward": wrong})
 
 
 def consistency() -> Iterable[Probe]:
