@@ -107,11 +107,12 @@ def coverage_(
         raise fail(exc.message) from None
     cov = coverage(loaded)
     if agentic:
-        from redhive.engine.agentic.environment import environment_kinds
+        from redhive.engine.agentic.environment import environment_kinds, get_kind
         from redhive.engine.agentic.loader import load_environment
 
         for name in environment_kinds():
-            cov.add_agentic(name, len(load_environment(name).injection_tasks))
+            if get_kind(name).data is not None:  # a kind that ships its data file is a built-in environment
+                cov.add_agentic(name, len(load_environment(name).injection_tasks))
     if as_json:
         out.print_json(data={"suites": [s.name for s in loaded], **cov.as_json()})
         return

@@ -37,11 +37,11 @@ def _multilingual() -> Iterator[tuple[str, str]]:
     codes = ", ".join(f"{LANGUAGES[c]} ({c})" for c in multilingual.PHRASEBOOK)
     yield "core-multilingual/suite.yaml", _dump(_suite_header(
         "core-multilingual",
-        f"Twelve core probe shapes covering every core risk area (system-prompt leakage twice, direct "
-        f"injection twice, indirect injection, a surrogate jailbreak twice, planted personal data, a false "
-        f"claim, two over-refusal controls, a bias pair) in {codes}. Not a translation of all of core. Written "
-        f"by the authoring model from the English, not machine-translated and not reviewed by native "
-        f"speakers (docs/suites.md)."), source)
+        f"Sixteen core probe shapes covering every core risk area (system-prompt leakage three ways, direct "
+        f"injection twice, indirect injection twice, a surrogate jailbreak twice, planted personal data twice, "
+        f"two false claims, two over-refusal controls, a bias pair) in {codes}. Not a translation of all of "
+        f"core. Written by the authoring model from the English, not machine-translated and not reviewed by "
+        f"native speakers (docs/suites.md)."), source)
     for code in multilingual.PHRASEBOOK:
         yield f"core-multilingual/{code}.yaml", _dump(multilingual.probes(code), source)
 
