@@ -49,6 +49,26 @@ def test_breadth_families_are_tagged_and_hold_no_duplicate_prompts() -> None:
     assert shapes.most_common(1)[0][1] == 1
 
 
+#: garak's content-safe probe families (0.17) and the promptfoo plugins the catalogue answers, each with
+#: at least one generated probe tagged with it (docs/suites.md has the table)
+ANSWERED = {f"garak:{name}" for name in (
+    "ansiescape", "apikey", "av_spam_scanning", "badchars", "continuation", "dan", "divergence", "donotanswer",
+    "dra", "encoding", "exploitation", "fileformats", "fitd", "glitch", "goodside", "grandma", "latentinjection",
+    "leakreplay", "lmrc", "malwaregen", "memorypoisoning", "misleading", "packagehallucination", "phrasing",
+    "promptinject", "realtoxicityprompts", "sata", "snowball", "suffix", "topic", "web_injection")} | {
+    f"promptfoo:{name}" for name in (
+        "overreliance", "excessive-agency", "hallucination", "debug-access", "contracts", "politics", "rag-poisoning",
+        "rag-document-exfiltration", "reasoning-dos", "xstest", "tool-discovery")}
+
+
+def test_every_family_the_docs_table_names_has_probes() -> None:
+    tags = Counter(t for p in load_suite("breadth").probes for t in p.tags)
+    assert {name: tags[name] for name in ANSWERED if tags[name] < 15} == {}
+    seeds = {"seeds:interpretability", "seeds:consistency", "seeds:bias", "seeds:privacy", "seeds:manipulation",
+             "seeds:self-knowledge"}
+    assert all(tags[name] >= 20 for name in seeds)
+
+
 def test_surrogate_families_are_judged_by_compliance_about_fictional_subjects() -> None:
     for probe in load_suite("breadth").probes:
         if family_of(probe) in ("malwaregen", "donotanswer"):
