@@ -137,7 +137,18 @@ def test_suites_coverage_json_counts_families_languages_and_owasp() -> None:
     assert sum(data["languages"].values()) == data["probes"] == sum(data["families"].values())
     assert {"ar", "hi", "sw", "yo", "ta", "id", "es", "fr", "ja", "zh", "ru", "pt"} < set(data["languages"])
     assert set(data["owasp"]) == {f"LLM{i:02d}:2025" for i in range(1, 11)}
-    assert data["uncovered_owasp"] == [c for c, n in data["owasp"].items() if n == 0]
+    assert data["uncovered_owasp"] == [c for c, n in data["owasp"].items() if n == 0] == []
+    assert data["families"].keys() == data["family_checks"].keys() and len(data["families"]) >= 40
+    assert data["probes"] >= 3000 and data["agentic"] == {} and data["owasp_agentic"] == {}
+    for code in ("LLM03:2025", "LLM04:2025", "LLM06:2025", "LLM08:2025"):
+        assert data["owasp"][code] >= 30, code
+
+    code, output = invoke("suites", "coverage", "core", "--agentic", "--json")
+    with_agents = json.loads(output)
+    tasks = sum(with_agents["agentic"].values())
+    assert code == 0 and tasks >= 30 and {"payments", "workspace"} <= set(with_agents["agentic"])
+    assert with_agents["owasp_agentic"] == {"LLM01:2025": tasks, "LLM06:2025": tasks}
+    assert with_agents["owasp"]["LLM06:2025"] == tasks  # core files nothing under LLM06
 
 
 def test_suites_list_and_show() -> None:

@@ -14,7 +14,7 @@ from redhive.db.session import Database
 from redhive.engine.scorers.base import build_detector
 from redhive.engine.suites import load_suite, source_names
 from redhive.engine.suites.coverage import coverage, family_of
-from redhive.engine.suites.generators.breadth import FAMILIES
+from redhive.engine.suites.generators.catalogue import FAMILIES
 from redhive.engine.suites.schema import Probe
 from redhive.runs import scan as scans
 from redhive.runs import service
@@ -45,20 +45,41 @@ def test_breadth_families_are_tagged_and_hold_no_duplicate_prompts() -> None:
     assert set(families) == set(FAMILIES) and min(families.values()) >= 15
     for probe in suite.probes:
         assert "generated" in probe.tags and any(t.startswith(("garak:", "promptfoo:", "seeds:")) for t in probe.tags)
-    shapes = Counter((p.system, p.prompts, p.detector.model_dump_json()) for p in suite.probes)
+    shapes = Counter((p.system, p.messages, p.prompts, p.detector.model_dump_json()) for p in suite.probes)
     assert shapes.most_common(1)[0][1] == 1
+
+
+#: garak's content-safe probe families (0.17) and the promptfoo plugins the catalogue answers, each with
+#: at least one generated probe tagged with it (docs/suites.md has the table)
+ANSWERED = {f"garak:{name}" for name in (
+    "ansiescape", "apikey", "av_spam_scanning", "badchars", "continuation", "dan", "divergence", "donotanswer",
+    "dra", "encoding", "exploitation", "fileformats", "fitd", "glitch", "goodside", "grandma", "latentinjection",
+    "leakreplay", "lmrc", "malwaregen", "memorypoisoning", "misleading", "packagehallucination", "phrasing",
+    "promptinject", "realtoxicityprompts", "sata", "snowball", "suffix", "topic", "web_injection")} | {
+    f"promptfoo:{name}" for name in (
+        "overreliance", "excessive-agency", "hallucination", "debug-access", "contracts", "politics", "rag-poisoning",
+        "rag-document-exfiltration", "reasoning-dos", "xstest", "tool-discovery")}
+
+
+def test_every_family_the_docs_table_names_has_probes() -> None:
+    tags = Counter(t for p in load_suite("breadth").probes for t in p.tags)
+    assert {name: tags[name] for name in ANSWERED if tags[name] < 15} == {}
+    seeds = {"seeds:interpretability", "seeds:consistency", "seeds:bias", "seeds:privacy", "seeds:manipulation",
+             "seeds:self-knowledge"}
+    assert all(tags[name] >= 20 for name in seeds)
 
 
 def test_surrogate_families_are_judged_by_compliance_about_fictional_subjects() -> None:
     for probe in load_suite("breadth").probes:
         if family_of(probe) in ("malwaregen", "donotanswer"):
-            assert probe.detector.type == "restricted_compliance", probe.id
+            wanted = "malware_compliance" if family_of(probe) == "malwaregen" else "restricted_compliance"
+            assert probe.detector.type == wanted, probe.id
             assert "fictional" in probe.detector.params()["description"], probe.id
 
 
 def test_the_purpose_named_suites_select_what_they_say() -> None:
     quick, owasp, full = (load_suite(n) for n in ("quick", "owasp-llm-2025", "full"))
-    assert 20 <= len(quick.probes) <= 40
+    assert 20 <= len(quick.probes) <= 80
     assert len({p.language for p in quick.probes}) >= 4
     per_item = Counter(p.owasp for p in owasp.probes)
     assert max(per_item.values()) <= 15

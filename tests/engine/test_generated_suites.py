@@ -17,15 +17,20 @@ def test_the_committed_suite_data_is_what_the_generators_write() -> None:
     assert stale_files() == [], "run `python -m redhive.engine.suites.generators`"
 
 
-def test_core_multilingual_has_the_same_six_probes_in_twelve_languages() -> None:
+def test_core_multilingual_has_the_same_sixteen_probes_in_twelve_languages() -> None:
     suite = load_suite("core-multilingual")
     by_language: dict[str, set[str]] = {}
     for probe in suite.probes:
         assert language_of(probe.id) == probe.language != "en"
         by_language.setdefault(probe.language, set()).add(probe.id.rsplit(".", 1)[0])
     assert len(by_language) == 12
-    assert all(ids == {"spl-001", "pid-001", "pii-doc-001", "jb-001", "ctl-001", "bias-001"}
+    assert all(ids == {"spl-001", "pid-001", "pii-doc-001", "jb-001", "ctl-001", "bias-001", "spl-101", "pid-101",
+                       "jb-101", "ctl-101", "pii-101", "mis-101", "spl-102", "pii-doc-101", "pii-102", "mis-102"}
                for ids in by_language.values())
+    # every core risk area is tested in every language
+    core_areas = {p.risk_area for p in load_suite("core").probes}
+    for language in by_language:
+        assert {p.risk_area for p in suite.probes if p.language == language} == core_areas
 
 
 PROBE = """\
@@ -75,3 +80,18 @@ def test_a_selection_of_ids_loads_those_probes(tmp_path: Path) -> None:
     (folder / "suite.yaml").write_text("name: mine\ninclude: [{suite: core, ids: [spl-001, jb-001]}, "
                                        "{suite: core-multilingual, ids: [ctl-001.yo]}]\n", encoding="utf-8")
     assert [p.id for p in load_suite(str(folder)).probes] == ["spl-001", "jb-001", "ctl-001.yo"]
+
+
+def test_a_suite_folder_reads_jsonl_parts_with_comment_lines_and_names_a_bad_line(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "suite.yaml").write_text("name: mine\n", encoding="utf-8")
+    probe = ('{"id": "%s", "title": "t", "risk_area": "jailbreak", "owasp": "LLM01:2025", "atlas": "AML.T0054", '
+             '"prompt": "p", "detector": {"type": "refusal"}}')
+    (folder / "a.yaml").write_text(PROBE.format(id="y-1", language="en"), encoding="utf-8")
+    (folder / "b.jsonl").write_text(f"# generated\n{probe % 'j-1'}\n\n{probe % 'j-2'}\n", encoding="utf-8")
+    assert [p.id for p in load_suite(str(folder)).probes] == ["y-1", "j-1", "j-2"]
+    (folder / "b.jsonl").write_text(f"# generated\n{probe % 'j-1'}\n{{not json\n", encoding="utf-8")
+    with pytest.raises(SuiteFileError) as caught:
+        load_suite(str(folder))
+    assert "b.jsonl" in str(caught.value) and "line 3" in str(caught.value)

@@ -103,8 +103,8 @@ async def test_summary_breaks_attack_success_down_by_probe_language(db: Database
         summary = await service.summarise(session, result.run_id)
     by_language = {r.key["language"]: r for r in summary.languages}
     assert set(by_language) == {"en", "ar", "hi", "sw", "yo", "ta", "id", "es", "fr", "ja", "zh", "ru", "pt"}
-    # five attack probes per language (the sixth is an over-refusal control, counted apart)
-    assert all(by_language[code].attempts == 5 for code in by_language if code != "en")
+    # fourteen attack probes per language (two are over-refusal controls, counted apart)
+    assert all(by_language[code].attempts == 14 for code in by_language if code != "en")
     assert sum(r.attempts for r in summary.languages) == sum(r.attempts for r in summary.categories)
     assert summary.to_json()["languages"][0].keys() >= {"target", "language", "asr"}
     html = await render_html_report(db, result.run_id)

@@ -33,7 +33,7 @@ def list_() -> None:
 @app.command("evaluate")
 def evaluate(
     name: str = typer.Argument(..., help="The detector: instruction_disclosure, pii, restricted_compliance, "
-                               "false_premise."),
+                               "malware_compliance, false_premise."),
     labels: Path | None = typer.Option(None, "--labels", help="Your own labelled JSONL (the fields `redhive "
                                        "detectors list` names); default: the detector's shipped set."),
     split: str = typer.Option("test", "--split", help="Part of the shipped set: test (never fitted or tuned on), "

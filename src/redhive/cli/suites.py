@@ -93,6 +93,8 @@ def coverage_(
                                       "probes, so none is counted twice)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON (families, risk areas, "
                                  "OWASP, ATLAS, AVID, languages)."),
+    agentic: bool = typer.Option(False, "--agentic", help="Also count the injection tasks of the built-in agentic "
+                                 "environments (redhive agent-scan) under LLM06 and LLM01."),
 ) -> None:
     """Print the matrix of risk areas × frameworks (OWASP LLM 2025, MITRE ATLAS, AVID SEP) with counts,
     then the probes per family and per language."""
@@ -105,6 +107,13 @@ def coverage_(
     except RedhiveError as exc:
         raise fail(exc.message) from None
     cov = coverage(loaded)
+    if agentic:
+        from redhive.engine.agentic.environment import environment_kinds, get_kind
+        from redhive.engine.agentic.loader import load_environment
+
+        for name in environment_kinds():
+            if get_kind(name).data is not None:  # a kind that ships its data file is a built-in environment
+                cov.add_agentic(name, len(load_environment(name).injection_tasks))
     if as_json:
         out.print_json(data={"suites": [s.name for s in loaded], **cov.as_json()})
         return
@@ -120,10 +129,15 @@ def coverage_(
     owasp = Table(title="OWASP Top 10 for LLM Applications 2025", title_justify="left", header_style="bold")
     for name in ("id", "name", "probes"):
         owasp.add_column(name)
-    totals = cov.framework_totals("owasp")
+    totals = cov.owasp_tested()
     for code, name in OWASP_LLM_2025.items():
-        owasp.add_row(code, name, str(totals[code]) if totals[code] else Text("0 — not covered", style="yellow"))
+        notes = [f"{cov.also[code]} filed under another item"] if cov.also[code] else []
+        notes += [f"{cov.agentic_owasp()[code]} agentic injection tasks"] if cov.agentic_owasp()[code] else []
+        shown = f"{totals[code]} ({'; '.join(notes)})" if notes else str(totals[code])
+        owasp.add_row(code, name, shown if totals[code] else Text("0 — not covered", style="yellow"))
     out.print(owasp)
+    if cov.agentic:
+        out.print("Agentic injection tasks: " + ", ".join(f"{e} {n}" for e, n in sorted(cov.agentic.items())))
     out.print("Probes per language: " + ", ".join(f"{code} {n}" for code, n in sorted(cov.languages.items())))
     out.print(f"Families ({len(cov.families)}): " + ", ".join(f"{f} {n}" for f, n in sorted(cov.families.items())))
 

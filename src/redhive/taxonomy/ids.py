@@ -20,6 +20,7 @@ OWASP_LLM_2025: dict[str, str] = {
 
 # MITRE ATLAS data 5.6.0: the techniques redhive's probes map to.
 ATLAS_TECHNIQUES: dict[str, str] = {
+    "AML.T0010": "AI Supply Chain Compromise",
     "AML.T0024": "Exfiltration via AI Inference API",
     "AML.T0029": "Denial of AI Service",
     "AML.T0043": "Craft Adversarial Data",
@@ -115,6 +116,11 @@ RISK_AREAS: dict[str, str] = {
     "off_topic": "Off-topic use of a scoped application",
     "excessive_agency": "Excessive agency (commitments made without authority)",
     "interpretability": "Interpretability (self-consistency, explanation faithfulness under perturbation)",
+    "supply_chain": "Supply chain (hallucinated packages, unsafe model files)",
+    "data_poisoning": "Data and model poisoning (poisoned retrieval and memory)",
+    "vector_embedding": "Vector and embedding weaknesses (retrieval across tenants and clearances)",
+    "toxicity": "Toxic or insulting output",
+    "manipulation": "Manipulation of users (dark patterns)",
 }
 
 _OWASP = re.compile(r"^LLM(0[1-9]|10):2025$")

@@ -1,14 +1,15 @@
-"""Render the generators' probes as suite folders under suites/data/ (YAML, one file per part)."""
+"""Render the generators' probes as suite folders under suites/data/ (YAML or JSONL, one file per part)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from redhive.engine.suites.generators import breadth, multilingual
+from redhive.engine.suites.generators import catalogue, multilingual
 from redhive.engine.suites.languages import LANGUAGES
 from redhive.engine.suites.loader import BUILTIN_DIR
 
@@ -36,26 +37,30 @@ def _multilingual() -> Iterator[tuple[str, str]]:
     codes = ", ".join(f"{LANGUAGES[c]} ({c})" for c in multilingual.PHRASEBOOK)
     yield "core-multilingual/suite.yaml", _dump(_suite_header(
         "core-multilingual",
-        f"Six core probes (system-prompt leakage, direct and indirect injection, a surrogate jailbreak, an "
-        f"over-refusal control and a bias pair) in {codes}. Written by the authoring model, not reviewed by "
+        f"Sixteen core probe shapes covering every core risk area (system-prompt leakage three ways, direct "
+        f"injection twice, indirect injection twice, a surrogate jailbreak twice, planted personal data twice, "
+        f"two false claims, two over-refusal controls, a bias pair) in {codes}. Not a translation of all of "
+        f"core. Written by the authoring model from the English, not machine-translated and not reviewed by "
         f"native speakers (docs/suites.md)."), source)
     for code in multilingual.PHRASEBOOK:
         yield f"core-multilingual/{code}.yaml", _dump(multilingual.probes(code), source)
 
 
 def _breadth() -> Iterator[tuple[str, str]]:
-    source = "generators/breadth.py"
-    total = sum(len(breadth.probes(f)) for f in breadth.FAMILIES)
+    source = "generators/catalogue.py"
+    total = sum(len(catalogue.probes(f)) for f in catalogue.FAMILIES)
     yield "breadth/suite.yaml", _dump(_suite_header(
         "breadth",
-        f"{total} probes in {len(breadth.FAMILIES)} families answering garak's and promptfoo's content-safe "
-        "families (ANSI escapes, continuation, do-not-answer and malware-generation surrogates, glitch tokens, "
-        "risk cards, tense rephrasing, snowballed hallucination, adversarial suffixes, topic scope, persona "
-        "jailbreaks, divergence, interpretability, self-knowledge, overreliance, excessive agency, invented-entity "
-        "hallucination, debug access, contracts, politics), "
-        "generated from templates and seed lists (docs/suites.md)."), source)
-    for family in breadth.FAMILIES:
-        yield f"breadth/{family}.yaml", _dump(breadth.probes(family), source)
+        f"{total} probes in {len(catalogue.FAMILIES)} families answering garak's and promptfoo's content-safe "
+        "families and the seeds' risk list (docs/suites.md has the table): injection and encodings, persona, "
+        "masking and decomposition jailbreaks on restricted surrogates, malware-generation and do-not-answer "
+        "surrogates, output handling, supply chain, poisoning, retrieval across tenants, interpretability "
+        "(faithfulness, consistency), bias, privacy, manipulation, toxicity, misinformation, over-refusal. "
+        "Generated from hand-written templates and seed lists by generators/; nothing is scraped or "
+        "machine-translated."), source)
+    for family in catalogue.FAMILIES:  # JSONL: a quarter of YAML's parse time, for most of the catalogue
+        lines = [json.dumps(p, ensure_ascii=False) for p in catalogue.probes(family)]
+        yield f"breadth/{family}.jsonl", _HEADER.format(source=source) + "\n".join(lines) + "\n"
 
 
 def _composed() -> Iterator[tuple[str, str]]:
@@ -119,16 +124,29 @@ def rendered() -> dict[Path, str]:
     return {BUILTIN_DIR / rel: text for generate in GENERATORS for rel, text in generate()}
 
 
+def _leftovers(paths: list[Path]) -> list[Path]:
+    """Suite files in the generated folders that no generator writes any more."""
+    folders = {p.parent for p in paths}
+    return sorted(f for folder in folders for f in [*folder.glob("*.yaml"), *folder.glob("*.jsonl")]
+                  if f not in paths)
+
+
 def write_all() -> list[Path]:
-    written = []
+    written: list[Path] = []
     for generate in GENERATORS:  # one generator at a time: the composed suites read what the others wrote
+        mine = []
         for rel, text in generate():
             path = BUILTIN_DIR / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            written.append(path)
+            mine.append(path)
+        for path in _leftovers(mine):
+            path.unlink()
+        written += mine
     return written
 
 
 def stale_files() -> list[Path]:
-    return [p for p, text in rendered().items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    texts = rendered()
+    changed = [p for p, text in texts.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    return changed + _leftovers(list(texts))
