@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,13 +129,24 @@ class RayExecutor:
                   on_progress: Callable[[str], None] | None) -> RunnerResult:
         """Execute every shard of the run; what the database lacks, exactly once."""
         ray = require_ray()
+        try:
+            progress = _Progress(db, run_id, on_progress)
+            await progress.poll(report=False)
+            # Ray prints what its raylets report (a worker that died) on stdout; there it would
+            # break `--json`, so it goes to stderr while the shards run.
+            with contextlib.redirect_stdout(sys.stderr):
+                await self._dispatch(ray, db, run_id, prepared, progress)
+        finally:
+            self._shutdown(ray)
+        return self.result
+
+    async def _dispatch(self, ray: Any, db: Database, run_id: str, prepared: PreparedScan,
+                        progress: _Progress) -> None:
         workers = self.workers or 1
         task = ray.remote(run_shard_task).options(num_cpus=1, max_retries=RETRIES, retry_exceptions=False)
         url = _shareable_url(db.url)
         todo = collections.deque(spans(prepared.plan.size, workers, prepared.config.concurrency))
         pending: dict[asyncio.Future[ShardOutcome], tuple[Any, tuple[int, int]]] = {}
-        progress = _Progress(db, run_id, on_progress)
-        await progress.poll(report=False)
         try:
             while todo or pending:
                 while todo and len(pending) < workers:
@@ -151,8 +164,6 @@ class RayExecutor:
             raise
         finally:
             await progress.poll()
-            self._shutdown(ray)
-        return self.result
 
     def _settle(self, ray: Any, run_id: str, span: tuple[int, int], future: asyncio.Future[ShardOutcome]) -> None:
         """Count a finished shard; raise what stops the run."""
