@@ -22,7 +22,7 @@ def test_spans_cover_the_plan_once_with_a_shard_per_worker_at_least(size: int, w
     parts = spans(size, workers, concurrency)
     assert parts[0][0] == 0 and parts[-1][1] == size
     assert all(a < b for a, b in parts) and all(b == c for (_, b), (c, _) in zip(parts, parts[1:], strict=False))
-    assert len(parts) >= min(size, workers) and len(parts) <= workers * 4
+    assert len(parts) == min(size, workers) or (len(parts) % workers == 0 and len(parts) <= workers * 2)
     assert spans(0, workers, concurrency) == []
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import os
 from dataclasses import dataclass, field
 
@@ -24,11 +23,12 @@ from redhive.runs.store import SqlAttemptSink
 
 __all__ = ["ShardOutcome", "merge", "run_shard", "spans"]
 
-#: Shards per worker, so that a worker that dies costs a fraction of its share and a slow shard
-#: does not leave the other workers idle at the end.
-SHARDS_PER_WORKER = 4
-#: A shard holds at least this many rounds of the run's concurrency: a shard's last round runs
-#: part-empty, and each shard reopens the run (a few database queries).
+#: Shards per worker at most: a retried shard resumes from the database, so a dead worker costs
+#: only what it had not written, whatever the shard's size; more shards per worker only balance
+#: workers of unequal speed, and each costs its start (the run reopened) and its end (the last
+#: round runs part-empty).
+SHARDS_PER_WORKER = 2
+#: A shard holds at least this many rounds of the run's concurrency.
 ROUNDS_PER_SHARD = 16
 
 
@@ -42,14 +42,15 @@ class ShardOutcome:
 
 
 def spans(plan_size: int, workers: int, concurrency: int) -> list[tuple[int, int]]:
-    """Contiguous (first seq, end seq) spans covering the plan: at least one per worker, up to
-    SHARDS_PER_WORKER per worker while each keeps ROUNDS_PER_SHARD rounds of `concurrency`."""
+    """Contiguous (first seq, end seq) spans covering the plan, as many for every worker (an odd
+    one out would run alone at the end): one each, up to SHARDS_PER_WORKER each while every shard
+    keeps ROUNDS_PER_SHARD rounds of `concurrency`."""
     if plan_size <= 0:
         return []
-    wanted = min(workers * SHARDS_PER_WORKER, math.ceil(plan_size / (concurrency * ROUNDS_PER_SHARD)))
-    count = max(1, min(plan_size, max(workers, wanted)))
+    per_worker = min(SHARDS_PER_WORKER, max(1, plan_size // (workers * concurrency * ROUNDS_PER_SHARD)))
+    count = min(plan_size, workers * per_worker)
     edges = [plan_size * i // count for i in range(count + 1)]
-    return [(a, b) for a, b in itertools.pairwise(edges) if b > a]
+    return list(itertools.pairwise(edges))
 
 
 async def run_shard(url: str, busy_timeout: float, run_id: str, span: tuple[int, int],
