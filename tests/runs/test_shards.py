@@ -4,6 +4,7 @@ and `--executor ray` explains itself in one sentence when Ray is absent or a fla
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 
 import pytest
@@ -76,3 +77,17 @@ def test_ray_workers_must_be_positive() -> None:
     if "needs the optional 'ray' extra" in result.output:
         pytest.skip("ray is not installed")
     assert result.exit_code == 2 and "--ray-workers must be at least 1, not 0." in result.output
+
+
+def test_a_ray_address_nobody_answers_is_one_sentence_before_anything_is_recorded() -> None:
+    pytest.importorskip("ray")
+    from tests.servers import free_port
+
+    address = f"127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(app, ["scan", "-t", "sim:naive", "-s", "core", "--executor", "ray",
+                                      "--ray-address", address])
+    assert result.exit_code == 2, result.output
+    assert f"Cannot start or reach the Ray cluster at {address} (Connection refused): check the address " \
+           "and that `ray status` answers there." in " ".join(result.output.split())
+    listed = CliRunner().invoke(app, ["runs", "list", "--json"])
+    assert json.loads(listed.output) == []

@@ -22,6 +22,7 @@ import collections
 import contextlib
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -112,6 +113,7 @@ class RayExecutor:
                 ray.init(num_cpus=workers, object_store_memory=OBJECT_STORE_BYTES, include_dashboard=False,
                          **common)
             else:
+                _answers(self.address)
                 ray.init(address=self.address, **common)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray cluster"
@@ -199,6 +201,17 @@ class _Progress:
             self.seen[outcome] = count
             for _ in range(new if report else 0):
                 self.report(outcome)
+
+
+def _answers(address: str) -> None:
+    """Refuse a HOST:PORT nobody listens on at once: Ray would retry it for minutes."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" and the like: Ray finds the cluster itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as exc:
+        raise ConnectionError(exc.strerror or "no answer") from None
 
 
 def _shareable_url(url: str) -> str:
