@@ -29,6 +29,12 @@ def scan(
     concurrency: int = typer.Option(32, "--concurrency", "-c", help="Attempts in flight at once."),
     resume: str | None = typer.Option(None, "--resume",
                                       help="Resume an interrupted run: executes only what is missing."),
+    executor: str = typer.Option("local", "--executor", help="Where attempts run: local (this process) or ray "
+                                 "(the plan in shards across Ray workers, into the shared database; the ray extra)."),
+    ray_address: str | None = typer.Option(None, "--ray-address", help="Ray cluster to join (what `ray start "
+                                           "--head` prints); default: a local cluster for this scan."),
+    ray_workers: int | None = typer.Option(None, "--ray-workers", help="Ray workers, each running the scan's "
+                                           "--concurrency on its shard (default: the cluster's CPUs)."),
     as_json: bool = typer.Option(False, "--json",
                                  help="Print one JSON object with totals and per-probe/category rows."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. 'asr>0.05'."),
@@ -89,6 +95,7 @@ def scan(
     from redhive.runs.schemas import StrategyConfig, TargetConfig
 
     gate = parse_gate(fail_on) if fail_on is not None else []
+    ray = _ray_executor(executor, ray_address, ray_workers)
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()
               if v is not None}
     prepared = None
@@ -133,8 +140,11 @@ def scan(
     elif target or suite or attack or strategy or judge:
         raise fail("--resume continues a recorded run as it was planned: drop --target, --suite, --attack, "
                    "--strategy and --judge.")
+    if ray is not None and (metrics_port is not None or metrics_file is not None):
+        raise fail("--metrics-port and --metrics-file measure a scan that runs here, not on Ray workers: "
+                   "drop them, or use --executor local.")
     metrics = _metrics(metrics_port, metrics_file)
-    code = run(_scan, prepared, resume, api_key, as_json, gate, html, metrics, metrics_file)
+    code = run(_scan, prepared, resume, api_key, as_json, gate, html, ray, metrics, metrics_file)
     raise typer.Exit(code)
 
 
@@ -153,6 +163,20 @@ def _metrics(port: int | None, file: Path | None) -> Any:
         except OSError as exc:
             raise fail(f"--metrics-port {port}: cannot listen there ({exc.strerror}); choose a free port.") from None
     return metrics
+
+
+def _ray_executor(executor: str, address: str | None, workers: int | None) -> Any:
+    """The RayExecutor of `--executor ray` (None for local); Ray missing fails here, before any work."""
+    if executor not in ("local", "ray"):
+        raise fail(f"--executor '{executor}' is not one of local, ray.")
+    if executor == "local":
+        if address is not None or workers is not None:
+            raise fail("--ray-address and --ray-workers apply to --executor ray: add it, or drop them.")
+        return None
+    from redhive.runs.ray_executor import RayExecutor, require_ray
+
+    run_sync_prepare(require_ray)
+    return run_sync_prepare(RayExecutor, address=address, workers=workers)
 
 
 def describe_profile(spec: str, profile: dict[str, Any]) -> str:
@@ -188,7 +212,8 @@ def run_sync_prepare(fn: Any, **kwargs: Any) -> Any:
 
 
 async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json: bool,
-                gate: list[Condition], html: Path | None, metrics: Any = None, metrics_file: Path | None = None) -> int:
+                gate: list[Condition], html: Path | None, executor: Any, metrics: Any = None,
+                metrics_file: Path | None = None) -> int:
     from redhive.runs import scan as scans
     from redhive.runs import service
 
@@ -199,8 +224,8 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
         check_areas(gate, prepared.risk_areas)
         progress = ScanProgress(title="scanning", label="run", unit="attempts", hits="successes", quiet=as_json)
 
-        def on_progress(record: Any) -> None:
-            progress.advance(hit=record.outcome == "success", error=record.outcome == "error")
+        def on_progress(outcome: str) -> None:
+            progress.advance(hit=outcome == "success", error=outcome == "error")
 
         def started(run_id: str, planned: int, stored: int) -> None:
             if not as_json:
@@ -211,7 +236,7 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
         with progress.bar:
             try:
                 result = await scans.execute(db, prepared, on_start=started, on_progress=on_progress,
-                                             metrics=metrics)
+                                             metrics=metrics, executor=executor)
             finally:
                 if metrics_file is not None:
                     metrics.write(metrics_file)

@@ -4,6 +4,9 @@ deterministic id so an interrupted run can execute exactly what is missing.
 With multi-turn `strategies`, the plan is the probes each strategy accepts × strategies × targets
 × repeats instead (chains are not applied), and an attempt's `attack` is the strategy's name.
 
+A plan's `span` (first seq, end seq) keeps only the attempts numbered within it: one shard of a run
+that workers share (`redhive.runs.shards`). Ids and seqs stay those of the whole plan.
+
 A target in `application` mode (one that brings its own system prompt: `targets.profile`) gets each
 probe's application form, and none of the probes that have no such form (`Probe.application_form`)."""
 
@@ -58,9 +61,17 @@ class Plan:
     strategies: Sequence[Strategy] = ()
     #: target spec -> "model" | "application"; a target not named is a model
     modes: Mapping[str, str] = field(default_factory=dict)
+    #: (first seq, end seq): only the attempts numbered within it; None for the whole plan
+    span: tuple[int, int] | None = None
 
     @property
     def size(self) -> int:
+        whole = self._whole_size()
+        if self.span is None:
+            return whole
+        return max(0, min(self.span[1], whole) - self.span[0])
+
+    def _whole_size(self) -> int:
         total = 0
         for suite in self.suites:
             for probe in suite.probes:
@@ -81,26 +92,42 @@ class Plan:
         return probe.application_form if self.modes.get(target) == "application" else probe
 
     def __iter__(self) -> Iterator[PlannedAttempt]:
-        """Lazily, in a stable order; repeats outermost so partial runs cover every probe early."""
+        """Lazily, in a stable order; repeats outermost so partial runs cover every probe early.
+        A span skips whole probes before it without building their attempts (ids are hashes)."""
+        start, stop = self.span if self.span is not None else (0, -1)
         seq = 0
         for repeat in range(self.repeats):
             for suite in self.suites:
                 for probe in suite.probes:
+                    if seq == stop:
+                        return
                     forms = [(t, f) for t in self.targets if (f := self._form(probe, t)) is not None]
+                    if seq < start:
+                        count = (sum(1 for st in self.strategies for _, f in forms if st.accepts(f))
+                                 if self.strategies else len(self._chains(probe)) * len(forms))
+                        if seq + count <= start:
+                            seq += count
+                            continue
                     for strategy in self.strategies:
                         for target, form in forms:
                             if strategy.accepts(form):
-                                yield PlannedAttempt(
-                                    attempt_id(suite.name, probe.id, strategy.name, target, repeat),
-                                    seq, suite.name, form, _NO_CHAIN, target, repeat, strategy,
-                                )
+                                if start <= seq != stop:
+                                    yield PlannedAttempt(
+                                        attempt_id(suite.name, probe.id, strategy.name, target, repeat),
+                                        seq, suite.name, form, _NO_CHAIN, target, repeat, strategy,
+                                    )
+                                elif seq == stop:
+                                    return
                                 seq += 1
                     if self.strategies:
                         continue
                     for chain in self._chains(probe):
                         for target, form in forms:
-                            yield PlannedAttempt(
-                                attempt_id(suite.name, probe.id, chain.name, target, repeat),
-                                seq, suite.name, form, chain, target, repeat,
-                            )
+                            if start <= seq != stop:
+                                yield PlannedAttempt(
+                                    attempt_id(suite.name, probe.id, chain.name, target, repeat),
+                                    seq, suite.name, form, chain, target, repeat,
+                                )
+                            elif seq == stop:
+                                return
                             seq += 1

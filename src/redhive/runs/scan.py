@@ -16,8 +16,9 @@ from redhive.engine.converters.base import Chain, parse_attacks
 from redhive.engine.plan import Plan, suite_fingerprint
 from redhive.engine.policies import load_policy
 from redhive.engine.policies.checks import policy_checks
+from redhive.engine.records import AttemptSink
 from redhive.engine.resilience import TargetGate
-from redhive.engine.runner import ProgressFn, Runner, RunnerResult
+from redhive.engine.runner import Runner, RunnerResult
 from redhive.engine.scorers.base import TextDetector
 from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.scorers.pii import PiiDetector
@@ -34,10 +35,15 @@ from redhive.runs.store import SqlAttemptSink
 
 if TYPE_CHECKING:
     from redhive.engine.metrics import RunnerMetrics
+    from redhive.runs.ray_executor import RayExecutor
 
 log = logging.getLogger(__name__)
 
-__all__ = ["APPLICATION_CHECKS", "PreparedScan", "ScanResult", "prepare_scan", "prepare_resume", "execute"]
+__all__ = ["APPLICATION_CHECKS", "OutcomeFn", "PreparedScan", "ScanResult", "build_targets", "execute",
+           "prepare_resume", "prepare_scan", "run_part"]
+
+#: Called once per attempt finished, with its outcome (success, refused, resisted, unscorable, error).
+OutcomeFn = Callable[[str], None]
 
 #: What every answer of an application is checked for, whatever the probe asked: personal data of
 #: someone the request did not name is a leak in any answer (issue 13).
@@ -123,10 +129,17 @@ def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: lis
     return prepared
 
 
-async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> PreparedScan:
+async def prepare_resume(db: Database, run_id: str, api_key: str | None, *, rpm_share: int = 1) -> PreparedScan:
+    """The recorded run, ready to execute what it lacks. `rpm_share`: the processes that share
+    the run's requests-per-minute quotas (each gets its share: `runs.shards`)."""
     async with db.session() as session:
         run = await service.get_run(session, run_id)
         config = RunConfig.model_validate(run.config)
+    if rpm_share > 1:
+        for tc in [*config.targets, config.helper_model, config.judge,
+                   config.strategy.attacker if config.strategy else None]:
+            if tc is not None and tc.rpm:
+                tc.rpm = tc.rpm / rpm_share
     suites = [load_suite(s) for s in config.suites]
     for suite in suites:
         if config.suite_fingerprints.get(suite.name) != suite_fingerprint(suite, applications=config.has_applications):
@@ -144,19 +157,23 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
 
 async def execute(db: Database, prepared: PreparedScan, *,
                   on_start: Callable[[str, int, int], None] | None = None,
-                  on_progress: ProgressFn | None = None, metrics: RunnerMetrics | None = None) -> ScanResult:
+                  on_progress: OutcomeFn | None = None, metrics: RunnerMetrics | None = None,
+                  executor: RayExecutor | None = None) -> ScanResult:
     """Create (or reopen) the run, execute what is missing, record how it ended.
 
-    `on_start(run_id, plan_size, already_stored)` fires before the first attempt.
+    `on_start(run_id, plan_size, already_stored)` fires before the first attempt; `on_progress(outcome)`
+    once per attempt finished. `executor`: shard the plan across Ray workers instead of running it
+    here (`redhive.runs.ray_executor`); each worker runs `run_part` on its shard.
     """
-    targets = _build_targets(prepared.config, prepared.api_key)
-    if prepared.run_id is None:
-        try:
+    targets = build_targets(prepared.config, prepared.api_key)
+    try:
+        if prepared.run_id is None:
             await _profile(prepared, targets)
-        except BaseException:
-            for target in [*targets.values(), *prepared.roles]:
-                await target.aclose()
-            raise
+        if executor is not None:
+            executor.check(db)  # before the run is recorded: a refusal leaves nothing behind
+    except BaseException:
+        await _close([*targets.values(), *prepared.roles])
+        raise
     plan = prepared.plan
     async with db.session() as session:
         if prepared.run_id is None:
@@ -164,28 +181,25 @@ async def execute(db: Database, prepared: PreparedScan, *,
         else:
             run = await service.reopen_run(session, prepared.run_id)
         run_id = run.id
-    sink = SqlAttemptSink(db, run_id, fresh=prepared.run_id is None)
     if on_start is not None:
         async with db.session() as session:
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))
-    params = GenerationParams(**prepared.config.params)
-    runner = Runner(plan, targets, sink, params=params, concurrency=prepared.config.concurrency,
-                    judges=prepared.judges, checks=prepared.checks, application_checks=APPLICATION_CHECKS,
-                    on_progress=on_progress, metrics=metrics)
-    outcome = ScanResult(run_id, "completed")
     logs.run_id.set(run_id)
     log.info("scan started", extra={"targets": list(targets), "planned": plan.size,
                                     "resumed": prepared.run_id is not None})
     started = time.monotonic()
-    try:
-        outcome.result = await runner.run()
-    except RedhiveError as exc:
-        outcome.status, outcome.error, outcome.result = "failed", exc, runner.result
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        outcome.status, outcome.result = "interrupted", runner.result
-    finally:
-        for target in [*targets.values(), *prepared.roles]:
-            await target.aclose()
+    if executor is not None:
+        await _close([*targets.values(), *prepared.roles])  # the workers build their own
+        outcome = ScanResult(run_id, "completed")
+        try:
+            outcome.result = await executor.run(db, run_id, prepared, on_progress)
+        except RedhiveError as exc:
+            outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            outcome.status, outcome.result = "interrupted", executor.result
+    else:
+        sink = SqlAttemptSink(db, run_id, fresh=prepared.run_id is None)
+        outcome = await run_part(prepared, run_id, plan, targets, sink, on_progress, metrics)
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
                                  None if outcome.error is None else outcome.error.message)
@@ -197,6 +211,33 @@ async def execute(db: Database, prepared: PreparedScan, *,
         "seconds": round(time.monotonic() - started, 3),
         **({"error": outcome.error.message} if outcome.error is not None else {})})
     return outcome
+
+
+async def run_part(prepared: PreparedScan, run_id: str, plan: Plan, targets: dict[str, Target],
+                   sink: AttemptSink, on_progress: OutcomeFn | None = None,
+                   metrics: RunnerMetrics | None = None) -> ScanResult:
+    """Execute `plan` (the whole run's, or one shard of it) into `sink` with the run's limits,
+    retries and scoring, and close the targets and roles: the one runner every executor uses."""
+    runner = Runner(plan, targets, sink, params=GenerationParams(**prepared.config.params),
+                    concurrency=prepared.config.concurrency, judges=prepared.judges, checks=prepared.checks,
+                    application_checks=APPLICATION_CHECKS, metrics=metrics,
+                    on_progress=None if on_progress is None else (lambda record: on_progress(record.outcome)))
+    outcome = ScanResult(run_id, "completed")
+    logs.run_id.set(run_id)  # a Ray worker's log lines carry the run too
+    try:
+        outcome.result = await runner.run()
+    except RedhiveError as exc:
+        outcome.status, outcome.error, outcome.result = "failed", exc, runner.result
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        outcome.status, outcome.result = "interrupted", runner.result
+    finally:
+        await _close([*targets.values(), *prepared.roles])
+    return outcome
+
+
+async def _close(targets: list[Target]) -> None:
+    for target in targets:
+        await target.aclose()
 
 
 async def _profile(prepared: PreparedScan, targets: dict[str, Target]) -> None:
@@ -211,7 +252,7 @@ async def _profile(prepared: PreparedScan, targets: dict[str, Target]) -> None:
                                  for s in prepared.suites}
 
 
-def _build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
+def build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
     out: dict[str, Target] = {}
     for tc in config.targets:
         if tc.spec in out:
