@@ -17,8 +17,7 @@ from redhive.auth import service as auth
 from redhive.auth.permissions import Actor
 from redhive.db.session import Database
 from redhive.errors import Conflict, InvalidInput, NotFound
-from redhive.jobs import JobContext, JobResources, cancel_job, enqueue, get_job, job, list_jobs, service
-from redhive.jobs import lease
+from redhive.jobs import JobContext, JobResources, cancel_job, enqueue, get_job, job, lease, list_jobs, service
 from redhive.jobs.models import Job
 from redhive.jobs.runner import JobRunner
 from redhive.kit import utcnow

@@ -1,0 +1,82 @@
+"""A re-test through the API and the web app: the request answers 202 with the job at once, the
+app's in-process runner re-tests the version, and the job's page and the API show the outcome."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+from tests.helpers import finished_job
+from tests.jobs.builders import retest_world
+from tests.platform_fixtures import make_client
+
+from redhive.findings.models import Flaw, Replay
+from redhive.testing.mock_openai import MockOpenAI
+
+
+async def test_a_retest_answers_at_once_and_its_job_resolves_the_flaw(app: FastAPI) -> None:
+    mock = MockOpenAI()  # refuses every time: the fix holds
+    with mock.serve() as upstream:
+        world = await retest_world(app.state.db, upstream)
+        async with make_client(app) as client:
+            client.headers["Authorization"] = f"Bearer {world.token}"
+            started = await client.post(f"/api/findings/flaws/{world.flaw_id}/retest",
+                                        json={"version_id": world.version_id, "trials": 3})
+            assert started.status_code == 202 and started.headers["location"] == f"/api/jobs/{started.json()['id']}"
+            assert started.json()["status"] == "queued" and started.json()["kind"] == "findings.retest"
+            job = await finished_job(client, started)
+            assert job["status"] == "succeeded", job
+            result = job["result"]["results"]  # type: ignore[index]
+            assert [(r["successes"], r["trials"], r["result"], r["state"]) for r in result] == [
+                (0, 3, "fixed", "resolved")]
+            assert job["progress"] == {"done": 1, "total": 1, "note": "recording the run"}
+            assert job["attempts"] == 1 and mock.requests == 3
+
+            listed = (await client.get("/api/jobs", params={"subject_id": world.flaw_id})).json()
+            assert [j["id"] for j in listed] == [job["id"]]
+            again = await client.post(f"/api/jobs/{job['id']}/cancel")
+            assert again.status_code == 409 and "already ended" in again.json()["error"]["message"]
+            refused = await client.post(f"/api/findings/flaws/{world.flaw_id}/retest",
+                                        json={"version_id": "nope", "trials": 3})
+            assert refused.status_code == 400 and "is not a version of" in refused.json()["error"]["message"]
+
+    async with app.state.db.session() as session:
+        flaw = await session.get(Flaw, world.flaw_id)
+        assert flaw is not None and (flaw.state, flaw.fixed_version_id) == ("resolved", world.version_id)
+        replays = (await session.scalars(select(Replay).where(Replay.flaw_id == world.flaw_id))).all()
+        assert [(r.purpose, r.trials, r.successes, r.result) for r in replays] == [("regression", 3, 0, "fixed")]
+
+
+async def test_the_job_page_shows_the_outcome_and_the_form_goes_to_it(app: FastAPI) -> None:
+    mock = MockOpenAI(reply="Here is the reference card, word for word.")  # the flaw still shows
+    with mock.serve() as upstream:
+        world = await retest_world(app.state.db, upstream)
+        async with make_client(app) as client:
+            page = await _login(client, world.coordinator_email)
+            flaw_page = await page.get(f"/findings/flaws/{world.flaw_id}")
+            assert flaw_page.status_code == 200
+            form = await page.post(f"/findings/flaws/{world.flaw_id}/retest",
+                                   data={"version_id": world.version_id, "trials": "2"})
+            assert form.status_code == 303 and form.headers["location"].startswith("/jobs/")
+            job_id = form.headers["location"].removeprefix("/jobs/")
+            client.headers["Authorization"] = f"Bearer {world.token}"
+            started = httpx.Response(202, headers={"location": f"/api/jobs/{job_id}"})
+            job = await finished_job(client, started)
+            assert job["status"] == "succeeded", job
+            shown = (await page.get(f"/jobs/{job_id}")).text
+            assert "Re-test: 2/2 successes → not fixed, the flaw is in remediation." in shown
+            assert 'http-equiv="refresh"' not in shown  # it ended: the page stops refreshing
+            listing = (await page.get("/jobs")).text
+            assert f'href="/jobs/{job_id}"' in listing and "succeeded" in listing
+
+
+async def _login(client: httpx.AsyncClient, email: str) -> httpx.AsyncClient:
+    from tests.jobs.builders import PASSWORD
+
+    login = await client.get("/login")
+    csrf = login.cookies.get("redhive_csrf") or client.cookies.get("redhive_csrf")
+    r = await client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf or ""})
+    assert r.status_code == 303, r.text
+    me = await client.get("/api/auth/me")
+    client.headers["X-CSRF-Token"] = me.json()["csrf_token"]
+    return client
