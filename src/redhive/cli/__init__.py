@@ -20,6 +20,7 @@ from redhive.cli import (
     export,
     findings,
     imports,
+    jobs,
     judge,
     policy,
     report,
@@ -60,6 +61,7 @@ app.add_typer(detectors.app, name="detectors")
 app.add_typer(findings.app, name="findings")
 app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(safeguards.app, name="safeguards")
+app.add_typer(jobs.app, name="jobs")
 app.command("regress")(findings.regress)
 app.command("completion")(completion.completion)
 
