@@ -64,10 +64,12 @@ async def test_the_job_page_shows_the_outcome_and_the_form_goes_to_it(app: FastA
             job = await finished_job(client, started)
             assert job["status"] == "succeeded", job
             shown = (await page.get(f"/jobs/{job_id}")).text
-            assert "Re-test: 2/2 successes → not fixed, the flaw is in remediation." in shown
+            assert "Re-test: 2/2 successes → not fixed; the flaw is in remediation." in shown
             assert 'http-equiv="refresh"' not in shown  # it ended: the page stops refreshing
             listing = (await page.get("/jobs")).text
             assert f'href="/jobs/{job_id}"' in listing and "succeeded" in listing
+            panel = (await page.get(f"/findings/flaws/{world.flaw_id}")).text  # the flaw's own jobs panel
+            assert 'id="flaw-jobs"' in panel and f'href="/jobs/{job_id}"' in panel
 
 
 async def _login(client: httpx.AsyncClient, email: str) -> httpx.AsyncClient:

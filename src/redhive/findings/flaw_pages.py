@@ -24,6 +24,7 @@ from redhive.findings.schemas import (
     SeverityInputs,
     WebhookCreate,
 )
+from redhive.jobs import list_jobs
 from redhive.jobs.models import Job
 from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
 from redhive.web.errors import FormRejected
@@ -55,7 +56,8 @@ def _int(values: dict[str, str], name: str, default: int) -> int:
 @router.get("/findings/flaws/{flaw_id}")
 async def flaw_page(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     view = await views.flaw_view(session, actor, flaw_id)
-    return render(request, "findings/flaw.html", {"nav": "findings", "v": view, "flaw": view.flaw,
+    jobs = await list_jobs(session, actor, subject_id=view.flaw.id, limit=10) if view.full else []
+    return render(request, "findings/flaw.html", {"nav": "findings", "v": view, "flaw": view.flaw, "jobs": jobs,
                                                   "sharing": sharing("flaw", view.flaw) if view.full else None})
 
 

@@ -32,7 +32,8 @@ __all__ = ["start_regress", "start_replay", "start_retest", "start_transfer"]
 async def start_replay(session: AsyncSession, actor: Actor, report_id: str, *, trials: int,
                        base_url: str = "") -> Job:
     report, version, _ = await verification.check_replay(session, actor, report_id)
-    return await enqueue(session, actor, "findings.replay", org_id=report.org_id, subject=("report", report.id),
+    subject = ("flaw", report.flaw_id) if report.flaw_id else ("report", report.id)  # followed on the flaw's page
+    return await enqueue(session, actor, "findings.replay", org_id=report.org_id, subject=subject,
                          title=f"Replay ×{trials} of “{report.title}” on {version.label}", total=1,
                          args={"report_id": report.id, "trials": trials, "base_url": base_url})
 
@@ -85,9 +86,14 @@ def _say_replay(r: dict[str, Any]) -> str:
 
 
 def _say_regression(r: dict[str, Any]) -> str:
-    said = "; ".join(f"{x['successes']}/{x['trials']} successes → {x['result'].replace('_', ' ')}, the flaw is "
-                     f"{x['state'].replace('_', ' ')}" for x in r["results"])
-    return f"Re-test: {said}." if said else "Re-test: no regression cases."
+    results = r["results"]
+    if len(results) == 1:
+        x = results[0]
+        return (f"Re-test: {x['successes']}/{x['trials']} successes → {x['result'].replace('_', ' ')}; the flaw is "
+                f"{x['state'].replace('_', ' ')}.")
+    said = ", ".join(f"{x['flaw_id'][:8]} {x['result'].replace('_', ' ')} ({x['successes']}/{x['trials']})"
+                     for x in results)
+    return f"Re-test done: {said or 'no regression cases'}."
 
 
 def _say_transfer(r: dict[str, Any]) -> str:
