@@ -52,6 +52,7 @@ def routers() -> list[APIRouter]:
     from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
+    from redhive.reports import pages as reports_pages
     from redhive.reports import routes as reports_routes
     from redhive.safeguards import pages as safeguards_pages
     from redhive.safeguards import routes as safeguards_routes
@@ -83,6 +84,7 @@ def routers() -> list[APIRouter]:
         jobs_routes.router,
         jobs_pages.router,
         reports_routes.router,
+        reports_pages.router,
     ]
 
 

@@ -43,4 +43,6 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     # a mission's report for an audience: whoever sees the organiser's findings (others: 404)
     ("POST", "/api/reports/missions/{mission_id}"): (expect(TRIAGE, 202, hidden=HIDDEN),
                                                      fixed(audience="TLP:GREEN", format="json")),
+    ("POST", "/reports/missions/{mission_id}"): (expect(TRIAGE, 303, hidden=HIDDEN),
+                                                 fixed(audience="TLP:GREEN", format="html")),
 }

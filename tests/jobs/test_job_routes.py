@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from tests.helpers import finished_job
 from tests.jobs.builders import retest_world
-from tests.platform_fixtures import make_client
+from tests.platform_fixtures import Platform, make_client
 
 from redhive.findings.models import Flaw, Replay
 from redhive.testing.mock_openai import MockOpenAI
@@ -82,3 +82,35 @@ async def _login(client: httpx.AsyncClient, email: str) -> httpx.AsyncClient:
     me = await client.get("/api/auth/me")
     client.headers["X-CSRF-Token"] = me.json()["csrf_token"]
     return client
+
+
+async def test_a_report_build_is_a_job_whose_file_is_its_output(platform: Platform) -> None:
+    from tests.disclosure.test_mission_report import FIX, ROOT, mission_with_a_flaw
+    from tests.disclosure.world import lab
+
+    w = await lab(platform)
+    mission_id, flaw_id = await mission_with_a_flaw(platform, w)
+    triager, outsider = w.clients["triager"], w.clients["outsider"]
+    refused = await triager.post(f"/api/reports/missions/{mission_id}", json={"audience": "TLP:RED"})
+    assert refused.status_code == 400 and "never a file" in refused.json()["error"]["message"]
+    assert (await outsider.post(f"/api/reports/missions/{mission_id}", json={})).status_code == 404
+
+    started = await triager.post(f"/api/reports/missions/{mission_id}", json={"audience": "TLP:GREEN",
+                                                                              "format": "json"})
+    job = await finished_job(triager, started)
+    assert job["status"] == "succeeded" and job["has_output"], job
+    assert (await outsider.get(f"/api/jobs/{job['id']}/output")).status_code == 404
+    built = await triager.get(f"/api/jobs/{job['id']}/output")
+    assert built.status_code == 200 and built.headers["content-type"] == "application/json"
+    assert 'filename="reports.mission-' in built.headers["content-disposition"]
+    data = built.json()
+    assert data["audience"] == "TLP:GREEN" and [f["id"] for f in data["findings"]] == [flaw_id]
+    assert ROOT not in built.text and FIX not in built.text  # labelled above GREEN: withheld, as from the CLI
+
+    form = await triager.post(f"/reports/missions/{mission_id}", data={"audience": "TLP:AMBER", "format": "html"})
+    assert form.status_code == 303 and form.headers["location"].startswith("/jobs/")
+    html_job = await finished_job(triager, httpx.Response(202, headers={
+        "location": "/api/jobs/" + form.headers["location"].removeprefix("/jobs/")}))
+    assert html_job["status"] == "succeeded"
+    page = (await triager.get(form.headers["location"])).text
+    assert "The report for TLP:AMBER is ready (html)." in page and "Download the report" in page
