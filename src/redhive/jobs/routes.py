@@ -8,9 +8,10 @@ from starlette.responses import JSONResponse
 
 from redhive.errors import Conflict
 from redhive.jobs import service
-from redhive.jobs.models import Job
+from redhive.jobs.models import FINAL, Job
 from redhive.jobs.schemas import JobRead
 from redhive.web.deps import SessionDep, UserDep
+from redhive.web.openapi import error_responses
 
 __all__ = ["accepted", "router"]
 
@@ -41,11 +42,14 @@ async def cancel(job_id: str, session: SessionDep, actor: UserDep) -> JobRead:
 
 
 @router.get("/{job_id}/output", responses={200: {"description": "The file the job built (a report)",
-                                                 "content": {"text/html": {}, "application/json": {}}}})
+                                                 "content": {"text/html": {}, "application/json": {}}},
+                                            **error_responses(409)})
 async def output(job_id: str, session: SessionDep, actor: UserDep) -> Response:
     found = await service.get_job(session, actor, job_id)
     if found.output is None:
-        raise Conflict(f"The job {job_id} has built no file (it is {found.status}): wait until it succeeded.")
+        if found.status in FINAL:
+            raise Conflict(f"The job {job_id} ({found.kind}, {found.status}) built no file: only report builds do.")
+        raise Conflict(f"The job {job_id} is {found.status}: its file is there once it succeeded.")
     media = found.output_media_type or "application/octet-stream"
     suffix = ".html" if media.startswith("text/html") else ".json" if media == "application/json" else ""
     return Response(found.output, media_type=media,
