@@ -13,6 +13,7 @@ How each survives its worker dying (the job is claimed again and the handler cal
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,8 @@ from redhive.jobs.models import Job
 from redhive.orgs.models import AISystem, SystemVersion
 
 __all__ = ["start_regress", "start_replay", "start_retest", "start_transfer"]
+
+log = logging.getLogger("redhive.jobs")
 
 
 async def start_replay(session: AsyncSession, actor: Actor, report_id: str, *, trials: int,
@@ -74,10 +77,13 @@ async def _deliver(ctx: JobContext) -> None:
     from redhive.notifications import mail
 
     settings = ctx.resources.settings
-    if ctx.resources.box is not None:
-        await webhooks.deliver_pending(ctx.db, ctx.resources.box)
-    if settings is not None:
-        await mail.send_pending(ctx.db, settings, settings.public_url or str(ctx.args.get("base_url") or ""))
+    try:  # the work is stored: a delivery that fails now is retried with the next one, never fails the job
+        if ctx.resources.box is not None:
+            await webhooks.deliver_pending(ctx.db, ctx.resources.box)
+        if settings is not None:
+            await mail.send_pending(ctx.db, settings, settings.public_url or str(ctx.args.get("base_url") or ""))
+    except Exception:
+        log.exception("job %s: sending its webhooks and e-mails failed", ctx.id)
 
 
 def _say_replay(r: dict[str, Any]) -> str:
