@@ -18,7 +18,7 @@ from redhive.gateway.app import build_gateway_app
 from redhive.gateway.proxy import Gateway, gateway_journal
 from redhive.gateway.signing import TranscriptSigner
 from redhive.jobs.context import JobResources
-from redhive.jobs.executors import EXECUTORS, create_executor
+from redhive.jobs.executors import check_executor, create_executor
 from redhive.kit import SecretBox
 from redhive.safeguards.screening import ClassifierOptions, create_classifier
 from redhive.settings import Settings
@@ -94,8 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # and a hazard classifier that does not exist (it loads, or trains, once the server has started)
     classifier = create_classifier(settings.hazard_classifier, ClassifierOptions(cache_dir=settings.resolved_cache()))
     signer = TranscriptSigner.load_or_create(settings.resolved_signing_key())  # outside the database
-    if settings.jobs_executor not in EXECUTORS:  # refused before serving, like a bad secret
-        create_executor(settings.jobs_executor, None, JobResources(), lease_seconds=1, concurrency=1)  # type: ignore[arg-type]
+    check_executor(settings.jobs_executor)  # refused before serving, like a bad secret
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

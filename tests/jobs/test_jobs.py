@@ -237,3 +237,13 @@ async def test_a_refused_job_fails_with_its_sentence_and_jobs_are_seen_by_their_
             await get_job(session, other, job_id)
         with pytest.raises(InvalidInput, match="status is one of"):
             await list_jobs(session, actor, status="done")
+
+
+def test_an_unknown_executor_is_refused_before_serving(tmp_path: Any) -> None:
+    from redhive.app import create_app
+    from redhive.settings import Settings
+
+    with pytest.raises(InvalidInput) as refused:
+        create_app(Settings(home=tmp_path, secret_key="k" * 40, env="dev", jobs_executor="celery"))
+    assert refused.value.message == ("REDHIVE_JOBS_EXECUTOR is 'celery', which is no job executor: use one of "
+                                     "in-process, off.")

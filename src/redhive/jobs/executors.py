@@ -11,7 +11,7 @@ from redhive.db.session import Database
 from redhive.errors import InvalidInput
 from redhive.jobs.context import JobResources
 
-__all__ = ["EXECUTORS", "Executor", "create_executor"]
+__all__ = ["EXECUTORS", "Executor", "check_executor", "create_executor"]
 
 
 class Executor(Protocol):
@@ -41,10 +41,14 @@ EXECUTORS: dict[str, Callable[[Database, JobResources, float, int], Executor]] =
 }
 
 
-def create_executor(name: str, db: Database, resources: JobResources, *, lease_seconds: float,
-                    concurrency: int) -> Executor:
+def check_executor(name: str) -> Callable[[Database, JobResources, float, int], Executor]:
     factory = EXECUTORS.get(name)
     if factory is None:
         raise InvalidInput(f"REDHIVE_JOBS_EXECUTOR is '{name}', which is no job executor: use one of "
                            f"{', '.join(sorted(EXECUTORS))}.")
-    return factory(db, resources, lease_seconds, concurrency)
+    return factory
+
+
+def create_executor(name: str, db: Database, resources: JobResources, *, lease_seconds: float,
+                    concurrency: int) -> Executor:
+    return check_executor(name)(db, resources, lease_seconds, concurrency)
