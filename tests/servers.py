@@ -56,15 +56,17 @@ def _hazard_model_cached() -> None:
 
 @contextmanager
 def running_server(home: Path, *args: str, timeout: float = 60,
-                   started: list[subprocess.Popen[str]] | None = None) -> Iterator[tuple[str, list[str]]]:
+                   started: list[subprocess.Popen[str]] | None = None,
+                   env: dict[str, str] | None = None) -> Iterator[tuple[str, list[str]]]:
     """Yields (base URL, the lines it printed before serving); stops the server afterwards.
-    `started` receives the server's process (a test that kills it)."""
+    `started` receives the server's process (a test that kills it); `env` adds variables."""
     port = free_port()
     _hazard_model_cached()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_") or k == "REDHIVE_CACHE"}
-    env.update({"REDHIVE_HOME": str(home), "COLUMNS": "200"})
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_") or k == "REDHIVE_CACHE"}
+    full_env.update({"REDHIVE_HOME": str(home), "COLUMNS": "200", **(env or {})})
     proc = subprocess.Popen([sys.executable, "-m", "redhive.cli", "serve", "--port", str(port), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=home.parent)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=full_env,
+                            cwd=home.parent)
     if started is not None:
         started.append(proc)
     lines: list[str] = []

@@ -18,6 +18,8 @@ from redhive.db.session import Database
 from redhive.gateway.app import build_gateway_app
 from redhive.gateway.proxy import Gateway, gateway_journal
 from redhive.gateway.signing import TranscriptSigner
+from redhive.jobs.context import JobResources
+from redhive.jobs.executors import check_executor, create_executor
 from redhive.kit import SecretBox, logs
 from redhive.safeguards.screening import ClassifierOptions, create_classifier
 from redhive.settings import Settings
@@ -42,6 +44,8 @@ def routers() -> list[APIRouter]:
     from redhive.gateway import pages as gateway_pages
     from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
+    from redhive.jobs import pages as jobs_pages
+    from redhive.jobs import routes as jobs_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
     from redhive.network import pages as network_pages
@@ -49,6 +53,8 @@ def routers() -> list[APIRouter]:
     from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
+    from redhive.reports import pages as reports_pages
+    from redhive.reports import routes as reports_routes
     from redhive.safeguards import pages as safeguards_pages
     from redhive.safeguards import routes as safeguards_routes
     from redhive.web import pages as web_pages
@@ -76,6 +82,10 @@ def routers() -> list[APIRouter]:
         notification_pages.api,
         safeguards_routes.router,
         safeguards_pages.router,
+        jobs_routes.router,
+        jobs_pages.router,
+        reports_routes.router,
+        reports_pages.router,
     ]
 
 
@@ -85,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # and a hazard classifier that does not exist (it loads, or trains, once the server has started)
     classifier = create_classifier(settings.hazard_classifier, ClassifierOptions(cache_dir=settings.resolved_cache()))
     signer = TranscriptSigner.load_or_create(settings.resolved_signing_key())  # outside the database
+    check_executor(settings.jobs_executor)  # refused before serving, like a bad secret
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -99,10 +110,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                     journal=gateway_journal(settings.home, db.url), classifier=classifier,
                                     signer=signer, checkpoint_every=settings.transcript_checkpoint_interval)
         await app.state.gateway.start()
+        app.state.jobs = create_executor(settings.jobs_executor, db, JobResources(
+            gateway=app.state.gateway, box=app.state.secret_box, settings=settings),
+            lease_seconds=settings.jobs_lease_seconds, concurrency=settings.jobs_concurrency)
+        await app.state.jobs.start()
         gc.freeze()  # what start-up built lives as long as the app: full collections stop scanning it
         try:
             yield
         finally:
+            await app.state.jobs.aclose()
             await app.state.gateway.aclose()
             await db.dispose()
 

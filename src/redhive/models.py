@@ -26,6 +26,7 @@ from redhive.gateway.models import (
     GatewaySettings,
     TranscriptCheckpoint,
 )
+from redhive.jobs.models import Job
 from redhive.missions.models import (
     Mission,
     MissionInvitation,
@@ -75,6 +76,7 @@ __all__ = [
     "GatewaySettings",
     "HazardReview",
     "Invitation",
+    "Job",
     "LoginFailure",
     "RecoveryCode",
     "Membership",

@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     transcript_signing_key: Path | None = None
     #: Seconds between a mission's signed checkpoints (0: every commit).
     transcript_checkpoint_interval: float = Field(default=60.0, ge=0)
+    #: Who runs the jobs (replays, re-tests, report builds) of this server: `in-process` (on the
+    #: server's event loop) or `off` (another process runs them); redhive.jobs.executors.
+    jobs_executor: str = "in-process"
+    #: Seconds a worker holds a job between heartbeats; a job whose worker died is run again once
+    #: its lease lapsed.
+    jobs_lease_seconds: float = Field(default=60.0, ge=1)
+    #: Jobs one server runs at a time.
+    jobs_concurrency: int = Field(default=2, ge=1, le=64)
     #: When set, `/metrics` answers only `Authorization: Bearer <this token>` (Prometheus's
     #: `authorization` setting); empty: open, as the labels name no mission, model or key.
     metrics_token: str = Field(default="", repr=False)

@@ -84,7 +84,9 @@ def test_playground_report_to_resolved_flaw(page: Any, live_server: str, shoot: 
     expect(page.locator("#flaw-state")).to_have_text("severity assessed")
     page.locator("#reports").get_by_label(re.compile("Trials")).fill("5")
     page.locator("#reports").get_by_role("button", name="Replay conversation").click()
-    expect(page.get_by_text(re.compile(r"Replayed 5 times: 5 successes"))).to_be_visible()
+    expect(page.locator("#job-status")).to_have_text("succeeded")  # the job's page follows it to its end
+    expect(page.locator("#job-summary")).to_contain_text(re.compile(r"Replayed 5 times on .+: 5 successes"))
+    page.locator("#job").get_by_role("link", name="the flaw").click()
     expect(page.locator("#replay-table")).to_contain_text("5/5")
     for state in ("developer_notified", "acknowledged"):
         page.get_by_label("To", exact=True).select_option(state)
@@ -103,7 +105,10 @@ def test_playground_report_to_resolved_flaw(page: Any, live_server: str, shoot: 
     page.get_by_label("Re-test on version").select_option(label="2026.11-rc")
     page.locator("#retest-form").get_by_label("Trials").fill("5")
     page.get_by_role("button", name="Re-test").click()
-    expect(page.get_by_text(re.compile(r"Re-test: 0/5 successes → fixed; the flaw is resolved"))).to_be_visible()
+    expect(page.locator("#job-status")).to_have_text("succeeded")
+    expect(page.locator("#job-summary")).to_have_text("Re-test: 0/5 successes → fixed; the flaw is resolved.")
+    shoot("retest-job")
+    page.locator("#job").get_by_role("link", name="the flaw").click()
     expect(page.locator("#flaw-state")).to_have_text("resolved")
     expect(page.locator("#version-status")).to_contain_text("2026.11-rc: fixed")
     shoot("flaw-resolved")

@@ -197,7 +197,8 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/api/findings/reports/{report_id}"): (expect(REPORTERS, 200, hidden=UNSEEN), None),
     ("POST", "/api/findings/reports/{report_id}/transitions"): (expect(TRIAGE, 200, hidden=UNSEEN),
                                                                 fixed(state="triage")),
-    ("POST", "/api/findings/reports/{report_id}/replay"): (expect(TRIAGE, 201, hidden=UNSEEN), fixed(trials=2)),
+    # replays, re-tests, regression and transfer runs are jobs: 202 once the refusals are past
+    ("POST", "/api/findings/reports/{report_id}/replay"): (expect(TRIAGE, 202, hidden=UNSEEN), fixed(trials=2)),
     ("POST", "/api/findings/bulk"): (expect(TRIAGE, 200, hidden=UNSEEN), _bulk_json),
     ("GET", "/api/findings/queue"): (expect(USERS, 200), None),
     ("GET", "/api/findings/flaws"): (expect(USERS, 200), None),
@@ -216,7 +217,7 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     # the matrix's flaw has no replication packet: staff get the one-sentence refusal (400)
     ("POST", "/api/findings/flaws/{flaw_id}/transfer"): (expect(TRIAGE, 400, hidden=NOT_TRIAGERS),
                                                          fixed(version_ids=["{version}"])),
-    ("POST", "/api/findings/systems/{system_id}/regress"): (expect(STAFF, 200), fixed(version_id="{version}")),
+    ("POST", "/api/findings/systems/{system_id}/regress"): (expect(STAFF, 202), fixed(version_id="{version}")),
     ("GET", "/api/findings/orgs/{org_id}/export"): (expect(TRIAGE, 200), None),
     ("GET", "/api/findings/orgs/{org_id}/metrics"): (expect(TRIAGE, 200), None),
     ("POST", "/api/findings/orgs/{org_id}/webhooks"): (expect({AD, PA}, 201),

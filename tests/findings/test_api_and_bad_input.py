@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select, update
 from tests.findings.helpers import PACKET, attack_prompt, chat_system, flagged_exchange, triager
 from tests.gateway.conftest import World
+from tests.helpers import finished_job
 from tests.platform_fixtures import PASSWORD
 from typer.testing import CliRunner
 
@@ -92,7 +93,9 @@ async def test_api_submit_duplicates_transitions_and_refusals(world: World) -> N
         paused = next(q for q in queue if q["report"]["id"] == report_id)
         assert "(paused)" in paused["clock"]
         r = await tess_client.post(f"/api/findings/reports/{report_id}/replay", json={"trials": 4})
-        assert r.status_code == 201 and (r.json()["successes"], r.json()["trials"]) == (4, 4)
+        job = await finished_job(tess_client, r)
+        assert job["status"] == "succeeded", job
+        assert (job["result"]["successes"], job["result"]["trials"]) == (4, 4)  # type: ignore[index]
     finally:
         await rita.aclose()
         await tess_client.aclose()

@@ -34,7 +34,7 @@ async def test_every_field_has_a_label(platform: Platform) -> None:
     client = await platform.login(admin)
     system = (await client.post(f"/api/orgs/{lab.id}/systems", json={"name": "S"})).json()
     pages = ["/dashboard", "/account", "/orgs", "/orgs/new", f"/orgs/{lab.id}", f"/orgs/{lab.id}/systems/new",
-             "/systems", f"/systems/{system['id']}", f"/systems/{system['id']}/versions/new", "/admin/users"]
+             "/systems", f"/systems/{system['id']}", f"/systems/{system['id']}/versions/new", "/admin/users", "/jobs"]
     async with make_client(platform.app) as anon:
         anonymous_pages = [(p, (await anon.get(p)).text) for p in ("/login", "/signup")]
     checked = anonymous_pages + [(p, (await client.get(p)).text) for p in pages]

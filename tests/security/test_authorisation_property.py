@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,12 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from tests.helpers import JOB_HUNG
 from tests.platform_fixtures import TEST_SECRET_KEY, make_client
 
 from redhive.app import create_app
 from redhive.auth import service as auth
 from redhive.auth.schemas import ApiTokenCreate
 from redhive.findings.models import Flaw, FlawReport, RegressionCase, Replay
+from redhive.jobs.models import Job
 from redhive.kit import new_id, utcnow
 from redhive.missions.models import (
     Mission,
@@ -233,7 +236,7 @@ async def _probe(app: Any, w: dict[str, Any], built: Built) -> list[str]:
             absent = await c.post(f"/api/findings/flaws/{built.flaw_id}/transfer",
                                   json={"version_ids": [none], "trials": 1})
             allowed = transfers_to_rival(p)
-            check(r.status_code == 200 if allowed else _hidden(r, absent), f"{who} transfer", r)
+            check(r.status_code == 202 if allowed else _hidden(r, absent), f"{who} transfer", r)
             if allowed:
                 replays_before = (replays_before or 0) + 1
             r = await c.post("/api/findings/reports", json={
@@ -244,6 +247,7 @@ async def _probe(app: Any, w: dict[str, Any], built: Built) -> list[str]:
             check(r.status_code == (201 if may else 403 if seen else 404), f"{who} report under mission", r)
             if r.status_code == 201 and not (p["admin"] or p["lab"] in TRIAGE):
                 check(r.json()["duplicates"] == [], f"{who} saw duplicate suggestions", r)
+    wrong += await _jobs_ended(app)  # transfers run as jobs: count their replays once they ran
     async with app.state.db.session() as session:
         status = await session.scalar(select(Mission.status).where(Mission.id == mid))
         replays = await session.scalar(select(func.count()).select_from(Replay))
@@ -252,6 +256,22 @@ async def _probe(app: Any, w: dict[str, Any], built: Built) -> list[str]:
     if replays != replays_before:
         wrong.append(f"{replays} replays stored, {replays_before} allowed")
     return wrong
+
+
+async def _jobs_ended(app: Any) -> list[str]:
+    """Wait (on the app's own runner, sharing this loop) until no job is queued or running; the
+    sentences of those that failed."""
+    deadline = time.monotonic() + JOB_HUNG
+    while True:
+        async with app.state.db.session() as session:
+            waiting = await session.scalar(select(func.count()).select_from(Job)
+                                           .where(Job.status.in_(("queued", "running"))))
+            if not waiting:
+                failed = (await session.scalars(select(Job.error).where(Job.status == "failed"))).all()
+                return [f"a job failed: {error}" for error in failed]
+        if time.monotonic() > deadline:
+            return [f"{waiting} job(s) did not end within {JOB_HUNG} s"]
+        await asyncio.sleep(0.02)
 
 
 @pytest.fixture(scope="module")

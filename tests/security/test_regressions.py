@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from sqlalchemy import func, select
+from tests.helpers import finished_job
 from tests.platform_fixtures import PASSWORD, Platform, make_client
 from tests.security.scenario import Labs, build_labs, invitation, mission, report_body
 
@@ -60,7 +61,8 @@ async def test_transfer_with_authority_on_both_sides_runs_and_is_audited_on_both
     client = await labs.client("nw_triager")
     r = await client.post(f"/api/findings/flaws/{labs.flaw_id}/transfer",
                           json={"version_ids": [labs.rival_version.id], "trials": 1})
-    assert r.status_code == 200, r.text
+    job = await finished_job(client, r)
+    assert job["status"] == "succeeded", job
     assert await _audit(labs, labs.northwind.id, "findings.transfer_tested")
     assert await _audit(labs, labs.rival.id, "findings.transfer_tested")
 

@@ -12,6 +12,7 @@ domain (`missions.service.mission_relations`, `orgs.service.system_relations`, â
     invitee       holds a pending, unexpired invitation to the mission
     reporter      filed the report
     recipient     the actor's role in an organisation a sharing agreement covering the flaw names
+    starter       started the job (redhive.jobs)
 
 An action is allowed when any of the actor's relations to the object appears in the action's row
 with the actor's role there (`ANY`: whatever the role). Platform admins pass every check but the
@@ -43,8 +44,9 @@ ANY = frozenset({"*"})
 MEMBER, GRANTEE = "member", "grantee"
 ORGANISER, PARTNER, OBSERVER_ORG = "organiser", "partner", "observer_org"
 PARTICIPANT, INVITEE, REPORTER = "participant", "invitee", "reporter"
-RECIPIENT = "recipient"
-RELATIONSHIPS = (MEMBER, GRANTEE, ORGANISER, PARTNER, OBSERVER_ORG, PARTICIPANT, INVITEE, REPORTER, RECIPIENT)
+RECIPIENT, STARTER = "recipient", "starter"
+RELATIONSHIPS = (MEMBER, GRANTEE, ORGANISER, PARTNER, OBSERVER_ORG, PARTICIPANT, INVITEE, REPORTER, RECIPIENT,
+                 STARTER)
 
 #: (relationship, role): role is an organisation role, a participant role, or "*".
 Relation = tuple[str, str]
@@ -103,6 +105,9 @@ POLICY: dict[str, Mapping[str, frozenset[str]]] = {
     "findings.suggestions": {MEMBER: TRIAGE},
     #: Review escalated hazard exchanges of missions the organisation runs (with background_checked vetting).
     "safeguards.review": {MEMBER: STAFF},
+    # jobs (redhive.jobs): the organisation's triage team follows them; its staff may stop any
+    "jobs.view": {MEMBER: TRIAGE, STARTER: ANY},
+    "jobs.cancel": {MEMBER: STAFF, STARTER: ANY},
 }
 
 #: Actions that state what the person themself is (a participant), not a power: platform admins do
@@ -111,7 +116,7 @@ PERSONAL = frozenset({"mission.participate"})
 
 #: object kind -> the action that lets one know it exists; refusals to others are 404.
 HIDDEN: dict[str, str] = {"mission": "mission.view", "report": "findings.view", "flaw": "findings.triage",
-                          "system version": "systems.view"}
+                          "system version": "systems.view", "job": "jobs.view"}
 
 
 def member_relations(memberships: Mapping[str, str], org_id: str | None) -> set[Relation]:

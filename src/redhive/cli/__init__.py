@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "findings": ("findings", "app", True),
     "disclosure": ("disclosure", "app", True),
     "safeguards": ("safeguards", "app", True),
+    "jobs": ("jobs", "app", True),
     "regress": ("findings", "regress", False),
     "completion": ("completion", "completion", False),
 }

@@ -8,11 +8,15 @@ from fastapi import BackgroundTasks, Request
 from redhive.findings import webhooks
 from redhive.notifications import mail
 
-__all__ = ["send_after"]
+__all__ = ["base_url", "send_after"]
 
 
 def send_after(request: Request, tasks: BackgroundTasks) -> None:
     state = request.app.state
     tasks.add_task(webhooks.deliver_pending, state.db, state.secret_box)
-    base = state.settings.public_url or str(request.base_url).rstrip("/")
-    tasks.add_task(mail.send_pending, state.db, state.settings, base)
+    tasks.add_task(mail.send_pending, state.db, state.settings, base_url(request))
+
+
+def base_url(request: Request) -> str:
+    """The address e-mailed links use (a job that sends them later keeps it in its arguments)."""
+    return str(request.app.state.settings.public_url or str(request.base_url).rstrip("/"))

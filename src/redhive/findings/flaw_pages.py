@@ -1,5 +1,6 @@
 """The flaw page and every action on it (transitions, severity assessment, exposure, replay of a
-report, re-test on a version, transfer to other systems, remediation, comments), the one-click merge
+report, re-test on a version, transfer to other systems: these three start a job and go to its
+page; remediation, comments), the one-click merge
 of a cluster, attachment downloads, and "my reports". Each action is one service call; a refusal
 comes back to the page as one sentence and nothing is stored."""
 
@@ -13,7 +14,8 @@ from starlette.responses import Response
 from redhive.disclosure.pages import sharing
 from redhive.errors import Conflict, InvalidInput, RedhiveError
 from redhive.findings import clusters, comments, service, verification, views, webhooks
-from redhive.findings.delivery import send_after
+from redhive.findings import tasks as job_tasks
+from redhive.findings.delivery import base_url, send_after
 from redhive.findings.models import ReportAttachment
 from redhive.findings.schemas import (
     FlawTransition,
@@ -22,6 +24,8 @@ from redhive.findings.schemas import (
     SeverityInputs,
     WebhookCreate,
 )
+from redhive.jobs import list_jobs
+from redhive.jobs.models import Job
 from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
 from redhive.web.errors import FormRejected
 from redhive.web.forms import parse_form, read_form
@@ -52,7 +56,8 @@ def _int(values: dict[str, str], name: str, default: int) -> int:
 @router.get("/findings/flaws/{flaw_id}")
 async def flaw_page(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     view = await views.flaw_view(session, actor, flaw_id)
-    return render(request, "findings/flaw.html", {"nav": "findings", "v": view, "flaw": view.flaw,
+    jobs = await list_jobs(session, actor, subject_id=view.flaw.id, limit=10) if view.full else []
+    return render(request, "findings/flaw.html", {"nav": "findings", "v": view, "flaw": view.flaw, "jobs": jobs,
                                                   "sharing": sharing("flaw", view.flaw) if view.full else None})
 
 
@@ -109,30 +114,32 @@ async def flaw_remediation(flaw_id: str, request: Request, tasks: BackgroundTask
     return await _flaw_action(request, tasks, flaw_id, "remediation", "", act)
 
 
+async def _job_action(request: Request, back: str, start: Any) -> Response:
+    """Start a job from a form: to its page at once (it refreshes until the job ends), or back to
+    `back` with the one sentence that refused it."""
+    try:
+        values = await read_form(request)
+        job = await start(values)
+    except REFUSALS as exc:
+        _back(request, back, exc)
+    return redirect(request, f"/jobs/{job.id}", "Started: this page follows the job until it ends.")
+
+
 @router.post("/findings/flaws/{flaw_id}/retest")
-async def flaw_retest(flaw_id: str, request: Request, tasks: BackgroundTasks, session: SessionDep, actor: UserDep,
-                      box: SecretBoxDep) -> Response:
-    async def act(values: dict[str, str]) -> str:
-        flaw = await service.get_flaw(session, actor, flaw_id)
-        results = await verification.regress(session, actor, system_id=flaw.system_id, flaw_id=flaw.id,
-                                             version_id=values.get("version_id", ""),
-                                             trials=_int(values, "trials", 10), box=box,
-                                             gateway=request.app.state.gateway)
-        r = results[0]
-        return f"Re-test: {r.successes}/{r.trials} successes → {r.result.replace('_', ' ')}; the flaw is {r.state}."
-    return await _flaw_action(request, tasks, flaw_id, "retests", "", act)
+async def flaw_retest(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    async def start(values: dict[str, str]) -> Job:
+        return await job_tasks.start_retest(session, actor, flaw_id, version_id=values.get("version_id", ""),
+                                            trials=_int(values, "trials", 10), base_url=base_url(request))
+    return await _job_action(request, f"/findings/flaws/{flaw_id}#retests", start)
 
 
 @router.post("/findings/flaws/{flaw_id}/transfer")
-async def flaw_transfer(flaw_id: str, request: Request, tasks: BackgroundTasks, session: SessionDep,
-                        actor: UserDep, box: SecretBoxDep) -> Response:
-    async def act(values: dict[str, str]) -> str:
-        form = await request.form()
-        ids = [str(v) for v in form.getlist("version_ids")]
-        replays = await verification.transfer_test(session, actor, flaw_id, version_ids=ids,
-                                                   trials=_int(values, "trials", 10), box=box)
-        return "Transfer: " + ", ".join(f"{r.target} {r.result} ({r.successes}/{r.trials})" for r in replays) + "."
-    return await _flaw_action(request, tasks, flaw_id, "transfer", "", act)
+async def flaw_transfer(flaw_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    async def start(values: dict[str, str]) -> Job:
+        ids = [str(v) for v in (await request.form()).getlist("version_ids")]
+        return await job_tasks.start_transfer(session, actor, flaw_id, version_ids=ids,
+                                              trials=_int(values, "trials", 10), base_url=base_url(request))
+    return await _job_action(request, f"/findings/flaws/{flaw_id}#transfer", start)
 
 
 @router.post("/findings/flaws/{flaw_id}/comments")
@@ -169,16 +176,11 @@ async def report_transition(report_id: str, request: Request, tasks: BackgroundT
 
 
 @router.post("/findings/reports/{report_id}/replay")
-async def report_replay(report_id: str, request: Request, tasks: BackgroundTasks, session: SessionDep,
-                        actor: UserDep, box: SecretBoxDep) -> Response:
-    async def act(values: dict[str, str]) -> tuple[str, str]:
-        replay = await verification.replay_report(session, actor, report_id, trials=_int(values, "trials", 10),
-                                                  box=box, gateway=request.app.state.gateway)
-        report = await service.get_report(session, actor, report_id)
-        target = f"/findings/flaws/{report.flaw_id}#replays" if values.get("back") == "flaw" and report.flaw_id else ""
-        return (f"Replayed {replay.trials} times: {replay.successes} successes (95 % CI {replay.ci_low:.2f}–"
-                f"{replay.ci_high:.2f})."), target
-    return await _report_action(request, tasks, report_id, "replays", act)
+async def report_replay(report_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    async def start(values: dict[str, str]) -> Job:
+        return await job_tasks.start_replay(session, actor, report_id, trials=_int(values, "trials", 10),
+                                            base_url=base_url(request))
+    return await _job_action(request, f"/findings/reports/{report_id}#replays", start)
 
 
 @router.post("/findings/reports/{report_id}/comments")

@@ -16,8 +16,9 @@ from redhive.auth.models import User
 from redhive.auth.permissions import Actor, can, has_permission
 from redhive.disclosure.pages import sharing
 from redhive.errors import Conflict, InvalidInput
-from redhive.findings import clusters, lifecycle, service, sla, verification, views
-from redhive.findings.delivery import send_after
+from redhive.findings import clusters, lifecycle, service, sla, views
+from redhive.findings import tasks as job_tasks
+from redhive.findings.delivery import base_url, send_after
 from redhive.findings.models import PROVENANCES, REPORT_TYPES
 from redhive.findings.restriction import HAZARD_DOMAINS
 from redhive.findings.schemas import BulkAction, ReportCreate
@@ -27,7 +28,7 @@ from redhive.missions.models import Mission
 from redhive.orgs import service as orgs
 from redhive.orgs.models import Membership, SystemVersion
 from redhive.taxonomy import HAZARD_CLASSES
-from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
+from redhive.web.deps import SessionDep, UserDep
 from redhive.web.forms import parse_form, read_form, reject
 from redhive.web.templating import redirect, render
 
@@ -191,14 +192,11 @@ async def board_bulk(request: Request, tasks: BackgroundTasks, session: SessionD
 
 
 @router.post("/findings/systems/{system_id}/regress")
-async def regress(system_id: str, request: Request, tasks: BackgroundTasks, session: SessionDep, actor: UserDep,
-                  box: SecretBoxDep) -> Response:
+async def regress(system_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await read_form(request)
     try:
-        results = await verification.regress(session, actor, system_id=system_id,
-                                             version_id=values.get("version_id", ""), box=box)
+        job = await job_tasks.start_regress(session, actor, system_id, version_id=values.get("version_id", ""),
+                                            trials=10, base_url=base_url(request))
     except (InvalidInput, Conflict) as exc:
         reject(request, "findings/board.html", values, exc, await _board_context(request, session, actor))
-    send_after(request, tasks)
-    summary = ", ".join(f"{r.flaw_id[:8]} {r.result} ({r.successes}/{r.trials})" for r in results) or "no cases"
-    return redirect(request, "/findings/board", f"Re-test done: {summary}.")
+    return redirect(request, f"/jobs/{job.id}", "Regression run started: this page follows it until it ends.")

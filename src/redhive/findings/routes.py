@@ -11,7 +11,8 @@ from starlette.responses import Response
 
 from redhive.auth.schemas import UTCDateTime
 from redhive.findings import clusters, comments, exports, service, verification, webhooks
-from redhive.findings.delivery import send_after
+from redhive.findings import tasks as job_tasks
+from redhive.findings.delivery import base_url, send_after
 from redhive.findings.schemas import (
     AssessmentRead,
     BulkAction,
@@ -19,10 +20,8 @@ from redhive.findings.schemas import (
     FlagReport,
     FlawRead,
     FlawTransition,
-    RegressionResult,
     RemediationCreate,
     RemediationRead,
-    ReplayRead,
     ReplayRequest,
     ReportCreate,
     ReportRead,
@@ -34,12 +33,17 @@ from redhive.findings.schemas import (
     WebhookRead,
 )
 from redhive.findings.severity import BAND_NAMES, band_of, priority
+from redhive.jobs.routes import accepted
+from redhive.jobs.schemas import JobRead
 from redhive.web.deps import SecretBoxDep, SessionDep, UserDep
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
 
 
 _send_after = send_after
+
+#: Routes that start a job answer 202 with it; GET the Location until its status is final.
+_JOB: dict[int | str, dict[str, Any]] = {202: {"description": "The job, queued; Location: /api/jobs/{id}"}}
 
 
 class QueueItem(BaseModel):
@@ -95,11 +99,12 @@ async def move_report(report_id: str, data: ReportTransition, request: Request, 
     return moved
 
 
-@router.post("/reports/{report_id}/replay", response_model=ReplayRead, status_code=201)
-async def replay(report_id: str, data: ReplayRequest, request: Request, session: SessionDep, actor: UserDep,
-                 box: SecretBoxDep) -> Any:
-    return await verification.replay_report(session, actor, report_id, trials=data.trials, box=box,
-                                             gateway=request.app.state.gateway)
+@router.post("/reports/{report_id}/replay", response_model=JobRead, status_code=202, responses=_JOB)
+async def replay(report_id: str, data: ReplayRequest, request: Request, session: SessionDep,
+                 actor: UserDep) -> Response:
+    """Replay the report's packet as a job: answers at once; the job's result is the replay."""
+    return accepted(await job_tasks.start_replay(session, actor, report_id, trials=data.trials,
+                                                 base_url=base_url(request)))
 
 
 @router.post("/bulk", response_model=list[ReportRead])
@@ -143,15 +148,12 @@ async def set_exposure(flaw_id: str, data: ExposureUpdate, session: SessionDep, 
     return await verification.set_exposure(session, actor, flaw_id, exposure=data.exposure, reason=data.reason)
 
 
-@router.post("/flaws/{flaw_id}/retest", response_model=list[RegressionResult])
-async def retest(flaw_id: str, data: RetestRequest, request: Request, tasks: BackgroundTasks, session: SessionDep,
-                 actor: UserDep, box: SecretBoxDep) -> Any:
-    flaw = await service.get_flaw(session, actor, flaw_id)
-    results = await verification.regress(session, actor, system_id=flaw.system_id, version_id=data.version_id,
-                                         trials=data.trials, box=box, flaw_id=flaw.id,
-                                         gateway=request.app.state.gateway)
-    _send_after(request, tasks)
-    return results
+@router.post("/flaws/{flaw_id}/retest", response_model=JobRead, status_code=202, responses=_JOB)
+async def retest(flaw_id: str, data: RetestRequest, request: Request, session: SessionDep,
+                 actor: UserDep) -> Response:
+    """Re-test the flaw's regression case on a version as a job (its result: the verdict and state)."""
+    return accepted(await job_tasks.start_retest(session, actor, flaw_id, version_id=data.version_id,
+                                             trials=data.trials, base_url=base_url(request)))
 
 
 @router.post("/flaws/{flaw_id}/assessments", response_model=AssessmentRead, status_code=201)
@@ -167,20 +169,20 @@ async def remediate(flaw_id: str, data: RemediationCreate, request: Request, tas
     return remediation
 
 
-@router.post("/flaws/{flaw_id}/transfer", response_model=list[ReplayRead])
-async def transfer(flaw_id: str, data: TransferRequest, session: SessionDep, actor: UserDep,
-                   box: SecretBoxDep) -> Any:
-    return await verification.transfer_test(session, actor, flaw_id, version_ids=data.version_ids,
-                                            trials=data.trials, box=box)
+@router.post("/flaws/{flaw_id}/transfer", response_model=JobRead, status_code=202, responses=_JOB)
+async def transfer(flaw_id: str, data: TransferRequest, request: Request, session: SessionDep,
+                   actor: UserDep) -> Response:
+    """Transfer-test the flaw on versions of other systems as a job (refusals answer at once)."""
+    return accepted(await job_tasks.start_transfer(session, actor, flaw_id, version_ids=data.version_ids,
+                                               trials=data.trials, base_url=base_url(request)))
 
 
-@router.post("/systems/{system_id}/regress", response_model=list[RegressionResult])
-async def regress(system_id: str, data: RegressRequest, request: Request, tasks: BackgroundTasks,
-                  session: SessionDep, actor: UserDep, box: SecretBoxDep) -> Any:
-    results = await verification.regress(session, actor, system_id=system_id, version_id=data.version_id,
-                                         trials=data.trials, box=box)
-    _send_after(request, tasks)
-    return results
+@router.post("/systems/{system_id}/regress", response_model=JobRead, status_code=202, responses=_JOB)
+async def regress(system_id: str, data: RegressRequest, request: Request, session: SessionDep,
+                  actor: UserDep) -> Response:
+    """Re-run every regression case of the system on a version as a job."""
+    return accepted(await job_tasks.start_regress(session, actor, system_id, version_id=data.version_id,
+                                              trials=data.trials, base_url=base_url(request)))
 
 
 @router.get("/orgs/{org_id}/export", responses={200: {"description": "The organisation's flaws for one audience as "

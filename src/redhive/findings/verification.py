@@ -34,8 +34,9 @@ from redhive.kit import SecretBox, utcnow
 from redhive.orgs.models import AISystem, SystemVersion
 from redhive.orgs.service import reveal_credential
 
-__all__ = ["add_remediation", "assess", "assessor_agreement", "regress", "replay_report", "set_exposure",
-           "transfer_test", "version_order"]
+__all__ = ["add_remediation", "assess", "assessor_agreement", "check_replay", "record_regression", "record_transfer",
+           "regress", "regression_cases", "replay_report", "retest_case", "set_exposure", "transfer_one",
+           "transfer_targets", "transfer_test", "version_order"]
 
 
 def _options(version: SystemVersion, box: SecretBox | None) -> TargetOptions | None:
@@ -83,10 +84,9 @@ def _reliability(outcome: ReplayOutcome, version_id: str) -> dict[str, object]:
             "high": outcome.ci_high, "rate": round(outcome.rate, 4), "version_id": version_id}
 
 
-async def replay_report(session: AsyncSession, actor: Actor, report_id: str, *, trials: int = 10,
-                        box: SecretBox | None = None, gateway: Any = None) -> Replay:
-    """Replay the report's packet (or, for a report found by hand, the conversation it cites, through
-    the gateway) `trials` times against its pinned version; its flaw takes the measured reliability."""
+async def check_replay(session: AsyncSession, actor: Actor,
+                       report_id: str) -> tuple[FlawReport, SystemVersion, dict[str, Any]]:
+    """The report, its pinned version and the packet to replay, once the actor may replay it."""
     report = await get_report(session, actor, report_id)
     require(actor, "findings.triage", report.org_id)
     version = await session.get(SystemVersion, report.version_id)
@@ -95,6 +95,14 @@ async def replay_report(session: AsyncSession, actor: Actor, report_id: str, *, 
     if not packet:
         raise InvalidInput("This report has neither a replication packet (suite, probe_id, attack) nor a cited "
                            "gateway exchange to replay: add one first.")
+    return report, version, packet
+
+
+async def replay_report(session: AsyncSession, actor: Actor, report_id: str, *, trials: int = 10,
+                        box: SecretBox | None = None, gateway: Any = None) -> Replay:
+    """Replay the report's packet (or, for a report found by hand, the conversation it cites, through
+    the gateway) `trials` times against its pinned version; its flaw takes the measured reliability."""
+    report, version, packet = await check_replay(session, actor, report_id)
     replay, outcome = await _run(session, actor, packet, version, trials, "replay", box,
                                  report_id=report.id, flaw_id=report.flaw_id, gateway=gateway)
     if report.flaw_id:
@@ -210,13 +218,10 @@ async def _walk(session: AsyncSession, actor: Actor, flaw: Flaw, path: Sequence[
             await _moved(session, actor, "flaw", flaw, state, reason)
 
 
-async def regress(session: AsyncSession, actor: Actor, *, system_id: str, version_id: str, trials: int = 10,
-                  box: SecretBox | None = None, now: datetime | None = None,
-                  flaw_id: str | None = None, gateway: Any = None) -> list[RegressionResult]:
-    """Re-run every regression case of the system (or the one of `flaw_id`) on `version_id` and move
-    each flaw: in remediation → retesting → resolved / partially_mitigated / back to in_remediation;
-    resolved → regressed when a version as new as the fixed one fails. An older version that fails
-    leaves a resolved flaw resolved: the replay records it as still affected (the fix is not in it)."""
+async def regression_cases(session: AsyncSession, actor: Actor, *, system_id: str, version_id: str,
+                           flaw_id: str | None = None) -> tuple[AISystem, SystemVersion, list[RegressionCase]]:
+    """The system, the version to re-test and its regression cases (the one of `flaw_id`), once the
+    actor may run them."""
     system = await session.get(AISystem, system_id)
     if system is None:
         raise NotFound(f"There is no AI system {system_id}.")
@@ -227,50 +232,72 @@ async def regress(session: AsyncSession, actor: Actor, *, system_id: str, versio
     query = select(RegressionCase).where(RegressionCase.system_id == system.id)
     if flaw_id is not None:
         query = query.where(RegressionCase.flaw_id == flaw_id)
-    cases = (await session.scalars(query.order_by(RegressionCase.created_at))).all()
+    cases = list((await session.scalars(query.order_by(RegressionCase.created_at, RegressionCase.id))).all())
     if flaw_id is not None and not cases:
         raise InvalidInput("This flaw has no regression case (its reports carry no replication packet or recorded "
                            "conversation): add one to a report, then validate it again.")
-    out = []
-    for case in cases:
-        flaw = await session.get(Flaw, case.flaw_id)
-        assert flaw is not None
-        replay, outcome = await _run(session, actor, case.packet, version, trials, "regression", box, flaw_id=flaw.id,
-                                     gateway=gateway)
-        baseline = float(flaw.reliability["rate"]) if flaw.reliability and "rate" in flaw.reliability else None
-        verdict = _verdict(outcome.rate, baseline, case)
-        why = f"re-test on {version.label}: {outcome.successes}/{outcome.trials} successes"
-        if flaw.state == "resolved":
-            fixed_on = await session.get(SystemVersion, flaw.fixed_version_id) if flaw.fixed_version_id else None
-            if verdict != "fixed" and fixed_on is not None and version_order(version) < version_order(fixed_on):
-                verdict = "still_affected"  # older than the fix: known affected, not a regression
-            elif verdict != "fixed":
-                verdict = "regressed"
-                await _moved(session, actor, "flaw", flaw, "regressed", why)
-        elif flaw.state in ("in_remediation", "fix_ready", "retesting", "partially_mitigated", "regressed"):
-            lead = ["fix_ready", "retesting"] if flaw.state == "in_remediation" else ["retesting"]
-            await _walk(session, actor, flaw, lead, why)
-            final = {"fixed": "resolved", "partially_mitigated": "partially_mitigated"}.get(verdict, "in_remediation")
-            lifecycle.check("flaw", flaw.state, final)
-            await _moved(session, actor, "flaw", flaw, final, why)
-            if final == "resolved":
-                flaw.fixed_version_id = version.id
-        replay.result = verdict
-        case.last_version_id, case.last_result, case.last_run_at = version.id, verdict, now or utcnow()
-        out.append(RegressionResult(flaw_id=flaw.id, replay_id=replay.id, successes=outcome.successes,
-                                    trials=outcome.trials, result=verdict, state=flaw.state))
+    return system, version, cases
+
+
+async def retest_case(session: AsyncSession, actor: Actor, case: RegressionCase, version: SystemVersion, *,
+                      trials: int = 10, box: SecretBox | None = None, now: datetime | None = None,
+                      gateway: Any = None) -> RegressionResult:
+    """Re-run one regression case on `version` and move its flaw (see `regress`)."""
+    flaw = await session.get(Flaw, case.flaw_id)
+    assert flaw is not None
+    replay, outcome = await _run(session, actor, case.packet, version, trials, "regression", box, flaw_id=flaw.id,
+                                 gateway=gateway)
+    baseline = float(flaw.reliability["rate"]) if flaw.reliability and "rate" in flaw.reliability else None
+    verdict = _verdict(outcome.rate, baseline, case)
+    why = f"re-test on {version.label}: {outcome.successes}/{outcome.trials} successes"
+    if flaw.state == "resolved":
+        fixed_on = await session.get(SystemVersion, flaw.fixed_version_id) if flaw.fixed_version_id else None
+        if verdict != "fixed" and fixed_on is not None and version_order(version) < version_order(fixed_on):
+            verdict = "still_affected"  # older than the fix: known affected, not a regression
+        elif verdict != "fixed":
+            verdict = "regressed"
+            await _moved(session, actor, "flaw", flaw, "regressed", why)
+    elif flaw.state in ("in_remediation", "fix_ready", "retesting", "partially_mitigated", "regressed"):
+        lead = ["fix_ready", "retesting"] if flaw.state == "in_remediation" else ["retesting"]
+        await _walk(session, actor, flaw, lead, why)
+        final = {"fixed": "resolved", "partially_mitigated": "partially_mitigated"}.get(verdict, "in_remediation")
+        lifecycle.check("flaw", flaw.state, final)
+        await _moved(session, actor, "flaw", flaw, final, why)
+        if final == "resolved":
+            flaw.fixed_version_id = version.id
+    replay.result = verdict
+    case.last_version_id, case.last_result, case.last_run_at = version.id, verdict, now or utcnow()
+    return RegressionResult(flaw_id=flaw.id, replay_id=replay.id, successes=outcome.successes,
+                            trials=outcome.trials, result=verdict, state=flaw.state)
+
+
+async def record_regression(session: AsyncSession, actor: Actor, system: AISystem, version: SystemVersion,
+                            results: Sequence[RegressionResult]) -> None:
     await record(session, actor, "findings.regression_run", object_type="ai_system", object_id=system.id,
-                 org_id=system.org_id, after={"version_id": version.id, "cases": len(out),
-                                              "results": {r.flaw_id: r.result for r in out}})
+                 org_id=system.org_id, after={"version_id": version.id, "cases": len(results),
+                                              "results": {r.flaw_id: r.result for r in results}})
+
+
+async def regress(session: AsyncSession, actor: Actor, *, system_id: str, version_id: str, trials: int = 10,
+                  box: SecretBox | None = None, now: datetime | None = None,
+                  flaw_id: str | None = None, gateway: Any = None) -> list[RegressionResult]:
+    """Re-run every regression case of the system (or the one of `flaw_id`) on `version_id` and move
+    each flaw: in remediation → retesting → resolved / partially_mitigated / back to in_remediation;
+    resolved → regressed when a version as new as the fixed one fails. An older version that fails
+    leaves a resolved flaw resolved: the replay records it as still affected (the fix is not in it).
+    The web app runs this as a job, one committed step per case (redhive.findings.tasks)."""
+    system, version, cases = await regression_cases(session, actor, system_id=system_id, version_id=version_id,
+                                                    flaw_id=flaw_id)
+    out = [await retest_case(session, actor, case, version, trials=trials, box=box, now=now, gateway=gateway)
+           for case in cases]
+    await record_regression(session, actor, system, version, out)
     return out
 
 
-async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, version_ids: Sequence[str],
-                        trials: int = 10, box: SecretBox | None = None, gateway: Any = None) -> list[Replay]:
-    """Run a validated flaw's packet against versions of other registered systems. Each target runs
-    on its owner's upstream and credential, so the actor must also hold `systems.test` in the target's
-    organisation; a refused target (or one that does not exist: the same 404) is audited in both
-    organisations' logs before anything runs, and so is every run."""
+async def transfer_targets(session: AsyncSession, actor: Actor, flaw_id: str, version_ids: Sequence[str]
+                           ) -> tuple[Flaw, RegressionCase, list[tuple[SystemVersion, AISystem]]]:
+    """The flaw, its packet and the versions to transfer it to, once the actor may run each. A refused
+    target (or one that does not exist: the same 404) is audited in both organisations' logs."""
     flaw = await get_flaw(session, actor, flaw_id)
     require(actor, "findings.triage", flaw.org_id)
     case = await session.scalar(select(RegressionCase).where(RegressionCase.flaw_id == flaw.id))
@@ -293,18 +320,38 @@ async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, ve
             raise InvalidInput(f"{version_id} is a version of the flaw's own system: transfer tests run on other "
                                "systems (use a regression re-test for new versions).", field="version_ids")
         targets.append((version, system))
-    out = []
-    for version, system in targets:
-        replay, outcome = await _run(session, actor, case.packet, version, trials, "transfer", box, flaw_id=flaw.id,
-                                     gateway=gateway)
-        replay.result = "affected" if outcome.successes else "unaffected"
-        out.append(replay)
-        if system.org_id != flaw.org_id:
-            await record(session, actor, "findings.transfer_tested", object_type="system_version",
-                         object_id=version.id, org_id=system.org_id,
-                         after={"flaw_id": flaw.id, "flaw_org_id": flaw.org_id, "result": replay.result})
+    return flaw, case, targets
+
+
+async def transfer_one(session: AsyncSession, actor: Actor, flaw: Flaw, case: RegressionCase,
+                       version: SystemVersion, system: AISystem, *, trials: int = 10, box: SecretBox | None = None,
+                       gateway: Any = None) -> Replay:
+    """Run the flaw's packet on one version of another system (audited in that system's organisation)."""
+    replay, outcome = await _run(session, actor, case.packet, version, trials, "transfer", box, flaw_id=flaw.id,
+                                 gateway=gateway)
+    replay.result = "affected" if outcome.successes else "unaffected"
+    if system.org_id != flaw.org_id:
+        await record(session, actor, "findings.transfer_tested", object_type="system_version",
+                     object_id=version.id, org_id=system.org_id,
+                     after={"flaw_id": flaw.id, "flaw_org_id": flaw.org_id, "result": replay.result})
+    return replay
+
+
+async def record_transfer(session: AsyncSession, actor: Actor, flaw: Flaw, results: dict[str, str]) -> None:
     await record(session, actor, "findings.transfer_tested", object_type="flaw", object_id=flaw.id,
-                 org_id=flaw.org_id, after={r.version_id: r.result for r in out})
+                 org_id=flaw.org_id, after=results)
+
+
+async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, version_ids: Sequence[str],
+                        trials: int = 10, box: SecretBox | None = None, gateway: Any = None) -> list[Replay]:
+    """Run a validated flaw's packet against versions of other registered systems. Each target runs
+    on its owner's upstream and credential, so the actor must also hold `systems.test` in the target's
+    organisation; refusals happen before anything runs, and every run is audited. The web app runs
+    this as a job, one committed step per version (redhive.findings.tasks)."""
+    flaw, case, targets = await transfer_targets(session, actor, flaw_id, version_ids)
+    out = [await transfer_one(session, actor, flaw, case, version, system, trials=trials, box=box, gateway=gateway)
+           for version, system in targets]
+    await record_transfer(session, actor, flaw, {r.version_id: r.result for r in out})
     return out
 
 

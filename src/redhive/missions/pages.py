@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from redhive.auth.permissions import Actor
+from redhive.auth.permissions import Actor, has_permission
+from redhive.disclosure import tlp
 from redhive.errors import Conflict, InvalidInput, PermissionDenied, RedhiveError
 from redhive.missions import cohort, lifecycle, service
 from redhive.missions.schemas import (
@@ -118,6 +119,9 @@ async def _detail(session: SessionDep, actor: Actor, mission_id: str) -> dict[st
         "axes": AXES,
         "tiers": ACCESS_TIERS,
         "editable": access.mission.status in lifecycle.EDITABLE,
+        # the red-team report for an audience is built from the organiser's findings (a job)
+        "may_report": has_permission(actor, "findings.view", access.mission.org_id),
+        "report_audiences": [label for label in tlp.LABELS if label != tlp.RED],
     }
     if access.can_run:
         ctx["invitations"] = await cohort.list_invitations(session, actor, mission_id)

@@ -32,7 +32,7 @@ from redhive.missions.models import Mission
 from redhive.orgs.models import Organization
 from redhive.reports.templating import report_environment
 
-__all__ = ["FORMATS", "SCHEMA_ID", "MissionInfo", "build", "mission_report", "render"]
+__all__ = ["FORMATS", "SCHEMA_ID", "MissionInfo", "build", "check_mission_report", "mission_report", "render"]
 
 FORMATS = ("html", "json")
 SCHEMA_ID = "urn:redhive:schema:mission-report:1"
@@ -152,9 +152,9 @@ def _keys(weights: dict[str, Any] | None) -> list[str]:
     return sorted(weights or {})
 
 
-async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> str:
-    """The mission's report for `audience` in `fmt`, for whoever sees the organising organisation's
-    findings; audited like an export (`disclosure.reported`). TLP:RED never goes into a file."""
+async def check_mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str,
+                               fmt: str) -> tuple[Mission, str]:
+    """The mission and the parsed audience, once the actor may have its report in `fmt`."""
     require_user(actor)
     audience = parse_audience(audience, export=True)
     if fmt not in FORMATS:
@@ -163,6 +163,13 @@ async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, a
     if mission is None or not has_permission(actor, "findings.view", mission.org_id):
         raise NotFound(f"There is no mission {mission_id} whose findings you can see: check the id "
                        "(the address of its page, /missions/ID) and that you triage its organisation's findings.")
+    return mission, audience
+
+
+async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> str:
+    """The mission's report for `audience` in `fmt`, for whoever sees the organising organisation's
+    findings; audited like an export (`disclosure.reported`). TLP:RED never goes into a file."""
+    mission, audience = await check_mission_report(session, actor, mission_id, audience, fmt)
     org = await session.get(Organization, mission.org_id)
     period = " to ".join(d.isoformat() for d in (mission.starts_on, mission.ends_on) if d) or "open-ended"
     info = MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
