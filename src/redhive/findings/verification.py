@@ -30,6 +30,7 @@ from redhive.findings.severity import (
     reliability_level,
 )
 from redhive.gateway.replays import gateway_sender, replay_grant, route_for
+from redhive.joint import notices
 from redhive.kit import SecretBox, utcnow
 from redhive.orgs.models import AISystem, SystemVersion
 from redhive.orgs.service import reveal_credential
@@ -303,6 +304,8 @@ async def transfer_test(session: AsyncSession, actor: Actor, flaw_id: str, *, ve
             await record(session, actor, "findings.transfer_tested", object_type="system_version",
                          object_id=version.id, org_id=system.org_id,
                          after={"flaw_id": flaw.id, "flaw_org_id": flaw.org_id, "result": replay.result})
+            if replay.result == "affected":  # another developer learns of it only through the coordinator
+                await notices.file_notice(session, actor, flaw, replay, system)
     await record(session, actor, "findings.transfer_tested", object_type="flaw", object_id=flaw.id,
                  org_id=flaw.org_id, after={r.version_id: r.result for r in out})
     return out
