@@ -20,6 +20,7 @@ from redhive.cli import (
     export,
     findings,
     imports,
+    incidents,
     judge,
     policy,
     report,
@@ -59,6 +60,7 @@ app.add_typer(judge.app, name="judge")
 app.add_typer(detectors.app, name="detectors")
 app.add_typer(findings.app, name="findings")
 app.add_typer(disclosure.app, name="disclosure")
+app.add_typer(incidents.app, name="incidents")
 app.add_typer(safeguards.app, name="safeguards")
 app.command("regress")(findings.regress)
 app.command("completion")(completion.completion)
