@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from redhive.findings.sla import aware
 from redhive.incidents import service
 from redhive.kit import utcnow
 from redhive.web.deps import SessionDep, UserDep
@@ -65,13 +66,17 @@ class LabelsIn(_In):
     reason: str = Field(default="", max_length=2000)
 
 
+def _iso(moment: datetime | None) -> str | None:
+    """RFC 3339 with its offset (SQLite hands datetimes back naive: they are UTC)."""
+    return aware(moment).isoformat() if moment is not None else None
+
+
 def _full(d: service.Detail) -> dict[str, Any]:
     i = d.incident
     return {**service.share(d, "TLP:RED").as_dict(), "org_id": i.org_id, "system_id": i.system_id,
             "version_id": i.version_id, "flaw_id": i.flaw_id,
             "notifications": [{"id": n.id, "org_id": n.org_id, "organisation": name, "audience": n.audience,
-                               "sent_at": n.sent_at.isoformat(),
-                               "acknowledged_at": n.acknowledged_at.isoformat() if n.acknowledged_at else None}
+                               "sent_at": _iso(n.sent_at), "acknowledged_at": _iso(n.acknowledged_at)}
                               for n, name in d.notifications]}
 
 
@@ -82,7 +87,7 @@ async def _detail(session: SessionDep, actor: UserDep, incident_id: str) -> dict
 @router.get("")
 async def list_incidents(session: SessionDep, actor: UserDep) -> list[dict[str, Any]]:
     return [{"id": i.id, "title": i.title if note is None else None, "status": i.status,
-             "detected_at": i.detected_at.isoformat(), "audience": note.audience if note else None,
+             "detected_at": _iso(i.detected_at), "audience": note.audience if note else None,
              "own": note is None} for i, note in await service.list_incidents(session, actor)]
 
 
@@ -104,8 +109,7 @@ async def shared_incident(incident_id: str, session: SessionDep, actor: UserDep,
     """As the caller's organisation received it; the owner's triage team may preview any audience."""
     view, note = await service.shared_view(session, actor, incident_id, audience)
     return {**view.as_dict(), "notification": None if note is None else {
-        "id": note.id, "audience": note.audience, "acknowledged_at":
-            note.acknowledged_at.isoformat() if note.acknowledged_at else None}}
+        "id": note.id, "audience": note.audience, "acknowledged_at": _iso(note.acknowledged_at)}}
 
 
 @router.post("/{incident_id}/events", status_code=201)
@@ -139,8 +143,7 @@ class AckIn(_In):
 @router.post("/{incident_id}/acknowledge")
 async def acknowledge(incident_id: str, data: AckIn, session: SessionDep, actor: UserDep) -> dict[str, Any]:
     note = await service.acknowledge(session, actor, incident_id, org_id=data.org_id, now=utcnow())
-    return {"id": note.id, "org_id": note.org_id, "acknowledged_at": note.acknowledged_at.isoformat()
-            if note.acknowledged_at else None}
+    return {"id": note.id, "org_id": note.org_id, "acknowledged_at": _iso(note.acknowledged_at)}
 
 
 @router.post("/{incident_id}/actions", status_code=201)

@@ -304,7 +304,8 @@ async def acknowledge(session: AsyncSession, actor: Actor, incident_id: str, *, 
     authorize(actor, "incident.acknowledge", {(NOTIFIED, role)} if note is not None and role else set(),
               kind="incident", object_id=incident.id,
               why="Only the triage team of the notified organisation may acknowledge its notification.")
-    assert note is not None
+    if note is None:  # a platform admin passes the policy but no notification went to that organisation
+        raise NotFound(f"{org_id} was not notified of this incident: acknowledge as the organisation notified.")
     if note.acknowledged_at is not None:
         raise Conflict("This notification was already acknowledged.")
     note.acknowledged_at, note.acknowledged_by_id = now, actor.user_id

@@ -3,13 +3,14 @@ read the time; the services take it as `now`."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from redhive.auth.schemas import UTCDateTime
+from redhive.findings.sla import aware
 from redhive.joint import notices, report, service
 from redhive.kit import utcnow
 from redhive.web.deps import SessionDep, UserDep
@@ -51,16 +52,16 @@ class NoticeRead(BaseModel):
     note: str
     successes: int
     trials: int
-    created_at: datetime
-    reviewed_at: datetime | None
-    acknowledged_at: datetime | None
+    created_at: UTCDateTime
+    reviewed_at: UTCDateTime | None
+    acknowledged_at: UTCDateTime | None
 
 
 def _exercise(e: service.Exercise) -> dict[str, Any]:
     a = e.agreement
     return {"mission_id": e.access.mission.id, "title": e.access.mission.title,
             "agreement": None if a is None else {"id": a.id, "after": a.after, "delay_days": a.delay_days,
-                                                 "note": a.note, "created_at": a.created_at.isoformat()},
+                                                 "note": a.note, "created_at": aware(a.created_at).isoformat()},
             "organisations": [vars(o) for o in e.organisations], "can_accept": e.can_accept}
 
 
