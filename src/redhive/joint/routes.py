@@ -91,7 +91,10 @@ async def accept_agreement(joint_agreement_id: str, data: AcceptIn, session: Ses
     return _exercise(await service.exercise(session, actor, party.mission_id))
 
 
-@router.get("/missions/{mission_id}/report")
+@router.get("/missions/{mission_id}/report", responses={200: {
+    "description": "The joint exercise's consolidated report for one audience, as one self-contained HTML file or "
+                   "JSON (`format`); fields above `audience` are withheld.",
+    "content": {"text/html": {}, "application/json": {}}}})
 async def consolidated_report(mission_id: str, session: SessionDep, actor: UserDep,
                               audience: str = Query(default="TLP:AMBER+STRICT", max_length=20),
                               format: str = Query(default="html", max_length=8)) -> Response:
