@@ -94,6 +94,9 @@ async def test_each_party_sees_exactly_its_share_and_every_red_view_is_audited(p
     r = await c["lab_admin"].post(f"/api/joint/agreements/{agreement_id}/accept",
                                   json={"org_id": w.orgs["lab"].id})
     assert r.status_code == 200, r.text
+    listed = (await c["lab_triager"].get(f"/api/disclosure/orgs/{w.orgs['lab'].id}/agreements")).json()
+    assert {(a["recipient_org_id"], a["audience"], a["joint_agreement_id"]) for a in listed} == {
+        (w.orgs["aisi"].id, "TLP:RED", agreement_id), (w.orgs["caisi"].id, "TLP:GREEN", agreement_id)}
     async with w.platform.session() as session:
         lab_to_aisi = await session.scalar(select(SharingAgreement.id).where(
             SharingAgreement.org_id == w.orgs["lab"].id, SharingAgreement.recipient_org_id == w.orgs["aisi"].id))
