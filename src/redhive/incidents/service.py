@@ -37,8 +37,9 @@ from redhive.incidents.models import (
 from redhive.notifications.service import notify
 from redhive.orgs.models import AISystem, Membership, Organization, SystemVersion
 
-__all__ = ["Detail", "acknowledge", "add_action", "add_event", "add_organization", "complete_action", "create",
-           "detail", "list_incidents", "notify_org", "set_labels", "set_status", "shared_view"]
+__all__ = ["MOVES", "Detail", "acknowledge", "add_action", "add_event", "add_organization", "complete_action",
+           "create", "detail", "labels_of", "list_incidents", "notify_org", "parse_day", "parse_time", "set_labels",
+           "set_status", "share", "shared_view"]
 
 #: status -> the statuses it may move to
 MOVES = {"open": ("contained", "resolved"), "contained": ("open", "resolved"), "resolved": ("open", "closed"),

@@ -25,9 +25,9 @@ from redhive.errors import Conflict, InvalidInput, NotFound
 from redhive.joint.models import JointAgreement, JointParty
 from redhive.missions import service as missions
 from redhive.missions.models import MissionInvitation, MissionParticipant
-from redhive.orgs.models import Membership, Organization
+from redhive.orgs.models import Membership
 
-__all__ = ["Exercise", "Party", "accept", "create_agreement", "exercise"]
+__all__ = ["Exercise", "Participant", "Party", "accept", "create_agreement", "exercise"]
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,3 @@ async def exercise(session: AsyncSession, actor: Actor, mission_id: str) -> Exer
                   if p.accepted_at is None and has_permission(actor, "joint.accept", p.org_id)]
     return Exercise(access=access, agreement=agreement, organisations=out, can_accept=can_accept)
 
-
-async def org_names(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
-    return {o.id: o.name for o in (await session.scalars(select(Organization).where(
-        Organization.id.in_(list(ids))))).all()}
