@@ -44,8 +44,12 @@ def routers() -> list[APIRouter]:
     from redhive.gateway import pages as gateway_pages
     from redhive.gateway import playground
     from redhive.gateway import routes as gateway_routes
+    from redhive.incidents import pages as incidents_pages
+    from redhive.incidents import routes as incidents_routes
     from redhive.jobs import pages as jobs_pages
     from redhive.jobs import routes as jobs_routes
+    from redhive.joint import pages as joint_pages
+    from redhive.joint import routes as joint_routes
     from redhive.missions import pages as missions_pages
     from redhive.missions import routes as missions_routes
     from redhive.network import pages as network_pages
@@ -76,6 +80,10 @@ def routers() -> list[APIRouter]:
         findings_routes.router,
         disclosure_routes.router,
         disclosure_pages.router,
+        joint_routes.router,
+        joint_pages.router,
+        incidents_routes.router,
+        incidents_pages.router,
         findings_pages.router,
         flaw_pages.router,
         notification_pages.router,

@@ -26,6 +26,14 @@ from redhive.gateway.models import (
     GatewaySettings,
     TranscriptCheckpoint,
 )
+from redhive.incidents.models import (
+    Incident,
+    IncidentAction,
+    IncidentEvent,
+    IncidentNotification,
+    IncidentOrganization,
+)
+from redhive.joint.models import JointAgreement, JointParty, TransferNotice
 from redhive.jobs.models import Job
 from redhive.missions.models import (
     Mission,
@@ -44,6 +52,14 @@ from redhive.runs.turns import Turn
 from redhive.safeguards.models import HazardReview, TrustedAccess
 
 __all__ = [
+    "Incident",
+    "IncidentAction",
+    "IncidentEvent",
+    "IncidentNotification",
+    "IncidentOrganization",
+    "JointAgreement",
+    "JointParty",
+    "TransferNotice",
     "ClockExtension",
     "DisclosureClock",
     "LabelDecision",

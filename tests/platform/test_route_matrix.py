@@ -334,8 +334,14 @@ from tests.safeguards.route_matrix import ROUTES as _SG_ROUTES  # noqa: E402
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _SG_ROUTES.items()})
 PARAMS.update(_SG_PARAMS)
 
-from tests.jobs.route_matrix import PARAMS as _JO_PARAMS  # noqa: E402
-from tests.jobs.route_matrix import ROUTES as _JO_ROUTES  # noqa: E402
+from tests.jobs.route_matrix import PARAMS as _JB_PARAMS  # noqa: E402
+from tests.jobs.route_matrix import ROUTES as _JB_ROUTES  # noqa: E402
+
+EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _JB_ROUTES.items()})
+PARAMS.update(_JB_PARAMS)
+
+from tests.joint.route_matrix import PARAMS as _JO_PARAMS  # noqa: E402
+from tests.joint.route_matrix import ROUTES as _JO_ROUTES  # noqa: E402
 
 EXPECTATIONS.update({route: Case(expected, factory) for route, (expected, factory) in _JO_ROUTES.items()})
 PARAMS.update(_JO_PARAMS)

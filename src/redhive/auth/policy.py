@@ -13,6 +13,8 @@ domain (`missions.service.mission_relations`, `orgs.service.system_relations`, â
     reporter      filed the report
     recipient     the actor's role in an organisation a sharing agreement covering the flaw names
     starter       started the job (redhive.jobs)
+    notified      the actor's role in an organisation a forwarded transfer notice or an incident
+                  notification was sent to
 
 An action is allowed when any of the actor's relations to the object appears in the action's row
 with the actor's role there (`ANY`: whatever the role). Platform admins pass every check but the
@@ -44,9 +46,9 @@ ANY = frozenset({"*"})
 MEMBER, GRANTEE = "member", "grantee"
 ORGANISER, PARTNER, OBSERVER_ORG = "organiser", "partner", "observer_org"
 PARTICIPANT, INVITEE, REPORTER = "participant", "invitee", "reporter"
-RECIPIENT, STARTER = "recipient", "starter"
+RECIPIENT, NOTIFIED, STARTER = "recipient", "notified", "starter"
 RELATIONSHIPS = (MEMBER, GRANTEE, ORGANISER, PARTNER, OBSERVER_ORG, PARTICIPANT, INVITEE, REPORTER, RECIPIENT,
-                 STARTER)
+                 NOTIFIED, STARTER)
 
 #: (relationship, role): role is an organisation role, a participant role, or "*".
 Relation = tuple[str, str]
@@ -99,6 +101,23 @@ POLICY: dict[str, Mapping[str, frozenset[str]]] = {
     "sharing.manage": {MEMBER: STAFF},
     #: A flaw an agreement shares with the actor's organisation, redacted for its audience.
     "shared.view": {RECIPIENT: ROLES},
+    #: Joint exercises (redhive.joint): the mission's consolidated report for whoever sees the mission
+    #: (each flaw in it only as its owner shares it with them); a party accepts the joint agreement.
+    "joint.report": {ORGANISER: ROLES, PARTNER: ROLES, OBSERVER_ORG: ROLES},
+    "joint.accept": {MEMBER: STAFF},
+    #: Transfer notices: the coordinating organisation reviews them and forwards or dismisses them; the
+    #: flaw's owner follows them; the developer of the affected system sees only what was forwarded.
+    "transfers.review": {MEMBER: TRIAGE},
+    "transfers.forward": {MEMBER: STAFF},
+    "transfer.receive": {NOTIFIED: ROLES},
+    "transfer.acknowledge": {NOTIFIED: TRIAGE},
+    #: Incidents (redhive.incidents): the owning organisation's triage team records them; its staff send
+    #: them to other organisations; a notified organisation reads its share and acknowledges it.
+    "incidents.view": {MEMBER: TRIAGE},
+    "incidents.manage": {MEMBER: TRIAGE},
+    "incidents.notify": {MEMBER: STAFF},
+    "incident.shared": {NOTIFIED: ROLES},
+    "incident.acknowledge": {NOTIFIED: TRIAGE},
     #: A further extension, or a longer one: a recorded decision of the organisation's staff.
     "findings.clocks_decide": {MEMBER: STAFF},
     #: Duplicate suggestions name other reports (titles, ids, flaws): the organisation's triagers only.
@@ -116,7 +135,8 @@ PERSONAL = frozenset({"mission.participate"})
 
 #: object kind -> the action that lets one know it exists; refusals to others are 404.
 HIDDEN: dict[str, str] = {"mission": "mission.view", "report": "findings.view", "flaw": "findings.triage",
-                          "system version": "systems.view", "job": "jobs.view"}
+                          "system version": "systems.view", "job": "jobs.view",
+                          "transfer notice": "transfer.receive", "incident": "incident.shared"}
 
 
 def member_relations(memberships: Mapping[str, str], org_id: str | None) -> set[Relation]:

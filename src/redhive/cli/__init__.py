@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "detectors": ("detectors", "app", True),
     "findings": ("findings", "app", True),
     "disclosure": ("disclosure", "app", True),
+    "incidents": ("incidents", "app", True),
     "safeguards": ("safeguards", "app", True),
     "jobs": ("jobs", "app", True),
     "regress": ("findings", "regress", False),

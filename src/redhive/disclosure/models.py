@@ -90,3 +90,6 @@ class SharingAgreement(Base):
     created_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set when the row carries one party's share under a joint exercise's agreement (redhive.joint, D40).
+    joint_agreement_id: Mapped[str | None] = mapped_column(ForeignKey("joint_agreements.id", ondelete="CASCADE"),
+                                                           index=True)

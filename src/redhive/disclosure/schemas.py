@@ -81,3 +81,5 @@ class AgreementRead(BaseModel):
     note: str
     created_at: UTCDateTime
     revoked_at: UTCDateTime | None
+    #: Set when the agreement is one party's share under a joint exercise's agreement (redhive.joint).
+    joint_agreement_id: str | None = None

@@ -109,7 +109,7 @@ async def shared_view(session: AsyncSession, actor: Actor, kind: Kind, object_id
     return view
 
 
-async def audit_view(session: AsyncSession, actor: Actor, kind: Kind, object_id: str, org_id: str, view: Shared,
+async def audit_view(session: AsyncSession, actor: Actor, kind: str, object_id: str, org_id: str, view: Shared,
                      **context: str) -> None:
     """A `disclosure.viewed` audit event when `view` shows TLP:AMBER+STRICT or TLP:RED content (the
     fields, the audience, and e.g. the sharing agreement it was seen under)."""

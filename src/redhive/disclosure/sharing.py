@@ -155,8 +155,8 @@ def _due(agreement: SharingAgreement, flaw: Flaw, fixed_at: dict[str, datetime],
     return start is not None and start + timedelta(days=agreement.delay_days) <= now
 
 
-async def _shares(session: AsyncSession, actor: Actor, now: datetime,
-                  flaw_id: str | None = None) -> list[tuple[SharingAgreement, Flaw, str]]:
+async def _shares(session: AsyncSession, actor: Actor, now: datetime, flaw_id: str | None = None,
+                  mission_id: str | None = None) -> list[tuple[SharingAgreement, Flaw, str]]:
     """(agreement, flaw, audience) for each flaw an active agreement shares with one of the actor's
     organisations at `now`; a flaw covered twice counts with its widest audience."""
     mine = list(actor.memberships)
@@ -173,6 +173,8 @@ async def _shares(session: AsyncSession, actor: Actor, now: datetime,
                                or_(Flaw.system_id.in_(systems), Flaw.mission_id.in_(missions)))
     if flaw_id is not None:
         query = query.where(Flaw.id == flaw_id)
+    if mission_id is not None:
+        query = query.where(Flaw.mission_id == mission_id)
     flaws = (await session.scalars(query.order_by(Flaw.validated_at))).all()
     fixed_at = await _fixed_at(session, flaws)
     best: dict[str, tuple[SharingAgreement, Flaw, str]] = {}
@@ -193,23 +195,25 @@ def _relations(actor: Actor, agreements: Sequence[SharingAgreement]) -> set[Rela
     return {(RECIPIENT, role) for a in agreements if (role := actor.role_in(a.recipient_org_id))}
 
 
-async def _render(session: AsyncSession, actor: Actor,
-                  shares: Sequence[tuple[SharingAgreement, Flaw, str]]) -> list[SharedFlaw]:
+async def _render(session: AsyncSession, actor: Actor, shares: Sequence[tuple[SharingAgreement, Flaw, str]],
+                  cap: str = tlp.RED) -> list[SharedFlaw]:
     fixes = await service.remediations_of(session, [f.id for _, f, _ in shares])
     owners = {o.id: o.name for o in (await session.scalars(select(Organization).where(
         Organization.id.in_({f.org_id for _, f, _ in shares})))).all()}
     out = []
     for agreement, flaw, audience in shares:
-        view = share_flaw(flaw, audience, fixes.get(flaw.id, []))
+        view = share_flaw(flaw, min(audience, cap, key=tlp.rank), fixes.get(flaw.id, []))
         await service.audit_view(session, actor, "flaw", flaw.id, flaw.org_id, view, agreement_id=agreement.id)
         out.append(SharedFlaw(agreement=agreement, owner=owners.get(flaw.org_id, flaw.org_id), view=view))
     return out
 
 
-async def shared_with(session: AsyncSession, actor: Actor, *, now: datetime) -> list[SharedFlaw]:
-    """Every flaw shared with the actor's organisations at `now`, each redacted for its audience."""
+async def shared_with(session: AsyncSession, actor: Actor, *, now: datetime, mission_id: str | None = None,
+                      cap: str = tlp.RED) -> list[SharedFlaw]:
+    """Every flaw shared with the actor's organisations at `now` (of one mission, if given), each
+    redacted for its audience, or for `cap` where that is narrower (a report for a wider audience)."""
     require_user(actor)
-    return await _render(session, actor, await _shares(session, actor, now))
+    return await _render(session, actor, await _shares(session, actor, now, mission_id=mission_id), cap)
 
 
 async def shared_flaw(session: AsyncSession, actor: Actor, flaw_id: str, *, now: datetime) -> SharedFlaw:

@@ -36,6 +36,12 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "title": GREEN, "taxonomy": GREEN, "severity": GREEN,
         "root_cause": AMBER, "reliability": AMBER, "remediation": AMBER,
     },
+    #: An incident in a deployed system (redhive.incidents): what happened and how serious is for partner
+    #: agencies; how to reproduce it stays with the operator.
+    "incident": {
+        "title": GREEN, "severity": GREEN, "summary": AMBER, "impact": AMBER, "affected": AMBER,
+        "timeline": AMBER, "actions": AMBER, "technical_details": AMBER_STRICT,
+    },
 }
 FIELDS: dict[str, tuple[str, ...]] = {kind: tuple(fields) for kind, fields in DEFAULTS.items()}
 #: What could help someone reproduce or misuse the flaw: the hazard class floors these.
@@ -43,6 +49,7 @@ PAYLOAD: dict[str, frozenset[str]] = {
     "report": frozenset({"description", "policy_violated", "impacts", "steps", "attack_prompts", "evidence",
                          "replication"}),
     "flaw": frozenset({"root_cause", "remediation"}),
+    "incident": frozenset({"summary", "technical_details"}),
 }
 _HAZARD_FLOOR = {"HZ2": AMBER_STRICT, "HZ3": AMBER_STRICT}
 

@@ -44,6 +44,8 @@ class FlawReport(Base):
     system_id: Mapped[str] = mapped_column(ForeignKey("ai_systems.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[str] = mapped_column(ForeignKey("system_versions.id", ondelete="CASCADE"))
     reporter_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: The organisation the reporter tested for (in a joint exercise, their party; missions.reporting_org).
+    reporter_org_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     policy_violated: Mapped[str] = mapped_column(Text, default="")

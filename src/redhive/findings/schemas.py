@@ -126,6 +126,7 @@ class ReportRead(BaseModel):
     system_id: str
     version_id: str
     reporter_id: str | None
+    reporter_org_id: str | None = None
     title: str
     description: str
     policy_violated: str

@@ -147,7 +147,9 @@ async def submit_report(session: AsyncSession, actor: Actor, *, data: ReportCrea
     now = utcnow()
     report = FlawReport(
         org_id=system.org_id, mission_id=mission_id, system_id=system.id, version_id=version.id,
-        reporter_id=actor.user_id, title=data.title, description=data.description,
+        reporter_id=actor.user_id,
+        reporter_org_id=await missions.reporting_org(session, actor, mission_id, system.org_id),
+        title=data.title, description=data.description,
         policy_violated=data.policy_violated, steps=data.steps, impacts=data.impacts,
         attack_prompts=data.attack_prompts, report_types=list(data.report_types), taxonomy=data.taxonomy,
         hazard_class=data.hazard_class, hazard_domain=data.hazard_domain,

@@ -30,6 +30,7 @@ from redhive.findings.severity import (
     reliability_level,
 )
 from redhive.gateway.replays import gateway_sender, replay_grant, route_for
+from redhive.joint import notices
 from redhive.kit import SecretBox, utcnow
 from redhive.orgs.models import AISystem, SystemVersion
 from redhive.orgs.service import reveal_credential
@@ -334,6 +335,8 @@ async def transfer_one(session: AsyncSession, actor: Actor, flaw: Flaw, case: Re
         await record(session, actor, "findings.transfer_tested", object_type="system_version",
                      object_id=version.id, org_id=system.org_id,
                      after={"flaw_id": flaw.id, "flaw_org_id": flaw.org_id, "result": replay.result})
+        if replay.result == "affected":  # another developer learns of it only through the coordinator
+            await notices.file_notice(session, actor, flaw, replay, system)
     return replay
 
 

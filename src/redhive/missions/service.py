@@ -47,6 +47,7 @@ __all__ = [
     "manageable",
     "mission_orgs",
     "mission_relations",
+    "reporting_org",
     "runnable",
     "transition",
     "update_mission",
@@ -124,6 +125,26 @@ async def mission_relations(session: AsyncSession, actor: Actor, mission_id: str
             MissionInvitation.status == "pending", MissionInvitation.expires_at > utcnow()).limit(1)):
         out.add((policy.INVITEE, "*"))
     return frozenset(out)
+
+
+async def reporting_org(session: AsyncSession, actor: Actor, mission_id: str | None,
+                        system_org_id: str) -> str | None:
+    """The organisation a reporter tests for: in a mission, the running organisation (organiser or
+    partner) they belong to, else the one that invited them; outside one, the system's owner if they
+    belong to it. None for an independent reporter."""
+    if mission_id is not None:
+        orgs = await mission_orgs(session, mission_id)
+        for role in ("organiser", "partner"):
+            for org_id in sorted(o for o, r in orgs.items() if r == role):
+                if actor.role_in(org_id) is not None:
+                    return org_id
+        invited = await session.scalar(
+            select(MissionInvitation.org_id).join(MissionParticipant, MissionParticipant.invitation_id ==
+                                                  MissionInvitation.id)
+            .where(MissionParticipant.mission_id == mission_id, MissionParticipant.user_id == actor.user_id))
+        if invited is not None:
+            return invited
+    return system_org_id if actor.role_in(system_org_id) is not None else None
 
 
 async def _access(session: AsyncSession, actor: Actor, mission: Mission) -> MissionAccess:

@@ -32,7 +32,8 @@ from redhive.missions.models import Mission
 from redhive.orgs.models import Organization
 from redhive.reports.templating import report_environment
 
-__all__ = ["FORMATS", "SCHEMA_ID", "MissionInfo", "build", "check_mission_report", "mission_report", "render"]
+__all__ = ["FORMATS", "SCHEMA_ID", "MissionInfo", "build", "check_mission_report", "mission_info", "mission_report",
+           "render"]
 
 FORMATS = ("html", "json")
 SCHEMA_ID = "urn:redhive:schema:mission-report:1"
@@ -166,16 +167,21 @@ async def check_mission_report(session: AsyncSession, actor: Actor, mission_id: 
     return mission, audience
 
 
+async def mission_info(session: AsyncSession, mission: Mission) -> MissionInfo:
+    """The mission's unlabelled plan, as it heads every audience's report."""
+    org = await session.get(Organization, mission.org_id)
+    period = " to ".join(d.isoformat() for d in (mission.starts_on, mission.ends_on) if d) or "open-ended"
+    return MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
+                       status=mission.status, period=period, risk_areas=_keys(mission.risk_areas),
+                       languages=_keys(mission.languages), regions=_keys(mission.regions),
+                       disciplines=_keys(mission.disciplines))
+
+
 async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> str:
     """The mission's report for `audience` in `fmt`, for whoever sees the organising organisation's
     findings; audited like an export (`disclosure.reported`). TLP:RED never goes into a file."""
     mission, audience = await check_mission_report(session, actor, mission_id, audience, fmt)
-    org = await session.get(Organization, mission.org_id)
-    period = " to ".join(d.isoformat() for d in (mission.starts_on, mission.ends_on) if d) or "open-ended"
-    info = MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
-                       status=mission.status, period=period, risk_areas=_keys(mission.risk_areas),
-                       languages=_keys(mission.languages), regions=_keys(mission.regions),
-                       disciplines=_keys(mission.disciplines))
+    info = await mission_info(session, mission)
     items = await load(session, actor, mission.org_id, audience, mission_id=mission.id)
     await record(session, actor, "disclosure.reported", object_type="mission", object_id=mission.id,
                  org_id=mission.org_id,

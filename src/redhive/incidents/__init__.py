@@ -1,0 +1,1 @@
+"""Incidents: serious flaws found in deployed systems."""

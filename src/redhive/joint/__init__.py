@@ -1,0 +1,1 @@
+"""Joint exercises: one mission, several organisations, one sharing agreement; transfer notices."""
