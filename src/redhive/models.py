@@ -33,8 +33,8 @@ from redhive.incidents.models import (
     IncidentNotification,
     IncidentOrganization,
 )
-from redhive.joint.models import JointAgreement, JointParty, TransferNotice
 from redhive.jobs.models import Job
+from redhive.joint.models import JointAgreement, JointParty, TransferNotice
 from redhive.missions.models import (
     Mission,
     MissionInvitation,

@@ -9,6 +9,8 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _id() -> sa.Column:
+def _id() -> sa.Column[Any]:
     return sa.Column("id", sa.String(length=32), nullable=False)
 
 
@@ -27,11 +29,11 @@ def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyCon
                                    ondelete=ondelete)
 
 
-def _ref(name: str, nullable: bool = False) -> sa.Column:
+def _ref(name: str, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.String(length=32), nullable=nullable)
 
 
-def _at(name: str, nullable: bool = False) -> sa.Column:
+def _at(name: str, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
