@@ -14,29 +14,20 @@ from starlette.responses import Response
 
 from redhive.auth.permissions import has_permission, require_user
 from redhive.disclosure import tlp
-from redhive.errors import Conflict, InvalidInput
+from redhive.errors import InvalidInput
 from redhive.findings.severity import BANDS
 from redhive.incidents import service
 from redhive.incidents.models import EVENT_KINDS, Incident
 from redhive.kit import utcnow
 from redhive.orgs.models import AISystem, Organization
 from redhive.web.deps import SessionDep, UserDep
-from redhive.web.errors import FormRejected
-from redhive.web.forms import read_form
+from redhive.web.forms import act_on_form
 from redhive.web.templating import redirect, render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-
-async def _act(request: Request, url: str, done: str, act: Callable[[dict[str, str]], Awaitable[Any]]) -> Response:
-    values = await read_form(request)
-    try:
-        result = await act(values)
-    except (InvalidInput, Conflict) as exc:
-        raise FormRejected(redirect(request, url, exc.message, "error")) from None
-    return redirect(request, result if isinstance(result, str) else url, done)
 
 
 @router.get("/incidents")
@@ -64,7 +55,7 @@ async def create_page(request: Request, session: SessionDep, actor: UserDep) -> 
             summary=values.get("summary", ""), impact=values.get("impact", ""),
             technical_details=values.get("technical_details", ""), now=utcnow())
         return f"/incidents/{incident.id}"
-    return await _act(request, "/incidents", "Incident recorded.", act)
+    return await act_on_form(request, "/incidents", "Incident recorded.", act)
 
 
 @router.get("/incidents/{incident_id}")
@@ -89,7 +80,7 @@ def _post(path: str, done: str, call: Callable[[SessionDep, UserDep, str, dict[s
     async def endpoint(incident_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
         async def act(values: dict[str, str]) -> None:
             await call(session, actor, incident_id, values)
-        return await _act(request, f"/incidents/{incident_id}", done, act)
+        return await act_on_form(request, f"/incidents/{incident_id}", done, act)
     endpoint.__name__ = "incident_" + path.strip("/").replace("/", "_")
     router.post(f"/incidents/{{incident_id}}{path}")(endpoint)
 

@@ -5,34 +5,22 @@ acknowledges it. One service call per action; a refusal comes back as one senten
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from redhive.auth.permissions import require_user
 from redhive.disclosure import tlp
-from redhive.errors import Conflict, InvalidInput
+from redhive.errors import InvalidInput
 from redhive.joint import notices, service
 from redhive.kit import utcnow
 from redhive.web.deps import SessionDep, UserDep
-from redhive.web.errors import FormRejected
-from redhive.web.forms import read_form
-from redhive.web.templating import redirect, render
+from redhive.web.forms import act_on_form
+from redhive.web.templating import render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-
-async def _act(request: Request, url: str, done: str, act: Callable[[dict[str, str]], Awaitable[Any]]) -> Response:
-    values = await read_form(request)
-    try:
-        result = await act(values)
-    except (InvalidInput, Conflict) as exc:
-        raise FormRejected(redirect(request, url, exc.message, "error")) from None
-    return redirect(request, result if isinstance(result, str) else url, done)
 
 
 @router.get("/joint/missions/{mission_id}")
@@ -56,7 +44,7 @@ async def agreement_create(mission_id: str, request: Request, session: SessionDe
         await service.create_agreement(session, actor, mission_id, parties=parties,
                                        after=values.get("after", "validated"), delay_days=days,
                                        note=values.get("note", ""), now=utcnow())
-    return await _act(request, f"/joint/missions/{mission_id}", "Joint agreement made.", act)
+    return await act_on_form(request, f"/joint/missions/{mission_id}", "Joint agreement made.", act)
 
 
 @router.post("/joint/agreements/{joint_agreement_id}/accept")
@@ -65,8 +53,8 @@ async def agreement_accept(joint_agreement_id: str, request: Request, session: S
     async def act(values: dict[str, str]) -> str:
         agreement = await service.accept(session, actor, joint_agreement_id, values.get("org_id", ""), now=utcnow())
         return f"/joint/missions/{agreement.mission_id}"
-    return await _act(request, "/missions", "Agreement accepted: your flaws in this exercise are now shared under it.",
-                      act)
+    return await act_on_form(request, "/missions",
+                             "Agreement accepted: your flaws in this exercise are now shared under it.", act)
 
 
 @router.get("/joint/transfers")
@@ -89,18 +77,18 @@ async def notice_forward(notice_id: str, request: Request, session: SessionDep, 
     async def act(values: dict[str, str]) -> None:
         await notices.forward(session, actor, notice_id, audience=values.get("audience", ""),
                               note=values.get("note", ""), now=utcnow())
-    return await _act(request, f"/joint/transfers/{notice_id}", "Notice forwarded to the developer.", act)
+    return await act_on_form(request, f"/joint/transfers/{notice_id}", "Notice forwarded to the developer.", act)
 
 
 @router.post("/joint/transfers/{notice_id}/dismiss")
 async def notice_dismiss(notice_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     async def act(values: dict[str, str]) -> None:
         await notices.dismiss(session, actor, notice_id, note=values.get("note", ""), now=utcnow())
-    return await _act(request, f"/joint/transfers/{notice_id}", "Notice dismissed.", act)
+    return await act_on_form(request, f"/joint/transfers/{notice_id}", "Notice dismissed.", act)
 
 
 @router.post("/joint/transfers/{notice_id}/acknowledge")
 async def notice_acknowledge(notice_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     async def act(values: dict[str, str]) -> None:
         await notices.acknowledge(session, actor, notice_id, now=utcnow())
-    return await _act(request, f"/joint/transfers/{notice_id}", "Notice acknowledged.", act)
+    return await act_on_form(request, f"/joint/transfers/{notice_id}", "Notice acknowledged.", act)

@@ -12,16 +12,18 @@ failure re-render the same form with one sentence per field (and nothing stored)
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.responses import Response
 
-from redhive.errors import RedhiveError, TooManyRequests, ValidationFailed
+from redhive.errors import Conflict, InvalidInput, RedhiveError, TooManyRequests, ValidationFailed
 from redhive.web.errors import FormRejected, validation_fields
-from redhive.web.templating import render
+from redhive.web.templating import redirect, render
 
-__all__ = ["error_fields", "parse_form", "read_form", "reject"]
+__all__ = ["act_on_form", "error_fields", "parse_form", "read_form", "reject"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,3 +64,16 @@ def reject(request: Request, template: str, values: dict[str, Any], exc: Redhive
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)
     raise FormRejected(response)
+
+
+async def act_on_form(request: Request, url: str, done: str,
+                      act: Callable[[dict[str, str]], Awaitable[Any]]) -> Response:
+    """A button's form: `act` on the posted fields, then back to `url` (or to the address `act`
+    returns) with `done`; a refusal goes back to `url` with its sentence, nothing stored."""
+    values = await read_form(request)
+    try:
+        result = await act(values)
+    except (InvalidInput, Conflict) as exc:
+        raise FormRejected(redirect(request, url, exc.message, "error")) from None
+    return redirect(request, result if isinstance(result, str) else url, done)
+
