@@ -1,5 +1,5 @@
 """`redhive report RUN --html FILE` (scan runs and agent runs) and
-`redhive report --mission M --audience TLP:X --format html|json -o FILE --as EMAIL` (a mission's
+`redhive report --mission M --audience TLP:X --format html|pdf|json -o FILE --as EMAIL` (a mission's
 red-team report for one audience, redhive.reports.audience)."""
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ def report(
     mission: str | None = typer.Option(None, "--mission", help="A mission's red-team report for one audience."),
     audience: str = typer.Option("TLP:AMBER+STRICT", "--audience", help="With --mission: who receives it, as a TLP "
                                  "label; fields labelled above it are withheld (TLP:RED never goes into a file)."),
-    fmt: str = typer.Option("html", "--format", help="With --mission: html (self-contained) or json."),
+    fmt: str = typer.Option("html", "--format", help="With --mission: html (self-contained), pdf (A4; needs the "
+                            "pdf extra) or json."),
     output: Path | None = typer.Option(None, "-o", "--output", help="With --mission: the file to write."),
     email: str | None = typer.Option(None, "--as", help="With --mission: your account's email."),
     password: str | None = typer.Option(None, "--password", envvar="REDHIVE_PASSWORD", hide_input=True,
                                         help="With --mission: your password (REDHIVE_PASSWORD, or asked for)."),
 ) -> None:
     """Write a run's report as one self-contained HTML file with charts, or a mission's red-team
-    report for one audience (HTML or JSON)."""
+    report for one audience (HTML, PDF or JSON)."""
     if mission is not None:
         if run_id is not None or html is not None:
             raise fail("Give either a RUN with --html or --mission with -o, not both.")
@@ -60,7 +61,7 @@ def _run_report(run_id: str, html: Path) -> None:
 
 
 def _mission_report(mission_id: str, audience: str, fmt: str, output: Path, email: str, password: str) -> None:
-    async def body(db: Any) -> str:
+    async def body(db: Any) -> bytes:
         from redhive.auth import service as auth
         from redhive.reports.audience import mission_report
 

@@ -1,6 +1,7 @@
 """A red-team report of one mission for one audience (issue 14 point 3): executive summary,
 methodology, attack success with Wilson intervals by risk area, findings by severity with their
-mitigation and re-test status — as JSON or one self-contained, autoescaped HTML file.
+mitigation and re-test status — as JSON, one self-contained, autoescaped HTML file, or that same
+HTML laid out as A4 PDF pages (`redhive.reports.pdf`).
 
 Everything labelled comes from `redhive.disclosure.redaction`'s `Shared` records (the findings
 exports' loader builds them before this module sees anything), so a field above the audience's
@@ -32,9 +33,10 @@ from redhive.missions.models import Mission
 from redhive.orgs.models import Organization
 from redhive.reports.templating import report_environment
 
-__all__ = ["FORMATS", "SCHEMA_ID", "MissionInfo", "build", "mission_report", "render"]
+__all__ = ["FORMATS", "SCHEMA_ID", "TEXT_FORMATS", "MissionInfo", "build", "document", "mission_report", "render"]
 
-FORMATS = ("html", "json")
+FORMATS = ("html", "pdf", "json")
+TEXT_FORMATS = ("html", "json")
 SCHEMA_ID = "urn:redhive:schema:mission-report:1"
 BANDS = ("S0", "S1", "S2", "S3", "S4")
 #: A flaw's state as its re-test status (the state is in every record's envelope).
@@ -140,25 +142,40 @@ def build(mission: MissionInfo, items: Sequence[Exported], audience: str, now: d
     }
 
 
+def _unknown(fmt: str) -> InvalidInput:
+    return InvalidInput(f"Unknown report format {fmt!r}: choose html, pdf or json.", field="format")
+
+
 def render(fmt: str, data: dict[str, Any]) -> str:
+    """The report as text: json, or html (self-contained)."""
     if fmt == "json":
         return json.dumps(data, indent=2)
     if fmt == "html":
         return report_environment().get_template("audience_report.html.j2").render(r=data)
-    raise InvalidInput(f"Unknown report format {fmt!r}: choose html or json.", field="format")
+    raise _unknown(fmt)
+
+
+def document(fmt: str, data: dict[str, Any]) -> bytes:
+    """The report's file in any of FORMATS; the PDF is the HTML laid out in pages, never a second
+    rendering of the data."""
+    if fmt == "pdf":
+        from redhive.reports.pdf import html_to_pdf
+
+        return html_to_pdf(render("html", data))
+    return render(fmt, data).encode("utf-8")
 
 
 def _keys(weights: dict[str, Any] | None) -> list[str]:
     return sorted(weights or {})
 
 
-async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> str:
+async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> bytes:
     """The mission's report for `audience` in `fmt`, for whoever sees the organising organisation's
     findings; audited like an export (`disclosure.reported`). TLP:RED never goes into a file."""
     require_user(actor)
     audience = parse_audience(audience, export=True)
     if fmt not in FORMATS:
-        raise InvalidInput(f"Unknown report format {fmt!r}: choose html or json.", field="format")
+        raise _unknown(fmt)
     mission = await session.get(Mission, mission_id)
     if mission is None or not has_permission(actor, "findings.view", mission.org_id):
         raise NotFound(f"There is no mission {mission_id} whose findings you can see: check the id "
@@ -173,4 +190,4 @@ async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, a
     await record(session, actor, "disclosure.reported", object_type="mission", object_id=mission.id,
                  org_id=mission.org_id,
                  after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items]})
-    return render(fmt, build(info, items, audience, utcnow()))
+    return document(fmt, build(info, items, audience, utcnow()))
