@@ -48,6 +48,7 @@ def routers() -> list[APIRouter]:
     from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
+    from redhive.reports import audience_pages
     from redhive.safeguards import pages as safeguards_pages
     from redhive.safeguards import routes as safeguards_routes
     from redhive.web import pages as web_pages
@@ -69,6 +70,7 @@ def routers() -> list[APIRouter]:
         findings_routes.router,
         disclosure_routes.router,
         disclosure_pages.router,
+        audience_pages.router,
         findings_pages.router,
         flaw_pages.router,
         notification_pages.router,

@@ -101,6 +101,10 @@ async def _agreement_form(w: Any, persona: str) -> dict[str, Any]:
             "after": "validated", "delay_days": "0"}
 
 
+async def _audience_report_form(w: Any, persona: str) -> dict[str, Any]:
+    return {"scope": f"system:{w.system.id}", "audience": "TLP:GREEN", "format": "json"}
+
+
 async def _agreement_json(w: Any, persona: str) -> dict[str, Any]:
     other = await w.platform.org(w.unique("Regulator"), kind="regulator")
     return {"recipient_org_id": other.id, "scope_type": "system", "scope_id": w.system.id, "audience": "TLP:GREEN"}
@@ -294,4 +298,8 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/disclosure/agreements"): (expect(USERS, 200, anonymous=303), None),
     ("POST", "/disclosure/orgs/{org_id}/agreements"): (expect(STAFF, 303), _agreement_form),
     ("POST", "/disclosure/agreements/{agreement_id}/revoke"): (expect(STAFF, 303, hidden=UNSEEN), None),
+    # the red-team report for an audience: the page is everyone's (listing what they may report on);
+    # the file is for those who see the system's organisation's findings, 404 to the rest
+    ("GET", "/disclosure/report"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/disclosure/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), _audience_report_form),
 }

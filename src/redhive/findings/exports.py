@@ -251,12 +251,20 @@ def render(fmt: str, items: Sequence[Exported], org: Organization, audience: str
 
 
 async def load(session: AsyncSession, actor: Actor, org_id: str, audience: str, *,
-               mission_id: str | None = None) -> list[Exported]:
-    """The organisation's flaws (of one mission, if given) and their validated reports, as `audience`
-    may see them: the only source of every export and of the reports for an audience."""
+               mission_id: str | None = None, system_id: str | None = None,
+               found: tuple[datetime | None, datetime | None] = (None, None)) -> list[Exported]:
+    """The organisation's flaws (of one mission or one system, and found — created — within
+    `found` = [from, to), if given) and their validated reports, as `audience` may see them: the
+    only source of every export and of the reports for an audience."""
     query = select(Flaw).where(Flaw.org_id == org_id)
     if mission_id is not None:
         query = query.where(Flaw.mission_id == mission_id)
+    if system_id is not None:
+        query = query.where(Flaw.system_id == system_id)
+    if found[0] is not None:
+        query = query.where(Flaw.created_at >= found[0])
+    if found[1] is not None:
+        query = query.where(Flaw.created_at < found[1])
     flaws = await visible(session, actor, (await session.scalars(
         query.order_by(Flaw.priority.desc(), Flaw.created_at))).all())
     ids = [f.id for f in flaws]

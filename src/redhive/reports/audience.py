@@ -1,4 +1,5 @@
-"""A red-team report of one mission for one audience (issue 14 point 3): executive summary,
+"""A red-team report of one mission or one system, optionally for a period, for one audience
+(issue 14 point 3): executive summary,
 methodology, attack success with Wilson intervals by risk area, findings by severity with their
 mitigation and re-test status — as JSON, one self-contained, autoescaped HTML file, or that same
 HTML laid out as A4 PDF pages (`redhive.reports.pdf`).
@@ -6,18 +7,21 @@ HTML laid out as A4 PDF pages (`redhive.reports.pdf`).
 Everything labelled comes from `redhive.disclosure.redaction`'s `Shared` records (the findings
 exports' loader builds them before this module sees anything), so a field above the audience's
 label is never read here, let alone printed; a number derived from a field (a success rate, a
-severity count) is counted only where that field is shown. The mission's own title and plan are
-not labelled: they head every audience's report.
+severity count) is counted only where that field is shown. The mission's own title and plan (a
+system's name, and the plans of the missions its flaws were found in) are not labelled: they head
+every audience's report. `build` and `document` take any `MissionInfo` heading and any `Exported`
+records, so a report over other scopes reuses them.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
@@ -28,12 +32,14 @@ from redhive.disclosure.redaction import Shared, parse_audience
 from redhive.engine.stats import wilson_interval
 from redhive.errors import InvalidInput, NotFound
 from redhive.findings.exports import Exported, load
+from redhive.findings.models import Flaw
 from redhive.kit import utcnow
 from redhive.missions.models import Mission
-from redhive.orgs.models import Organization
+from redhive.orgs.models import AISystem, Organization
 from redhive.reports.templating import report_environment
 
-__all__ = ["FORMATS", "SCHEMA_ID", "TEXT_FORMATS", "MissionInfo", "build", "document", "mission_report", "render"]
+__all__ = ["FORMATS", "SCHEMA_ID", "TEXT_FORMATS", "MissionInfo", "Scope", "audience_report", "build", "document",
+           "mission_report", "parse_scope", "render"]
 
 FORMATS = ("html", "pdf", "json")
 TEXT_FORMATS = ("html", "json")
@@ -46,6 +52,8 @@ RETEST = {"fix_ready": "awaiting re-test", "retesting": "re-testing", "resolved"
 
 @dataclass(frozen=True)
 class MissionInfo:
+    """The report's heading: the mission (or the system, `kind="system"`) it covers, unlabelled."""
+
     id: str
     title: str
     organisation: str
@@ -55,6 +63,51 @@ class MissionInfo:
     languages: list[str]
     regions: list[str]
     disciplines: list[str]
+    kind: str = "mission"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: one mission or one system; with `since`/`until`, only the flaws found
+    (created) on those days, both included."""
+
+    mission_id: str | None = None
+    system_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def found(self) -> tuple[datetime | None, datetime | None]:
+        """[start of `since`, start of the day after `until`) in UTC."""
+        return (datetime.combine(self.since, time(), UTC) if self.since else None,
+                datetime.combine(self.until + timedelta(days=1), time(), UTC) if self.until else None)
+
+    def period(self) -> str | None:
+        if self.since is None and self.until is None:
+            return None
+        return (f"flaws found {self.since.isoformat() if self.since else 'from the start'} to "
+                f"{self.until.isoformat() if self.until else 'today'}")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{option} {value!r} is not a date: give it as YYYY-MM-DD.", field=option) from None
+
+
+def parse_scope(mission_id: str | None, system_id: str | None, since: str | None = None,
+                until: str | None = None) -> Scope:
+    """A scope from what a user typed: exactly one of a mission and a system, and an optional period."""
+    mission_id, system_id = (mission_id or "").strip() or None, (system_id or "").strip() or None
+    if (mission_id is None) == (system_id is None):
+        raise InvalidInput("A report covers one mission or one system: give exactly one of them.", field="scope")
+    scope = Scope(mission_id, system_id, _day(since, "--since"), _day(until, "--until"))
+    if scope.since and scope.until and scope.since > scope.until:
+        raise InvalidInput(f"--since {scope.since} is after --until {scope.until}: the period would be empty.",
+                           field="since")
+    return scope
 
 
 def _rate(successes: int, trials: int) -> dict[str, Any]:
@@ -170,24 +223,66 @@ def _keys(weights: dict[str, Any] | None) -> list[str]:
 
 
 async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, audience: str, fmt: str) -> bytes:
-    """The mission's report for `audience` in `fmt`, for whoever sees the organising organisation's
-    findings; audited like an export (`disclosure.reported`). TLP:RED never goes into a file."""
-    require_user(actor)
-    audience = parse_audience(audience, export=True)
-    if fmt not in FORMATS:
-        raise _unknown(fmt)
+    """The mission's report for `audience` in `fmt` (see `audience_report`)."""
+    return await audience_report(session, actor, Scope(mission_id=mission_id), audience, fmt)
+
+
+async def _mission_heading(session: AsyncSession, actor: Actor, mission_id: str) -> tuple[MissionInfo, str]:
     mission = await session.get(Mission, mission_id)
     if mission is None or not has_permission(actor, "findings.view", mission.org_id):
         raise NotFound(f"There is no mission {mission_id} whose findings you can see: check the id "
                        "(the address of its page, /missions/ID) and that you triage its organisation's findings.")
     org = await session.get(Organization, mission.org_id)
     period = " to ".join(d.isoformat() for d in (mission.starts_on, mission.ends_on) if d) or "open-ended"
-    info = MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
+    return MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
                        status=mission.status, period=period, risk_areas=_keys(mission.risk_areas),
                        languages=_keys(mission.languages), regions=_keys(mission.regions),
-                       disciplines=_keys(mission.disciplines))
-    items = await load(session, actor, mission.org_id, audience, mission_id=mission.id)
-    await record(session, actor, "disclosure.reported", object_type="mission", object_id=mission.id,
-                 org_id=mission.org_id,
-                 after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items]})
+                       disciplines=_keys(mission.disciplines)), mission.org_id
+
+
+async def _system_heading(session: AsyncSession, actor: Actor, scope: Scope) -> tuple[MissionInfo, str]:
+    """A system's heading; its methodology is the union of the plans of the missions its flaws (in
+    the period) were found in."""
+    system = await session.get(AISystem, scope.system_id)
+    if system is None or not has_permission(actor, "findings.view", system.org_id):
+        raise NotFound(f"There is no system {scope.system_id} whose findings you can see: check the id "
+                       "(the address of its page, /systems/ID) and that you triage its organisation's findings.")
+    org = await session.get(Organization, system.org_id)
+    since, until = scope.found()
+    query = select(Flaw.mission_id).where(Flaw.system_id == system.id, Flaw.mission_id.is_not(None))
+    if since is not None:
+        query = query.where(Flaw.created_at >= since)
+    if until is not None:
+        query = query.where(Flaw.created_at < until)
+    missions = (await session.scalars(select(Mission).where(Mission.id.in_(query)))).all()
+
+    def union(attr: str) -> list[str]:
+        return sorted({k for m in missions for k in (getattr(m, attr) or {})})
+
+    return MissionInfo(id=system.id, title=system.name, organisation=org.name if org else system.org_id,
+                       status=system.kind, period="all findings", risk_areas=union("risk_areas"),
+                       languages=union("languages"), regions=union("regions"), disciplines=union("disciplines"),
+                       kind="system"), system.org_id
+
+
+async def audience_report(session: AsyncSession, actor: Actor, scope: Scope, audience: str, fmt: str) -> bytes:
+    """The report of a mission or a system (of the flaws found in a period, if the scope has one) for
+    `audience` in `fmt`, for whoever sees the owning organisation's findings; audited like an
+    export (`disclosure.reported`). TLP:RED never goes into a file."""
+    require_user(actor)
+    audience = parse_audience(audience, export=True)
+    if fmt not in FORMATS:
+        raise _unknown(fmt)
+    if scope.mission_id is not None:
+        info, org_id = await _mission_heading(session, actor, scope.mission_id)
+    else:
+        info, org_id = await _system_heading(session, actor, scope)
+    if scope.period():
+        info = replace(info, period=f"{info.period}; {scope.period()}")
+    items = await load(session, actor, org_id, audience, mission_id=scope.mission_id, system_id=scope.system_id,
+                       found=scope.found())
+    await record(session, actor, "disclosure.reported", object_type=info.kind, object_id=info.id, org_id=org_id,
+                 after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items],
+                        **({"since": scope.since.isoformat()} if scope.since else {}),
+                        **({"until": scope.until.isoformat()} if scope.until else {})})
     return document(fmt, build(info, items, audience, utcnow()))
