@@ -105,6 +105,14 @@ async def _audience_report_form(w: Any, persona: str) -> dict[str, Any]:
     return {"scope": f"system:{w.system.id}", "audience": "TLP:GREEN", "format": "json"}
 
 
+async def _signoff_json(w: Any, persona: str) -> dict[str, Any]:
+    return {"scope_type": "system", "scope_id": w.system.id}
+
+
+async def _signoff_form(w: Any, persona: str) -> dict[str, Any]:
+    return {"scope": f"system:{w.system.id}"}
+
+
 async def _agreement_json(w: Any, persona: str) -> dict[str, Any]:
     other = await w.platform.org(w.unique("Regulator"), kind="regulator")
     return {"recipient_org_id": other.id, "scope_type": "system", "scope_id": w.system.id, "audience": "TLP:GREEN"}
@@ -302,4 +310,9 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     # the file is for those who see the system's organisation's findings, 404 to the rest
     ("GET", "/disclosure/report"): (expect(USERS, 200, anonymous=303), None),
     ("POST", "/disclosure/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), _audience_report_form),
+    ("GET", "/api/disclosure/systems/{system_id}/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    ("GET", "/api/disclosure/missions/{mission_id}/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    # sign-off of the public version: the developer's staff (a triager is refused); 404 to the rest
+    ("POST", "/api/disclosure/signoffs"): (expect(STAFF, 201, hidden=NOT_TRIAGERS), _signoff_json),
+    ("POST", "/disclosure/report/signoff"): (expect(STAFF, 303, hidden=NOT_TRIAGERS), _signoff_form),
 }

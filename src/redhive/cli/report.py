@@ -28,6 +28,8 @@ def report(
     fmt: str = typer.Option("html", "--format", help="With --mission: html (self-contained), pdf (A4; needs the "
                             "pdf extra) or json."),
     output: Path | None = typer.Option(None, "-o", "--output", help="With --mission: the file to write."),
+    draft: bool = typer.Option(False, "--draft", help="With --audience TLP:CLEAR: the public version before it is "
+                               "signed off, marked as a draft (for those who sign it off)."),
     email: str | None = typer.Option(None, "--as", help="With --mission: your account's email."),
     password: str | None = typer.Option(None, "--password", envvar="REDHIVE_PASSWORD", hide_input=True,
                                         help="With --mission: your password (REDHIVE_PASSWORD, or asked for)."),
@@ -48,7 +50,7 @@ def report(
         except InvalidInput as exc:
             raise fail(exc.message) from None
         secret = password if password is not None else typer.prompt("Password", hide_input=True)
-        _audience_report(scope, audience, fmt, output, email, secret)
+        _audience_report(scope, audience, fmt, output, email, secret, draft)
         return
     if since is not None or until is not None:
         raise fail("--since and --until go with --mission or --system: a run's report covers the whole run.")
@@ -76,7 +78,8 @@ def _run_report(run_id: str, html: Path) -> None:
     out.print(f"Report written to {html}", highlight=False)
 
 
-def _audience_report(scope: Any, audience: str, fmt: str, output: Path, email: str, password: str) -> None:
+def _audience_report(scope: Any, audience: str, fmt: str, output: Path, email: str, password: str,
+                     draft: bool) -> None:
     async def body(db: Any) -> bytes:
         from redhive.auth import service as auth
         from redhive.reports.audience import audience_report
@@ -84,7 +87,7 @@ def _audience_report(scope: Any, audience: str, fmt: str, output: Path, email: s
         async with db.session() as session:
             user = await auth.authenticate_password(session, email=email, password=password)
             actor = await auth.load_actor(session, user, via="password")
-            return await audience_report(session, actor, scope, audience, fmt.lower())
+            return await audience_report(session, actor, scope, audience, fmt.lower(), draft=draft)
 
     from redhive.errors import RedhiveError
     from redhive.reports.exports import write_file

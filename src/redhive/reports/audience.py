@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redhive import __version__
 from redhive.audit.service import record
 from redhive.auth.permissions import Actor, has_permission, require_user
-from redhive.disclosure import tlp
+from redhive.disclosure import signoff, tlp
 from redhive.disclosure.redaction import Shared, parse_audience
 from redhive.engine.stats import wilson_interval
-from redhive.errors import InvalidInput, NotFound
+from redhive.errors import Conflict, InvalidInput, NotFound
 from redhive.findings.exports import Exported, load
 from redhive.findings.models import Flaw
 from redhive.kit import utcnow
@@ -39,9 +39,10 @@ from redhive.orgs.models import AISystem, Organization
 from redhive.reports.templating import report_environment
 
 __all__ = ["FORMATS", "SCHEMA_ID", "TEXT_FORMATS", "MissionInfo", "Scope", "audience_report", "build", "document",
-           "mission_report", "parse_scope", "render"]
+           "mission_report", "parse_scope", "render", "sign_off"]
 
 FORMATS = ("html", "pdf", "json")
+MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "json": "application/json"}
 TEXT_FORMATS = ("html", "json")
 SCHEMA_ID = "urn:redhive:schema:mission-report:1"
 BANDS = ("S0", "S1", "S2", "S3", "S4")
@@ -75,6 +76,14 @@ class Scope:
     system_id: str | None = None
     since: date | None = None
     until: date | None = None
+
+    @property
+    def kind(self) -> str:
+        return "mission" if self.mission_id is not None else "system"
+
+    @property
+    def ident(self) -> str:
+        return str(self.mission_id if self.mission_id is not None else self.system_id)
 
     def found(self) -> tuple[datetime | None, datetime | None]:
         """[start of `since`, start of the day after `until`) in UTC."""
@@ -227,11 +236,10 @@ async def mission_report(session: AsyncSession, actor: Actor, mission_id: str, a
     return await audience_report(session, actor, Scope(mission_id=mission_id), audience, fmt)
 
 
-async def _mission_heading(session: AsyncSession, actor: Actor, mission_id: str) -> tuple[MissionInfo, str]:
+async def _mission_heading(session: AsyncSession, mission_id: str) -> tuple[MissionInfo, str] | None:
     mission = await session.get(Mission, mission_id)
-    if mission is None or not has_permission(actor, "findings.view", mission.org_id):
-        raise NotFound(f"There is no mission {mission_id} whose findings you can see: check the id "
-                       "(the address of its page, /missions/ID) and that you triage its organisation's findings.")
+    if mission is None:
+        return None
     org = await session.get(Organization, mission.org_id)
     period = " to ".join(d.isoformat() for d in (mission.starts_on, mission.ends_on) if d) or "open-ended"
     return MissionInfo(id=mission.id, title=mission.title, organisation=org.name if org else mission.org_id,
@@ -240,13 +248,12 @@ async def _mission_heading(session: AsyncSession, actor: Actor, mission_id: str)
                        disciplines=_keys(mission.disciplines)), mission.org_id
 
 
-async def _system_heading(session: AsyncSession, actor: Actor, scope: Scope) -> tuple[MissionInfo, str]:
+async def _system_heading(session: AsyncSession, scope: Scope) -> tuple[MissionInfo, str] | None:
     """A system's heading; its methodology is the union of the plans of the missions its flaws (in
     the period) were found in."""
     system = await session.get(AISystem, scope.system_id)
-    if system is None or not has_permission(actor, "findings.view", system.org_id):
-        raise NotFound(f"There is no system {scope.system_id} whose findings you can see: check the id "
-                       "(the address of its page, /systems/ID) and that you triage its organisation's findings.")
+    if system is None:
+        return None
     org = await session.get(Organization, system.org_id)
     since, until = scope.found()
     query = select(Flaw.mission_id).where(Flaw.system_id == system.id, Flaw.mission_id.is_not(None))
@@ -265,24 +272,89 @@ async def _system_heading(session: AsyncSession, actor: Actor, scope: Scope) -> 
                        kind="system"), system.org_id
 
 
-async def audience_report(session: AsyncSession, actor: Actor, scope: Scope, audience: str, fmt: str) -> bytes:
-    """The report of a mission or a system (of the flaws found in a period, if the scope has one) for
-    `audience` in `fmt`, for whoever sees the owning organisation's findings; audited like an
-    export (`disclosure.reported`). TLP:RED never goes into a file."""
+@dataclass
+class _Prepared:
+    info: MissionInfo
+    org_id: str
+    items: list[Exported]
+    signers: list[signoff.Signer]
+
+
+async def _prepare(session: AsyncSession, actor: Actor, scope: Scope, audience: str) -> _Prepared:
+    """The heading and the records of `scope` for `audience`. Those who see the owner's findings may
+    ask; so may a regulator that must sign off the public version, for that version only. The
+    public version leaves restricted hazard findings out altogether."""
     require_user(actor)
-    audience = parse_audience(audience, export=True)
-    if fmt not in FORMATS:
-        raise _unknown(fmt)
-    if scope.mission_id is not None:
-        info, org_id = await _mission_heading(session, actor, scope.mission_id)
-    else:
-        info, org_id = await _system_heading(session, actor, scope)
+    found = (await _mission_heading(session, scope.ident) if scope.mission_id is not None
+             else await _system_heading(session, scope))
+    public = audience == tlp.CLEAR
+    needed = await signoff.signers(session, found[1], scope.kind, scope.ident) if found and public else []
+    if found is None or not (has_permission(actor, "findings.view", found[1])
+                             or signoff.may_sign(actor, [s for s in needed if s.role == "regulator"])):
+        raise NotFound(f"There is no {scope.kind} {scope.ident} whose findings you can see: check the id "
+                       f"(the address of its page, /{scope.kind}s/ID) and that you triage its organisation's "
+                       "findings.")
+    info, org_id = found
     if scope.period():
         info = replace(info, period=f"{info.period}; {scope.period()}")
     items = await load(session, actor, org_id, audience, mission_id=scope.mission_id, system_id=scope.system_id,
                        found=scope.found())
-    await record(session, actor, "disclosure.reported", object_type=info.kind, object_id=info.id, org_id=org_id,
-                 after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in items],
+    if public:
+        items = [i for i in items if not i.flaw.envelope.get("restricted")]
+    return _Prepared(info, org_id, items, needed)
+
+
+def _signoffs(rows: Sequence[Any], needed: Sequence[signoff.Signer]) -> list[dict[str, Any]]:
+    names = {s.org_id: s.name for s in needed}
+    return [{"organisation": names.get(r.signer_org_id, r.signer_org_id), "role": r.role,
+             "at": r.created_at.isoformat()} for r in rows]
+
+
+async def audience_report(session: AsyncSession, actor: Actor, scope: Scope, audience: str, fmt: str, *,
+                          draft: bool = False) -> bytes:
+    """The report of a mission or a system (of the flaws found in a period, if the scope has one) for
+    `audience` in `fmt`, for whoever sees the owning organisation's findings; audited like an
+    export (`disclosure.reported`). TLP:RED never goes into a file. The public (TLP:CLEAR) version
+    is released only when signed off (D39); before that, `draft` gives it marked as a draft for
+    those who review it."""
+    audience = parse_audience(audience, export=True)
+    if fmt not in FORMATS:
+        raise _unknown(fmt)
+    if draft and audience != tlp.CLEAR:
+        raise InvalidInput("A draft is of the public (TLP:CLEAR) version only: the other audiences need no "
+                           "sign-off.", field="draft")
+    p = await _prepare(session, actor, scope, audience)
+    data = build(p.info, p.items, audience, utcnow())
+    if audience == tlp.CLEAR:
+        content = signoff.digest(data)
+        rows = await signoff.signed(session, p.org_id, scope.kind, scope.ident, (scope.since, scope.until), content)
+        lacking = signoff.missing(p.signers, rows)
+        if lacking and not draft:
+            names = " and ".join(f"{s.name} ({s.role})" for s in lacking)
+            raise Conflict(f"The public (TLP:CLEAR) version of this report cannot be released until {names} "
+                           "sign it off: their admins or coordinators review it (--draft) and sign it off "
+                           "(`redhive disclosure signoff`, or the page /disclosure/report).")
+        data["release"] = {"status": "draft" if lacking else "signed off", "digest": content,
+                           "signoffs": _signoffs(rows, p.signers),
+                           "awaiting": [{"organisation": s.name, "role": s.role} for s in lacking]}
+    await record(session, actor, "disclosure.reported", object_type=p.info.kind, object_id=p.info.id,
+                 org_id=p.org_id,
+                 after={"format": fmt, "audience": audience, "flaws": [i.flaw.id for i in p.items],
                         **({"since": scope.since.isoformat()} if scope.since else {}),
-                        **({"until": scope.until.isoformat()} if scope.until else {})})
-    return document(fmt, build(info, items, audience, utcnow()))
+                        **({"until": scope.until.isoformat()} if scope.until else {}),
+                        **({"release": data["release"]["status"]} if "release" in data else {})})
+    return document(fmt, data)
+
+
+async def sign_off(session: AsyncSession, actor: Actor, scope: Scope, note: str = "") -> list[dict[str, Any]]:
+    """Sign off the public version of `scope`'s report as it reads now, for each organisation that
+    must sign it and the actor signs for; what is still awaited is in the answer."""
+    p = await _prepare(session, actor, scope, tlp.CLEAR)
+    content = signoff.digest(build(p.info, p.items, tlp.CLEAR, utcnow()))
+    period = (scope.since, scope.until)
+    await signoff.sign(session, actor, p.signers, owner_org_id=p.org_id, scope_type=scope.kind, scope_id=scope.ident,
+                       period=period, content=content, note=note, now=utcnow())
+    rows = await signoff.signed(session, p.org_id, scope.kind, scope.ident, period, content)
+    return [*({"status": "signed off", **row} for row in _signoffs(rows, p.signers)),
+            *({"status": "awaiting", "organisation": s.name, "role": s.role}
+              for s in signoff.missing(p.signers, rows))]
