@@ -293,6 +293,9 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
                                                           fixed(days=3, reason="the developer is on it")),
     ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    # exploited in the wild starts the flaw's exploited clock: the triage team's record, as an extension
+    ("POST", "/api/disclosure/flaws/{flaw_id}/exploited"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                            fixed(evidence="seen in a partner's honeypot")),
     ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
                                                          fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),
     # sharing agreements: the Lab's triage team sees them, its staff makes and revokes them; a flaw

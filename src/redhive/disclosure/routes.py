@@ -19,6 +19,7 @@ from redhive.disclosure.schemas import (
     AgreementRead,
     ClockExtend,
     ClockRead,
+    ExploitedCreate,
     LabelsRead,
     LabelsUpdate,
     SignoffCreate,
@@ -166,3 +167,11 @@ async def sign_off(data: SignoffCreate, session: SessionDep, actor: UserDep) -> 
     scope = reports.parse_scope(data.scope_id if data.scope_type == "mission" else None,
                                 data.scope_id if data.scope_type == "system" else None, data.since, data.until)
     return await reports.sign_off(session, actor, scope, data.note)
+
+
+@router.post("/flaws/{flaw_id}/exploited")
+async def flaw_exploited(flaw_id: str, data: ExploitedCreate, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    """Record that the flaw is exploited in the wild: its exploited clock (7 days, +7 with a fix
+    under way) starts now."""
+    flaw = await clock_service.mark_exploited(session, actor, flaw_id, evidence=data.evidence, now=utcnow())
+    return {"id": flaw.id, "exploited_at": flaw.exploited_at.isoformat() if flaw.exploited_at else None}

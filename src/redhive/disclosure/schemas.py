@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redhive.auth.schemas import UTCDateTime
 
 __all__ = ["AgreementCreate", "AgreementRead", "ClockExtend", "ClockRead", "LabelsRead", "LabelsUpdate",
-           "SignoffCreate"]
+           "ExploitedCreate", "SignoffCreate"]
 
 
 class LabelsUpdate(BaseModel):
@@ -97,3 +97,10 @@ class SignoffCreate(BaseModel):
     since: str | None = Field(default=None, max_length=10)
     until: str | None = Field(default=None, max_length=10)
     note: str = Field(default="", max_length=2_000)
+
+
+class ExploitedCreate(BaseModel):
+    """Record that a flaw is exploited in the wild, and how that is known."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    evidence: str = Field(min_length=1, max_length=2_000)

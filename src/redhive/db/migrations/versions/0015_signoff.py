@@ -1,5 +1,6 @@
 """Sign-off of a report's public (TLP:CLEAR) version: who signed off which content, for the
 developer organisation or a regulator; agreements say whether their recipient must sign off too.
+Flaws record when they became known to be exploited in the wild (the exploited clock).
 
 Revision ID: 0015_signoff
 Revises: 0014_sharing
@@ -43,9 +44,13 @@ def upgrade() -> None:
     op.create_index(op.f("ix_report_signoffs_scope_id"), "report_signoffs", ["scope_id"], unique=False)
     with op.batch_alter_table("sharing_agreements") as batch:
         batch.add_column(sa.Column("public_signoff", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("flaws") as batch:
+        batch.add_column(sa.Column("exploited_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("flaws") as batch:
+        batch.drop_column("exploited_at")
     with op.batch_alter_table("sharing_agreements") as batch:
         batch.drop_column("public_signoff")
     op.drop_index(op.f("ix_report_signoffs_scope_id"), table_name="report_signoffs")
