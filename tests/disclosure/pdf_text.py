@@ -11,9 +11,22 @@ from typing import Any
 import pytest
 
 
+def pdf_available() -> bool:
+    """WeasyPrint with its Pango library (an OSError without it), and pypdfium2, both importable."""
+    try:
+        import pypdfium2  # noqa: F401
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 def need_pdf() -> Any:
-    pytest.importorskip("weasyprint", reason="the pdf extra (WeasyPrint) is not installed")
-    return pytest.importorskip("pypdfium2", reason="pypdfium2 (a dev dependency) is not installed")
+    if not pdf_available():
+        pytest.skip("the pdf extra (WeasyPrint and Pango) or pypdfium2 (a dev dependency) is not installed")
+    import pypdfium2
+
+    return pypdfium2
 
 
 def pages_text(pdf: bytes) -> list[str]:

@@ -5,14 +5,13 @@ the file, it is audited, and bad input is one sentence with exit code 2."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.disclosure.pdf_text import flowing, joined
+from tests.disclosure.pdf_text import flowing, joined, pdf_available
 from tests.disclosure.test_exports import _validated_flaw
 from tests.disclosure.world import Lab, lab
 from tests.platform_fixtures import PASSWORD, Platform
@@ -93,7 +92,7 @@ async def test_a_mission_report_for_green_and_for_amber_strict(platform: Platfor
     assert "Pre-release evaluation &lt;b&gt;Chatty&lt;/b&gt;" in html and "<b>Chatty</b>" not in html  # autoescaped
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")  # self-contained
 
-    if importlib.util.find_spec("weasyprint") and importlib.util.find_spec("pypdfium2"):
+    if pdf_available():
         pdf = tmp_path / "green.pdf"
         result = await _cli(platform, "--mission", mission_id, "--audience", "TLP:GREEN", "--format", "pdf",
                             "-o", str(pdf))
