@@ -141,7 +141,13 @@ async def _report(session: SessionDep, actor: UserDep, mission_id: str | None, s
     return Response(body, media_type=reports.MEDIA[fmt.lower()])
 
 
-@router.get("/missions/{mission_id}/report")
+#: The report's body is a file in the asked format, not a JSON model.
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}},
+          "description": "The report in the asked format."}}
+
+
+@router.get("/missions/{mission_id}/report", responses=_FILE)
 async def mission_report(mission_id: str, session: SessionDep, actor: UserDep, audience: str = "TLP:AMBER+STRICT",
                          format: str = "json", since: str | None = None, until: str | None = None,
                          draft: bool = False) -> Response:
@@ -150,7 +156,7 @@ async def mission_report(mission_id: str, session: SessionDep, actor: UserDep, a
     return await _report(session, actor, mission_id, None, audience, format, since, until, draft)
 
 
-@router.get("/systems/{system_id}/report")
+@router.get("/systems/{system_id}/report", responses=_FILE)
 async def system_report(system_id: str, session: SessionDep, actor: UserDep, audience: str = "TLP:AMBER+STRICT",
                         format: str = "json", since: str | None = None, until: str | None = None,
                         draft: bool = False) -> Response:
