@@ -57,6 +57,7 @@ def routers() -> list[APIRouter]:
     from redhive.notifications import pages as notification_pages
     from redhive.orgs import pages as orgs_pages
     from redhive.orgs import routes as orgs_routes
+    from redhive.reports import audience_pages
     from redhive.reports import pages as reports_pages
     from redhive.reports import routes as reports_routes
     from redhive.safeguards import pages as safeguards_pages
@@ -84,6 +85,7 @@ def routers() -> list[APIRouter]:
         joint_pages.router,
         incidents_routes.router,
         incidents_pages.router,
+        audience_pages.router,
         findings_pages.router,
         flaw_pages.router,
         notification_pages.router,

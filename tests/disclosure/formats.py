@@ -64,8 +64,12 @@ def avid_report_model() -> Any:
 
 
 def check_csaf(document: dict[str, Any]) -> None:
+    """The official JSON schema, then CSAF 2.0's mandatory tests (§6.1) that redhive implements."""
+    from redhive.findings.csaf_checks import failures
+
     errors = sorted(csaf_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+    assert failures(document) == []
 
 
 def check_export(document: dict[str, Any]) -> None:

@@ -123,3 +123,87 @@ async def test_reminder_escalation_and_extensions_at_a_controlled_time(platform:
         actions = [e.action for e in (await session.scalars(select(AuditEvent).where(
             AuditEvent.object_id == flaw_id, AuditEvent.action.like("disclosure.clock_%")))).all()]
     assert actions.count("disclosure.clock_extended") == 2 and "disclosure.clock_escalated" in actions
+
+
+def test_the_exploited_clock_follows_the_reference() -> None:
+    """flaw-management.md: exploited in the wild, 7 days (+7 if a fix is actively in progress)."""
+    t0, e = FRIDAY, FRIDAY + timedelta(days=2)
+    plain = clocks.flaw_clocks(clocks.FlawFacts("S2", "HZ0", t0, None, None, None, exploited_at=e))["exploited"]
+    assert (plain.started_at, plain.due_at, plain.escalate_at) == (e, e + timedelta(days=7), e + timedelta(days=7))
+    assert plain.remind_at == e + timedelta(days=7) - timedelta(days=7) / 4  # a quarter before, at most 2 days
+    fixing = clocks.flaw_clocks(clocks.FlawFacts("S2", "HZ0", t0, None, None, None, exploited_at=e,
+                                                 remediating_at=e + timedelta(days=3)))["exploited"]
+    assert fixing.due_at == e + timedelta(days=14)
+    late = clocks.flaw_clocks(clocks.FlawFacts("S2", "HZ0", t0, None, None, None, exploited_at=e,
+                                               remediating_at=e + timedelta(days=8)))["exploited"]
+    assert late.due_at == e + timedelta(days=7)  # work that starts after the deadline does not extend it
+    fixed = clocks.flaw_clocks(clocks.FlawFacts("S2", "HZ0", t0, None, None, e + timedelta(days=5),
+                                                exploited_at=e))["exploited"]
+    assert fixed.done_at == e + timedelta(days=5)
+    assert "exploited" not in clocks.flaw_clocks(clocks.FlawFacts("S2", "HZ0", t0, None, None, None))
+
+
+async def test_exploited_in_the_wild_reminds_and_escalates_at_a_controlled_time(platform: Platform) -> None:
+    w = await lab(platform)
+    c = w.clients
+    regulator = await platform.org("AISI", kind="regulator")
+    contact = await platform.user("Regulator Contact")
+    await platform.member(contact, regulator, "admin")
+    async with platform.session() as session:
+        session.add(SystemGrant(system_id=w.system.id, org_id=regulator.id, created_at=utcnow()))
+
+    async def validated_flaw() -> str:
+        filed = await c["reporter"].post("/api/findings/reports", json=report_body(w.version.id))
+        report_id = filed.json()["report"]["id"]
+        for state in ("triage", "validated"):
+            moved = await c["triager"].post(f"/api/findings/reports/{report_id}/transitions", json={"state": state})
+        flaw_id = str(moved.json()["flaw_id"])
+        async with platform.session() as session:
+            await session.execute(update(Flaw).where(Flaw.id == flaw_id).values(band="S2"))
+        return flaw_id
+
+    unfixed, fixing = await validated_flaw(), await validated_flaw()
+    for flaw_id in (unfixed, fixing):
+        r = await c["triager"].post(f"/api/disclosure/flaws/{flaw_id}/exploited",
+                                    json={"evidence": "a partner's honeypot logged the attack"})
+        assert r.status_code == 200, r.text
+    r = await c["triager"].post(f"/api/disclosure/flaws/{unfixed}/exploited", json={"evidence": "again"})
+    assert r.status_code == 400 and "already recorded as exploited in the wild" in r.json()["error"]["message"]
+    for who in ("reporter", "outsider"):
+        r = await c[who].post(f"/api/disclosure/flaws/{unfixed}/exploited", json={"evidence": "x"})
+        assert r.status_code == 404
+    # the second flaw's fix is under way before its deadline: 7 more days
+    for state in ("severity_assessed", "developer_notified", "acknowledged", "in_remediation"):
+        moved = await c["triager"].post(f"/api/findings/flaws/{fixing}/transitions", json={"state": state})
+        assert moved.status_code == 200, moved.text
+    async with platform.session() as session:
+        exploited = {f.id: aware(f.exploited_at) for f in (await session.scalars(select(Flaw).where(
+            Flaw.id.in_([unfixed, fixing])))).all() if f.exploited_at}
+    e = max(exploited.values())
+
+    async def tick(at: datetime) -> dict[str, list[str]]:
+        async with platform.session() as session:
+            result = await clock_service.tick(session, at)
+            rows = {c.id: c for c in (await session.scalars(select(DisclosureClock).where(
+                DisclosureClock.kind == "exploited"))).all()}
+        return {"reminders": sorted(rows[i].object_id for i in result.reminders if i in rows),
+                "escalations": sorted(rows[i].object_id for i in result.escalations if i in rows)}
+
+    async def escalated_to() -> set[str]:
+        async with platform.session() as session:
+            return set((await session.scalars(select(Notification.user_id).where(
+                Notification.kind == "disclosure.escalation", Notification.url == f"/findings/flaws/{unfixed}"))).all())
+
+    assert await tick(e + timedelta(days=5)) == {"reminders": [], "escalations": []}
+    assert await tick(e + timedelta(days=5, hours=7)) == {"reminders": [unfixed], "escalations": []}  # 1.75 d before
+    assert await tick(e + timedelta(days=6)) == {"reminders": [], "escalations": []}  # once only
+    assert await tick(e + timedelta(days=7, minutes=1)) == {"reminders": [], "escalations": [unfixed]}
+    assert contact.id in await escalated_to()  # the regulator's admin hears of an exploited flaw left unfixed
+    assert await tick(e + timedelta(days=12, hours=7)) == {"reminders": [fixing], "escalations": []}
+    assert await tick(e + timedelta(days=14, minutes=1)) == {"reminders": [], "escalations": [fixing]}
+    dashboard = (await c["triager"].get(f"/api/disclosure/orgs/{w.org.id}/clocks")).json()
+    assert sorted(row["object_id"] for row in dashboard if row["kind"] == "exploited") == sorted([unfixed, fixing])
+    async with platform.session() as session:
+        events = (await session.scalars(select(AuditEvent).where(AuditEvent.action == "disclosure.exploited"))).all()
+    assert sorted(e.object_id for e in events) == sorted([unfixed, fixing])
+    assert all((e.after or {}).get("evidence") == "a partner's honeypot logged the attack" for e in events)

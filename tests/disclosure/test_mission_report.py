@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.disclosure.pdf_text import flowing, joined, pdf_available
 from tests.disclosure.test_exports import _validated_flaw
 from tests.disclosure.world import Lab, lab
 from tests.platform_fixtures import PASSWORD, Platform
@@ -91,12 +92,25 @@ async def test_a_mission_report_for_green_and_for_amber_strict(platform: Platfor
     assert "Pre-release evaluation &lt;b&gt;Chatty&lt;/b&gt;" in html and "<b>Chatty</b>" not in html  # autoescaped
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")  # self-contained
 
+    if pdf_available():
+        pdf = tmp_path / "green.pdf"
+        result = await _cli(platform, "--mission", mission_id, "--audience", "TLP:GREEN", "--format", "pdf",
+                            "-o", str(pdf))
+        assert result.exit_code == 0 and "(pdf, for TLP:GREEN)" in result.output, result.output
+        text, flat = flowing(pdf.read_bytes()), joined(pdf.read_bytes())
+        assert "Red-teamreport:Pre-releaseevaluation<b>Chatty</b>" in flat  # the markup printed as text
+        assert finding["title"].replace(" ", "") in flat and "Withheld (TLP:AMBER)" in text
+        assert not any(secret in flat for secret in (ROOT, FIX, "CANARY-DESC", "roleplay"))
+        audiences = ["TLP:GREEN", "TLP:AMBER+STRICT", "TLP:GREEN"]
+    else:
+        audiences = ["TLP:GREEN", "TLP:AMBER+STRICT"]
+
     async with platform.session() as session:
         events = (await session.scalars(select(AuditEvent).where(AuditEvent.action == "disclosure.reported"))).all()
-    assert [(e.after or {}).get("audience") for e in events] == ["TLP:GREEN", "TLP:AMBER+STRICT"]
+    assert [(e.after or {}).get("audience") for e in events] == audiences
 
     for args, words in ((["--mission", mission_id, "--audience", "TLP:RED", "-o", str(green)], "never a file"),
-                        (["--mission", mission_id, "--format", "pdf", "-o", str(green)], "Unknown report format"),
+                        (["--mission", mission_id, "--format", "docx", "-o", str(green)], "Unknown report format"),
                         (["--mission", "nope", "-o", str(green)], "There is no mission nope"),
                         (["--mission", mission_id], "needs -o FILE")):
         bad = await _cli(platform, *args)

@@ -1,7 +1,7 @@
 """The Must-show property: random findings with random per-field labels and hazard classes, each
 labelled field holding canaries of its own, rendered for every audience in every format built so
-far — the platform's JSON, CSV, AVID, CSAF 2.0, a mission's red-team report (HTML and JSON), and
-the API's shared views — never show a field
+far — the platform's JSON, CSV, AVID, CSAF 2.0, a mission's red-team report (HTML, JSON and the
+PDF's extracted text), and the API's shared views — never show a field
 above the audience's label (its canaries are absent); the JSON and the API views show every field
 the audience may receive. Every CSAF document validates against the official schema, every AVID
 report against avidtools' models and every JSON export against its published schema."""
@@ -16,12 +16,15 @@ from collections.abc import Iterator
 
 from hypothesis import HealthCheck, given, settings
 from tests.disclosure.formats import check_avid, check_csaf, check_export
+from tests.disclosure.pdf_text import joined, need_pdf
 from tests.disclosure.property_cases import AT, LABELS, Case, build, cases, leaks, missing
 from tests.disclosure.world import lab
 from tests.platform_fixtures import Platform
 
+from redhive.disclosure import tlp
 from redhive.disclosure.redaction import share_flaw, share_report
 from redhive.findings.exports import FORMATS, Exported, Product, render
+from redhive.findings.models import Flaw, FlawReport, Remediation
 from redhive.orgs.models import Organization
 from redhive.reports import audience as mission_report
 
@@ -63,9 +66,33 @@ def test_renderings_never_show_a_field_above_the_audience(case: Case) -> None:
             elif fmt == "avid":
                 check_avid(json.loads(body))
         report = mission_report.build(MISSION, items, audience, AT)
-        for fmt in mission_report.FORMATS:
+        for fmt in mission_report.TEXT_FORMATS:
             body = mission_report.render(fmt, report)
             assert not leaks(case, body, audience), (f"report {fmt}", audience, leaks(case, body, audience))
+
+
+def _items(flaws: list[Flaw], reports: list[FlawReport], fixes: list[Remediation], audience: str) -> list[Exported]:
+    return [Exported(flaw=share_flaw(f, audience, [r for r in fixes if r.flaw_id == f.id]),
+                     reports=[share_report(r, audience) for r in reports if r.flaw_id == f.id],
+                     system="Chatty", system_kind="Model", affected=[Product("3" * 32, "Chatty v1")], fixed=[])
+            for f in flaws]
+
+
+# WeasyPrint takes about a second a report on a busy 2-core machine, so the PDF gets fewer examples
+# than the text formats (each example renders one PDF per export audience: about 50 s in all).
+@settings(max_examples=10, deadline=None)
+@given(case=cases)
+def test_pdf_text_never_shows_a_field_above_the_audience(case: Case) -> None:
+    need_pdf()
+    records = build(case, org_id="1" * 32, system_id="2" * 32, version_id="3" * 32, ids=_ids())
+    for audience in EXPORT_AUDIENCES:
+        text = joined(mission_report.document("pdf", mission_report.build(MISSION, _items(*records, audience),
+                                                                          audience, AT)))
+        assert not leaks(case, text, audience), ("report pdf", audience, leaks(case, text, audience))
+        # the PDF is not empty of what the audience may see: every finding's title it may receive is there
+        for flaw, _reports in case.flaws:
+            if tlp.may_receive(audience, flaw.expected("title")):
+                assert all(t in text for t in flaw.canaries["title"]), (audience, flaw.canaries["title"])
 
 
 async def test_api_and_exports_never_show_a_field_above_the_audience(platform: Platform) -> None:

@@ -101,6 +101,18 @@ async def _agreement_form(w: Any, persona: str) -> dict[str, Any]:
             "after": "validated", "delay_days": "0"}
 
 
+async def _audience_report_form(w: Any, persona: str) -> dict[str, Any]:
+    return {"scope": f"system:{w.system.id}", "audience": "TLP:GREEN", "format": "json"}
+
+
+async def _signoff_json(w: Any, persona: str) -> dict[str, Any]:
+    return {"scope_type": "system", "scope_id": w.system.id}
+
+
+async def _signoff_form(w: Any, persona: str) -> dict[str, Any]:
+    return {"scope": f"system:{w.system.id}"}
+
+
 async def _agreement_json(w: Any, persona: str) -> dict[str, Any]:
     other = await w.platform.org(w.unique("Regulator"), kind="regulator")
     return {"recipient_org_id": other.id, "scope_type": "system", "scope_id": w.system.id, "audience": "TLP:GREEN"}
@@ -282,6 +294,9 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("POST", "/api/disclosure/clocks/{clock_id}/extend"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
                                                           fixed(days=3, reason="the developer is on it")),
     ("GET", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    # exploited in the wild starts the flaw's exploited clock: the triage team's record, as an extension
+    ("POST", "/api/disclosure/flaws/{flaw_id}/exploited"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS),
+                                                            fixed(evidence="seen in a partner's honeypot")),
     ("POST", "/api/disclosure/flaws/{flaw_id}/labels"): (expect(STAFF, 200, hidden=NOT_TRIAGERS),
                                                          fixed(labels={"root_cause": "TLP:GREEN"}, reason="published")),
     # sharing agreements: the Lab's triage team sees them, its staff makes and revokes them; a flaw
@@ -295,4 +310,13 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, int], Any]] = {
     ("GET", "/disclosure/agreements"): (expect(USERS, 200, anonymous=303), None),
     ("POST", "/disclosure/orgs/{org_id}/agreements"): (expect(STAFF, 303), _agreement_form),
     ("POST", "/disclosure/agreements/{agreement_id}/revoke"): (expect(STAFF, 303, hidden=UNSEEN), None),
+    # the red-team report for an audience: the page is everyone's (listing what they may report on);
+    # the file is for those who see the system's organisation's findings, 404 to the rest
+    ("GET", "/disclosure/report"): (expect(USERS, 200, anonymous=303), None),
+    ("POST", "/disclosure/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), _audience_report_form),
+    ("GET", "/api/disclosure/systems/{system_id}/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    ("GET", "/api/disclosure/missions/{mission_id}/report"): (expect(TRIAGE, 200, hidden=NOT_TRIAGERS), None),
+    # sign-off of the public version: the developer's staff (a triager is refused); 404 to the rest
+    ("POST", "/api/disclosure/signoffs"): (expect(STAFF, 201, hidden=NOT_TRIAGERS), _signoff_json),
+    ("POST", "/disclosure/report/signoff"): (expect(STAFF, 303, hidden=NOT_TRIAGERS), _signoff_form),
 }

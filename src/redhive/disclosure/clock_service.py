@@ -3,8 +3,9 @@ escalations fired at an injected `now` (a job, `redhive disclosure tick`, or a t
 time — nothing here reads the wall clock), extensions as recorded decisions, and the dashboard.
 
 Reminders go to the organisation's triage team; escalations to its admins and coordinators, and a
-developer silent 30 days after notice is escalated to the admins of the regulators its system is
-granted to as well. Messages name the clock and the object's id, never a title (titles are labelled)."""
+developer silent 30 days after notice, or a flaw exploited in the wild and not fixed in time, is
+escalated to the admins of the regulators its system is granted to as well. Messages name the
+clock and the object's id, never a title (titles are labelled)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from redhive.findings.sla import aware
 from redhive.notifications.service import notify
 from redhive.orgs.models import Membership, Organization, SystemGrant
 
-__all__ = ["SYSTEM", "ClockRow", "TickResult", "extend", "list_clocks", "tick"]
+__all__ = ["SYSTEM", "ClockRow", "TickResult", "extend", "list_clocks", "mark_exploited", "tick"]
 
 #: Who the clocks act as in the audit log: the platform itself.
 SYSTEM = Actor(user_id=None, display_name="disclosure clocks")
@@ -84,7 +85,9 @@ async def _expected(session: AsyncSession) -> list[tuple[str, str, str, str, clo
                                       validated_at=aware(f.validated_at) if f.validated_at else None,
                                       notified_at=_first(ev, to=frozenset({"developer_notified"})),
                                       acknowledged_at=_first(ev, to=frozenset({"acknowledged"})),
-                                      fixed_at=fixed[-1] if fixed and f.state == "resolved" else None)
+                                      fixed_at=fixed[-1] if fixed and f.state == "resolved" else None,
+                                      exploited_at=aware(f.exploited_at) if f.exploited_at else None,
+                                      remediating_at=_first(ev, to=frozenset({"in_remediation"})))
         out += [("flaw", f.id, f.org_id, kind, due) for kind, due in clocks.flaw_clocks(flaw_facts).items()]
     return out
 
@@ -137,7 +140,8 @@ async def tick(session: AsyncSession, now: datetime) -> TickResult:
         if now >= due.escalate_at + extension and clock.escalated_at is None:
             clock.escalated_at = now
             orgs = [clock.org_id]
-            if clock.kind == "developer_ack":  # 30 days of silence: the coordinator and the regulators hear of it
+            # 30 days of silence, or an exploited flaw unfixed: the coordinator and the regulators hear of it
+            if clock.kind in ("developer_ack", "exploited"):
                 orgs += await _regulators(session, clock.object_id)
             await notify(session, await _people(session, orgs, frozenset({"admin", "coordinator"})),
                          kind="disclosure.escalation", url=_url(clock),
@@ -206,3 +210,23 @@ async def list_clocks(session: AsyncSession, actor: Actor, org_id: str, now: dat
                   else "due_soon" if now >= due - timedelta(days=2) else "on_track")
         out.append(ClockRow(c, status))
     return out
+
+
+async def mark_exploited(session: AsyncSession, actor: Actor, flaw_id: str, *, evidence: str,
+                         now: datetime) -> Flaw:
+    """Record that a flaw is exploited in the wild (by its triage team, with the evidence): its
+    exploited clock starts at `now`. Audited; recorded once."""
+    require_user(actor)
+    flaw = await session.get(Flaw, flaw_id)
+    if flaw is None or not can(actor, "findings.clocks", actor.relations(flaw.org_id)):
+        raise NotFound(f"There is no flaw {flaw_id} whose disclosure clocks you keep.")
+    if not evidence.strip():
+        raise InvalidInput("Say how the exploitation is known (the evidence), for the record.", field="evidence")
+    if flaw.exploited_at is not None:
+        raise InvalidInput(f"Flaw {flaw_id} is already recorded as exploited in the wild since "
+                           f"{aware(flaw.exploited_at):%Y-%m-%d %H:%M} UTC.", field="flaw")
+    flaw.exploited_at = now
+    await record(session, actor, "disclosure.exploited", object_type="flaw", object_id=flaw.id, org_id=flaw.org_id,
+                 after={"exploited_at": now.isoformat(), "evidence": evidence.strip()})
+    await session.flush()
+    return flaw

@@ -11,9 +11,12 @@ and end. The service stores them and fires reminders and escalations at an injec
 | fix (flaw) | validated | S0 7 d, S1 30 d, S2 90 d, S3 120 d, S4 none | `resolved` |
 | public_summary (flaw) | developer notified | the earlier of 90 days after notice and fix + 30 days | — |
 | technical_details (flaw) | fixed | fix + 45 days, HZ0–HZ1 only (HZ2+: never) | — |
+| exploited (flaw) | known exploited in the wild | 7 days; 14 if a fix is in progress by then | `resolved` |
 
 A reminder goes out a quarter of the way before the deadline (at most 2 days before it); an
-escalation when the deadline passes (developer_ack: after 30 days). The two publication clocks
+escalation when the deadline passes (developer_ack: after 30 days). The exploited-in-the-wild clock
+(the reference's "7 days (+7 if fix actively in progress)") runs from when the triage team records
+the exploitation; the fix counts as in progress once the flaw has entered `in_remediation`. The two publication clocks
 tell when a publication falls due; they are met by publishing, which this slice does not build, so
 they remind and escalate but are never marked done here.
 """
@@ -27,9 +30,12 @@ from redhive.findings.sla import FIX_TARGET
 
 __all__ = ["CLOCK_KINDS", "Due", "FlawFacts", "ReportFacts", "add_business_days", "flaw_clocks", "report_clocks"]
 
-CLOCK_KINDS = ("acknowledge", "triage", "notify", "developer_ack", "fix", "public_summary", "technical_details")
+CLOCK_KINDS = ("acknowledge", "triage", "notify", "developer_ack", "fix", "public_summary", "technical_details",
+               "exploited")
 FIRST_EXTENSION_DAYS = 14
 _SILENCE = timedelta(days=30)
+_EXPLOITED = timedelta(days=7)
+_EXPLOITED_FIX_IN_PROGRESS = timedelta(days=7)
 _MAX_LEAD = timedelta(days=2)
 
 
@@ -75,6 +81,10 @@ class FlawFacts:
     notified_at: datetime | None
     acknowledged_at: datetime | None
     fixed_at: datetime | None
+    #: when the flaw became known to be exploited in the wild (recorded by the triage team)
+    exploited_at: datetime | None = None
+    #: when the flaw first entered `in_remediation` (a fix in progress)
+    remediating_at: datetime | None = None
 
 
 def report_clocks(f: ReportFacts) -> dict[str, Due]:
@@ -104,4 +114,9 @@ def flaw_clocks(f: FlawFacts) -> dict[str, Due]:
         out["public_summary"] = _due(start, summary, None)
     if f.fixed_at is not None and f.hazard_class in ("HZ0", "HZ1"):
         out["technical_details"] = _due(f.fixed_at, f.fixed_at + timedelta(days=45), None)
+    if f.exploited_at is not None:
+        due = f.exploited_at + _EXPLOITED
+        if f.remediating_at is not None and f.remediating_at <= due:  # the +7 days for a fix under way
+            due += _EXPLOITED_FIX_IN_PROGRESS
+        out["exploited"] = _due(f.exploited_at, due, f.fixed_at)
     return out

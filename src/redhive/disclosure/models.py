@@ -1,19 +1,19 @@
 """Disclosure tables: every change of a field's sharing label, with who decided it and why
 (lowering one is a recorded decision of the owning organisation); disclosure clocks of reports and
 flaws, with their reminders, escalations and extensions; sharing agreements (who receives which
-labels of a mission's or system's flaws, from when)."""
+labels of a mission's or system's flaws, from when); sign-offs of reports' public versions."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from redhive.db.base import Base
 from redhive.kit import new_id
 
-__all__ = ["ClockExtension", "DisclosureClock", "LabelDecision", "SharingAgreement"]
+__all__ = ["ClockExtension", "DisclosureClock", "LabelDecision", "ReportSignoff", "SharingAgreement"]
 
 
 class LabelDecision(Base):
@@ -93,3 +93,27 @@ class SharingAgreement(Base):
     #: Set when the row carries one party's share under a joint exercise's agreement (redhive.joint, D40).
     joint_agreement_id: Mapped[str | None] = mapped_column(ForeignKey("joint_agreements.id", ondelete="CASCADE"),
                                                            index=True)
+    #: the recipient (a regulator) must sign off a report's public version too (D39)
+    public_signoff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ReportSignoff(Base):
+    """One organisation's sign-off of the public (TLP:CLEAR) version of a report of `org_id`'s
+    mission or system (and period): `digest` is the content signed off (D39), so a report that
+    changed since is not signed off."""
+
+    __tablename__ = "report_signoffs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    signer_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    #: developer | regulator
+    role: Mapped[str] = mapped_column(String(12))
+    scope_type: Mapped[str] = mapped_column(String(8))
+    scope_id: Mapped[str] = mapped_column(String(32), index=True)
+    since: Mapped[date | None] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+    digest: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -136,7 +136,8 @@ async def agreement_create(org_id: str, request: Request, session: SessionDep, a
                                 scope_type=scope_type, scope_id=scope_id, audience=values.get("audience", ""),
                                 after=values.get("after", "validated"),
                                 delay_days=int(values.get("delay_days") or 0), named_user_ids=named,
-                                note=values.get("note", ""), now=utcnow())
+                                note=values.get("note", ""), public_signoff=values.get("public_signoff") == "1",
+                                now=utcnow())
     except ValueError:
         raise FormRejected(redirect(request, "/disclosure/agreements", "Days must be a whole number of days.",
                                     "error")) from None

@@ -1,6 +1,7 @@
 """JSON API of disclosure: each field's sharing label, read and changed; a report or flaw as one
 audience may see it (withheld fields marked, never sent); the disclosure clocks and their extensions;
-sharing agreements and what they share with the caller's organisations.
+sharing agreements and what they share with the caller's organisations; the red-team report of a
+mission or system for an audience, and the sign-off of its public version.
 The routes read the time; the services take it as `now`."""
 
 from __future__ import annotations
@@ -8,11 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
+from starlette.responses import Response
 
 from redhive.disclosure import clock_service, service, sharing, tlp
 from redhive.disclosure.models import SharingAgreement
 from redhive.disclosure.redaction import parse_audience
-from redhive.disclosure.schemas import AgreementCreate, AgreementRead, ClockExtend, ClockRead, LabelsRead, LabelsUpdate
+from redhive.disclosure.schemas import (
+    AgreementCreate,
+    AgreementRead,
+    ClockExtend,
+    ClockRead,
+    ExploitedCreate,
+    LabelsRead,
+    LabelsUpdate,
+    SignoffCreate,
+)
 from redhive.findings.models import Flaw, FlawReport
 from redhive.kit import utcnow
 from redhive.web.deps import SessionDep, UserDep
@@ -119,3 +130,54 @@ async def shared(session: SessionDep, actor: UserDep) -> list[dict[str, Any]]:
 @router.get("/shared/flaws/{flaw_id}")
 async def flaw_shared_with_me(flaw_id: str, session: SessionDep, actor: UserDep) -> dict[str, Any]:
     return _shared(await sharing.shared_flaw(session, actor, flaw_id, now=utcnow()))
+
+
+async def _report(session: SessionDep, actor: UserDep, mission_id: str | None, system_id: str | None,
+                  audience: str, fmt: str, since: str | None, until: str | None, draft: bool) -> Response:
+    from redhive.reports import audience as reports
+
+    scope = reports.parse_scope(mission_id, system_id, since, until)
+    body = await reports.audience_report(session, actor, scope, audience, fmt.lower(), draft=draft)
+    return Response(body, media_type=reports.MEDIA[fmt.lower()])
+
+
+#: The report's body is a file in the asked format, not a JSON model.
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}},
+          "description": "The report in the asked format."}}
+
+
+@router.get("/missions/{mission_id}/report", responses=_FILE)
+async def mission_report(mission_id: str, session: SessionDep, actor: UserDep, audience: str = "TLP:AMBER+STRICT",
+                         format: str = "json", since: str | None = None, until: str | None = None,
+                         draft: bool = False) -> Response:
+    """The mission's red-team report for `audience` (html, pdf or json), as `redhive report` writes
+    it; the public version only once signed off (or as a draft)."""
+    return await _report(session, actor, mission_id, None, audience, format, since, until, draft)
+
+
+@router.get("/systems/{system_id}/report", responses=_FILE)
+async def system_report(system_id: str, session: SessionDep, actor: UserDep, audience: str = "TLP:AMBER+STRICT",
+                        format: str = "json", since: str | None = None, until: str | None = None,
+                        draft: bool = False) -> Response:
+    """The system's red-team report, as the mission's."""
+    return await _report(session, actor, None, system_id, audience, format, since, until, draft)
+
+
+@router.post("/signoffs", status_code=201)
+async def sign_off(data: SignoffCreate, session: SessionDep, actor: UserDep) -> list[dict[str, Any]]:
+    """Sign off the public version of a report as it reads now; the answer lists who signed it off
+    and whom it still awaits."""
+    from redhive.reports import audience as reports
+
+    scope = reports.parse_scope(data.scope_id if data.scope_type == "mission" else None,
+                                data.scope_id if data.scope_type == "system" else None, data.since, data.until)
+    return await reports.sign_off(session, actor, scope, data.note)
+
+
+@router.post("/flaws/{flaw_id}/exploited")
+async def flaw_exploited(flaw_id: str, data: ExploitedCreate, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    """Record that the flaw is exploited in the wild: its exploited clock (7 days, +7 with a fix
+    under way) starts now."""
+    flaw = await clock_service.mark_exploited(session, actor, flaw_id, evidence=data.evidence, now=utcnow())
+    return {"id": flaw.id, "exploited_at": flaw.exploited_at.isoformat() if flaw.exploited_at else None}

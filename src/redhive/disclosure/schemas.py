@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redhive.auth.schemas import UTCDateTime
 
-__all__ = ["AgreementCreate", "AgreementRead", "ClockExtend", "ClockRead", "LabelsRead", "LabelsUpdate"]
+__all__ = ["AgreementCreate", "AgreementRead", "ClockExtend", "ClockRead", "LabelsRead", "LabelsUpdate",
+           "ExploitedCreate", "SignoffCreate"]
 
 
 class LabelsUpdate(BaseModel):
@@ -66,6 +67,8 @@ class AgreementCreate(BaseModel):
     delay_days: int = Field(default=0, ge=0, le=3650)
     named_user_ids: list[str] = Field(default_factory=list, max_length=100)
     note: str = Field(default="", max_length=2_000)
+    #: the recipient must sign off the public version of the scope's reports too (D39)
+    public_signoff: bool = False
 
 
 class AgreementRead(BaseModel):
@@ -79,7 +82,27 @@ class AgreementRead(BaseModel):
     delay_days: int
     named_user_ids: list[str]
     note: str
+    public_signoff: bool
     created_at: UTCDateTime
     revoked_at: UTCDateTime | None
     #: Set when the agreement is one party's share under a joint exercise's agreement (redhive.joint).
     joint_agreement_id: str | None = None
+
+
+class SignoffCreate(BaseModel):
+    """Sign off the public (TLP:CLEAR) version of a mission's or system's report (and period) as it
+    reads now (D39)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    scope_type: Literal["mission", "system"]
+    scope_id: str = Field(min_length=1, max_length=32)
+    since: str | None = Field(default=None, max_length=10)
+    until: str | None = Field(default=None, max_length=10)
+    note: str = Field(default="", max_length=2_000)
+
+
+class ExploitedCreate(BaseModel):
+    """Record that a flaw is exploited in the wild, and how that is known."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    evidence: str = Field(min_length=1, max_length=2_000)

@@ -48,7 +48,8 @@ class SharedFlaw:
 
 async def create(session: AsyncSession, actor: Actor, org_id: str, *, recipient_org_id: str, scope_type: str,
                  scope_id: str, audience: str, after: str = "validated", delay_days: int = 0,
-                 named_user_ids: Sequence[str] = (), note: str = "", now: datetime) -> SharingAgreement:
+                 named_user_ids: Sequence[str] = (), note: str = "", public_signoff: bool = False,
+                 now: datetime) -> SharingAgreement:
     """A new agreement of `org_id`, checked whole before anything is stored, and audited."""
     require(actor, "sharing.manage", org_id)
     audience = parse_audience(audience)
@@ -79,13 +80,15 @@ async def create(session: AsyncSession, actor: Actor, org_id: str, *, recipient_
                                f"{', '.join(sorted(set(named) - members))} is not.", field="named_user_ids")
     agreement = SharingAgreement(org_id=org_id, recipient_org_id=recipient_org_id, scope_type=scope_type,
                                  scope_id=scope_id, audience=audience, after=after, delay_days=delay_days,
-                                 named_user_ids=named, note=note, created_by_id=actor.user_id, created_at=now)
+                                 named_user_ids=named, note=note, public_signoff=public_signoff,
+                                 created_by_id=actor.user_id, created_at=now)
     session.add(agreement)
     await session.flush()
     await record(session, actor, "disclosure.agreement_created", object_type="sharing_agreement",
                  object_id=agreement.id, org_id=org_id,
                  after={"recipient_org_id": recipient_org_id, "scope": f"{scope_type}:{scope_id}",
-                        "audience": audience, "after": after, "delay_days": delay_days, "named_user_ids": named})
+                        "audience": audience, "after": after, "delay_days": delay_days, "named_user_ids": named,
+                        "public_signoff": public_signoff})
     return agreement
 
 

@@ -25,7 +25,8 @@ from redhive.audit.service import record
 from redhive.auth.permissions import Actor, require
 from redhive.disclosure import tlp
 from redhive.disclosure.redaction import Shared, parse_audience, share_flaw, share_report
-from redhive.errors import InvalidInput
+from redhive.errors import InvalidInput, RedhiveError
+from redhive.findings import csaf_checks
 from redhive.findings.models import Flaw, FlawReport, Remediation
 from redhive.findings.restriction import visible
 from redhive.findings.severity import BAND_NAMES, BAND_WEIGHT
@@ -33,8 +34,9 @@ from redhive.kit import utcnow
 from redhive.orgs.models import AISystem, Organization, SystemVersion
 from redhive.taxonomy import AVID_SEP
 
-__all__ = ["CSV_COLUMNS", "DEFAULT_AUDIENCE", "FORMATS", "JSON_SCHEMA_ID", "Exported", "Product", "avid_report",
-           "csaf_document", "export_flaws", "export_json", "load", "member_metrics", "render"]
+__all__ = ["CSV_COLUMNS", "DEFAULT_AUDIENCE", "FORMATS", "JSON_SCHEMA_ID", "CsafInvalid", "Exported", "Product",
+           "avid_report", "checked_csaf", "csaf_document", "export_flaws", "export_json", "load", "member_metrics",
+           "render"]
 
 FORMATS = ("json", "csv", "avid", "csaf")
 #: The organisation's own audience: what leaves for anyone else is asked for by name.
@@ -235,6 +237,22 @@ def _csaf_without_products(items: Sequence[Exported], org: Organization, audienc
                      "revision_history": [{"date": stamp, "number": "1", "summary": "Exported by redhive."}]}}}
 
 
+class CsafInvalid(RedhiveError):
+    """An advisory failed a CSAF 2.0 mandatory test: a redhive bug, never handed out."""
+
+    http_status = 500
+
+
+def checked_csaf(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` once it passes every CSAF 2.0 mandatory test redhive implements (csaf_checks)."""
+    problems = csaf_checks.failures(document)
+    if problems:
+        number, what = problems[0]
+        raise CsafInvalid(f"The CSAF advisory failed CSAF 2.0 mandatory test {number} ({what}), so it was not "
+                          "written: this is a redhive bug, please report it with the command you ran.")
+    return document
+
+
 # --- loading and dispatch -----------------------------------------------------------------------
 
 def render(fmt: str, items: Sequence[Exported], org: Organization, audience: str, now: datetime) -> tuple[str, str]:
@@ -246,17 +264,25 @@ def render(fmt: str, items: Sequence[Exported], org: Organization, audience: str
     if fmt == "avid":
         return "application/json", json.dumps([avid_report(i, org.name) for i in items], indent=2)
     if fmt == "csaf":
-        return "application/json", json.dumps(csaf_document(items, org, audience, now), indent=2)
+        return "application/json", json.dumps(checked_csaf(csaf_document(items, org, audience, now)), indent=2)
     raise InvalidInput(f"Unknown export format {fmt!r}: choose json, csv, avid or csaf.", field="format")
 
 
 async def load(session: AsyncSession, actor: Actor, org_id: str, audience: str, *,
-               mission_id: str | None = None) -> list[Exported]:
-    """The organisation's flaws (of one mission, if given) and their validated reports, as `audience`
-    may see them: the only source of every export and of the reports for an audience."""
+               mission_id: str | None = None, system_id: str | None = None,
+               found: tuple[datetime | None, datetime | None] = (None, None)) -> list[Exported]:
+    """The organisation's flaws (of one mission or one system, and found — created — within
+    `found` = [from, to), if given) and their validated reports, as `audience` may see them: the
+    only source of every export and of the reports for an audience."""
     query = select(Flaw).where(Flaw.org_id == org_id)
     if mission_id is not None:
         query = query.where(Flaw.mission_id == mission_id)
+    if system_id is not None:
+        query = query.where(Flaw.system_id == system_id)
+    if found[0] is not None:
+        query = query.where(Flaw.created_at >= found[0])
+    if found[1] is not None:
+        query = query.where(Flaw.created_at < found[1])
     flaws = await visible(session, actor, (await session.scalars(
         query.order_by(Flaw.priority.desc(), Flaw.created_at))).all())
     ids = [f.id for f in flaws]

@@ -135,6 +135,8 @@ class Flaw(Base):
     fixed_version_id: Mapped[str | None] = mapped_column(String(32))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fix_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when the flaw became known to be exploited in the wild (its disclosure clock starts then)
+    exploited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -69,7 +69,7 @@ async def consolidated(session: AsyncSession, actor: Actor, mission_id: str, aud
     """The joint exercise's report for `audience` in `fmt` (html | json), for anyone who sees the
     mission as one of its organisations; audited like every report (`disclosure.reported`)."""
     audience = parse_audience(audience, export=True)
-    if fmt not in reports.FORMATS:
+    if fmt not in reports.TEXT_FORMATS:
         raise InvalidInput(f"Unknown report format {fmt!r}: choose html or json.", field="format")
     exercise = await service.exercise(session, actor, mission_id)
     mission = exercise.access.mission

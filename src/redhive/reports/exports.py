@@ -92,24 +92,24 @@ def junit_testcase(a: Attempt) -> str:
     return out + "</testcase>\n"
 
 
-def write_file(path: Path, text: str, option: str = "path") -> None:
-    """Write `text` to FILE.part and move it into place: a report is whole or absent. `option` names
-    the flag to change in the one sentence a failure gets (`--html path`, `-o path`)."""
-    with _open(path, option) as handle:
+def write_file(path: Path, text: str | bytes, option: str = "path") -> None:
+    """Write `text` (or a PDF's bytes) to FILE.part and move it into place: a report is whole or
+    absent. `option` names the flag to change in the one sentence a failure gets (`--html path`, `-o path`)."""
+    with _open(path, option, binary=isinstance(text, bytes)) as handle:
         handle.write(text)
 
 
 class _open:
     """Write to FILE.part and move it into place on success: no half-written exports."""
 
-    def __init__(self, path: Path, option: str = "path") -> None:
-        self.path, self.option = path, option
+    def __init__(self, path: Path, option: str = "path", *, binary: bool = False) -> None:
+        self.path, self.option, self.binary = path, option, binary
         self.tmp = path.with_name(path.name + ".part")
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.handle = self.tmp.open("w", encoding="utf-8")
+            self.handle = self.tmp.open("wb") if self.binary else self.tmp.open("w", encoding="utf-8")
         except OSError as exc:
             raise InvalidInput(f"Cannot write {self.path} ({exc.strerror}): choose another {self.option}.") from None
         return self.handle

@@ -21,8 +21,8 @@ MEDIA_TYPES = {"html": "text/html; charset=utf-8", "json": "application/json"}
 async def start_mission_report(session: AsyncSession, actor: Actor, mission_id: str, *, audience: str,
                                fmt: str) -> Job:
     fmt = fmt.lower()
-    mission, label = await check_mission_report(session, actor, mission_id, audience, fmt)
-    return await enqueue(session, actor, "reports.mission", org_id=mission.org_id, subject=("mission", mission.id),
+    mission, org_id, label = await check_mission_report(session, actor, mission_id, audience, fmt)
+    return await enqueue(session, actor, "reports.mission", org_id=org_id, subject=("mission", mission.id),
                          title=f"Report of “{mission.title}” for {label} ({fmt})", total=1,
                          args={"mission_id": mission.id, "audience": label, "format": fmt})
 
@@ -32,7 +32,7 @@ async def build_mission_report(ctx: JobContext) -> dict[str, Any]:
     async with ctx.step("building the report") as session:
         actor = await ctx.actor(session)
         fmt = str(ctx.args["format"])
-        text = await mission_report(session, actor, ctx.args["mission_id"], ctx.args["audience"], fmt)
+        text = (await mission_report(session, actor, ctx.args["mission_id"], ctx.args["audience"], fmt)).decode()
         ctx.output(text, MEDIA_TYPES[fmt])
         ctx.progress(1, 1)
     return {"format": fmt, "audience": ctx.args["audience"], "characters": len(text)}
