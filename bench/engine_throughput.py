@@ -317,7 +317,7 @@ def measure_engine(mock: Mock, n: int, concurrency: int, folder: Path, probes: i
     m = Measure(mock, probes * repeats)
     stamps: list[float] = []
     info = aio.run(engine_run(mock.url, n, concurrency, folder, probes, timer=m,
-                              on_progress=lambda record: stamps.append(record.created_at)))  # when answered
+                              on_progress=lambda _outcome: stamps.append(time.time())))  # when finished
     steady = {"steady_efficiency": steady_share(stamps, ideal)} if ideal else {}
     return {**m.figures(), "successes": info["outcomes"]["successes"], "refused": info["outcomes"]["refused"],
             **steady}
@@ -332,7 +332,7 @@ def rss_child(url: str, n: int, concurrency: int, folder: Path, probes: int, eve
     stop = threading.Event()
     started = time.perf_counter()
 
-    def on_progress(_record: Any) -> None:
+    def on_progress(_outcome: str) -> None:
         nonlocal done
         done += 1
 
