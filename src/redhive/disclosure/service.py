@@ -20,9 +20,42 @@ from redhive.findings import service as findings
 from redhive.findings.models import Flaw, FlawReport, Remediation
 from redhive.kit import utcnow
 
-__all__ = ["Kind", "audit_view", "labels_of", "load", "remediations_of", "set_labels", "shared_view"]
+__all__ = ["Kind", "audit_view", "label_changes", "labels_of", "load", "remediations_of", "require_reason",
+           "set_labels", "shared_view"]
 
 Kind = Literal["report", "flaw"]
+
+
+def label_changes(kind: str, current: Mapping[str, str], labels: Mapping[str, str], hazard_class: str, *,
+                  restricted: bool = False) -> tuple[list[tuple[str, str, str]], bool]:
+    """The (field, old, new) changes `labels` asks of a record of `kind` labelled `current`, and whether
+    one lowers a label; an unknown field or a label under the hazard floor is refused first, so the
+    changes apply all together or not at all (reports, flaws and incidents alike)."""
+    changes: list[tuple[str, str, str]] = []
+    for field, label in labels.items():
+        if field not in current:
+            article = "An" if kind[0] in "aeiou" else "A"
+            raise InvalidInput(f"{article} {kind} has no labelled field {field!r}: label one of "
+                               f"{', '.join(tlp.FIELDS[kind])}.", field="labels")
+        try:
+            tlp.check_label(label)
+        except ValueError as exc:
+            raise InvalidInput(f"{exc}.", field="labels") from None
+        low = tlp.floor(kind, field, hazard_class, restricted=restricted)
+        if tlp.rank(label) < tlp.rank(low):
+            why = ("a restricted hazard finding stays TLP:RED" if restricted
+                   else f"an {hazard_class} incident is never shared below {low}" if kind == "incident"
+                   else f"the payload of an {hazard_class} finding is never shared below {low}")
+            raise InvalidInput(f"The {field} of this {kind} cannot be labelled {label}: {why}.", field="labels")
+        if label != current[field]:
+            changes.append((field, current[field], label))
+    return changes, any(tlp.rank(new) < tlp.rank(old) for _, old, new in changes)
+
+
+def require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise InvalidInput("Lowering a sharing label shares the field more widely: give the reason for the "
+                           "record.", field="reason")
 
 
 def labels_of(kind: Kind, obj: FlawReport | Flaw) -> dict[str, str]:
@@ -44,30 +77,12 @@ async def set_labels(session: AsyncSession, actor: Actor, kind: Kind, object_id:
     obj = await load(session, actor, kind, object_id)
     relations = findings.report_relations(actor, obj) if isinstance(obj, FlawReport) else actor.relations(obj.org_id)
     current = labels_of(kind, obj)
-    changes: list[tuple[str, str, str]] = []
-    for field, label in labels.items():
-        if field not in current:
-            raise InvalidInput(f"A {kind} has no labelled field {field!r}: label one of "
-                               f"{', '.join(tlp.FIELDS[kind])}.", field="labels")
-        try:
-            tlp.check_label(label)
-        except ValueError as exc:
-            raise InvalidInput(f"{exc}.", field="labels") from None
-        low = tlp.floor(kind, field, obj.hazard_class, restricted=obj.restricted)
-        if tlp.rank(label) < tlp.rank(low):
-            why = ("a restricted hazard finding stays TLP:RED" if obj.restricted
-                   else f"the payload of an {obj.hazard_class} finding is never shared below {low}")
-            raise InvalidInput(f"The {field} of this {kind} cannot be labelled {label}: {why}.", field="labels")
-        if label != current[field]:
-            changes.append((field, current[field], label))
-    lowered = [c for c in changes if tlp.rank(c[2]) < tlp.rank(c[1])]
+    changes, lowered = label_changes(kind, current, labels, obj.hazard_class, restricted=obj.restricted)
     if lowered:
         authorize(actor, "findings.label_lower", relations, kind=kind,
                   object_id=obj.id, why="Only the admins and coordinators of the organisation that owns this "
                   f"{kind} may lower a sharing label (raising it is free).")
-        if not reason.strip():
-            raise InvalidInput("Lowering a sharing label shares the field more widely: give the reason for the "
-                               "record.", field="reason")
+        require_reason(reason)
     elif changes:
         authorize(actor, "findings.label_raise", relations, kind=kind,
                   object_id=obj.id)

@@ -352,27 +352,10 @@ async def set_labels(session: AsyncSession, actor: Actor, incident_id: str, *, l
     with a reason; nothing goes under the hazard floor (as for reports and flaws)."""
     incident = await _get(session, actor, incident_id, "incidents.manage")
     current = labels_of(incident)
-    changes: list[tuple[str, str, str]] = []
-    for field, label in labels.items():
-        if field not in current:
-            raise InvalidInput(f"An incident has no labelled field {field!r}: label one of "
-                               f"{', '.join(tlp.FIELDS['incident'])}.", field="labels")
-        try:
-            tlp.check_label(label)
-        except ValueError as exc:
-            raise InvalidInput(f"{exc}.", field="labels") from None
-        low = tlp.floor("incident", field, incident.hazard_class)
-        if tlp.rank(label) < tlp.rank(low):
-            raise InvalidInput(f"The {field} of an {incident.hazard_class} incident is never shared below {low}.",
-                               field="labels")
-        if label != current[field]:
-            changes.append((field, current[field], label))
-    lowered = [c for c in changes if tlp.rank(c[2]) < tlp.rank(c[1])]
+    changes, lowered = disclosure.label_changes("incident", current, labels, incident.hazard_class)
     if lowered:
         require(actor, "incidents.notify", incident.org_id)
-        if not reason.strip():
-            raise InvalidInput("Lowering a sharing label shares the field more widely: give the reason for the "
-                               "record.", field="reason")
+        disclosure.require_reason(reason)
     if changes:
         incident.labels = {**current, **{f: new for f, _, new in changes}}
         incident.updated_at = now
