@@ -17,6 +17,19 @@ from typing import Any
 import httpx
 
 
+def reap(proc: subprocess.Popen[Any], grace: float = 15) -> None:
+    """Stop a subprocess a test started, kill it if it lingers, and close its pipes."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -89,11 +102,4 @@ def running_server(home: Path, *args: str, timeout: float = 60,
             time.sleep(0.2)
         yield url, lines
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        reap(proc)

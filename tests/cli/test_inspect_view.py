@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.servers import free_port, reap
 from typer.testing import CliRunner
 
 from redhive.cli import app
@@ -23,18 +24,12 @@ from redhive.cli import app
 runner = CliRunner()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def inspect_view(log_dir: Path) -> Iterator[str]:
     """`inspect view --log-dir` on 127.0.0.1; yields its base URL once it answers, and is always reaped."""
     inspect = shutil.which("inspect", path=str(Path(sys.executable).parent)) or shutil.which("inspect")
     assert inspect is not None
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([inspect, "view", "--log-dir", str(log_dir), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -53,14 +48,7 @@ def inspect_view(log_dir: Path) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
+        reap(proc)
 
 
 def test_inspect_view_lists_an_exported_log(tmp_path: Path) -> None:
