@@ -6,7 +6,7 @@ overhead per step against a mock OpenAI endpoint that calls tools.
    reset, 3-5 steps, monitors, hash-chained trace, checks), no episode kept in memory. Measured in
    one process (one core) and in two processes at once (the "2 cores" figure); CPU ms per
    episode from `time.process_time()`.
-2. Scripted + stored: the same through `redhive.agent_runs.scan.execute`, every episode written
+2. Scripted + stored: the same through `redhive.runs.agent_scan.execute`, every episode written
    with its trace to a fresh SQLite file (what `redhive agent-scan` does); and the process's RSS
    over a longer stored run (30 x 182 episodes), which should stay flat after warm-up.
 3. Mock endpoint: the mock (`python -m redhive.testing.mock_openai --agent-steps 3`) runs in its
@@ -100,8 +100,8 @@ def scripted_two_processes(repeats: int) -> dict[str, Any]:
 
 
 def stored(repeats: int) -> dict[str, Any]:
-    from redhive.agent_runs import scan as scans
     from redhive.db.session import Database
+    from redhive.runs import agent_scan as scans
     from redhive.runs.schemas import TargetConfig
 
     async def go(folder: str) -> dict[str, Any]:
@@ -118,7 +118,8 @@ def stored(repeats: int) -> dict[str, Any]:
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         await db.dispose()  # checkpoints the WAL into the file
         size = sum(f.stat().st_size for f in Path(folder).glob("bench.db*"))
-        return {**_figures(outcome.ran, steps["n"], wall, cpu), "db_bytes_per_episode": size // max(outcome.ran, 1)}
+        ran = outcome.result.finished
+        return {**_figures(ran, steps["n"], wall, cpu), "db_bytes_per_episode": size // max(ran, 1)}
 
     with tempfile.TemporaryDirectory() as folder:
         return asyncio.run(go(folder))
@@ -144,8 +145,8 @@ def stored_rss(repeats: int) -> dict[str, Any]:
         while not stop.wait(0.5):
             samples.append((done["n"], rss()))
 
-    from redhive.agent_runs import scan as scans
     from redhive.db.session import Database
+    from redhive.runs import agent_scan as scans
     from redhive.runs.schemas import TargetConfig
 
     async def go(folder: str) -> None:

@@ -1,6 +1,5 @@
 """Imports every domain's tables so that Base.metadata is complete (for Alembic and tests)."""
 
-from redhive.agent_runs.models import AgentEpisode, AgentRun
 from redhive.audit.models import AuditEvent
 from redhive.auth.models import ApiToken, Invitation, LoginFailure, RecoveryCode, User, WebSession
 from redhive.disclosure.models import ClockExtension, DisclosureClock, LabelDecision
@@ -47,7 +46,7 @@ from redhive.missions.models import (
 from redhive.network.models import Application, ApplicationReview, ExpertProfile
 from redhive.notifications.models import Notification
 from redhive.orgs.models import AISystem, Membership, Organization, SystemGrant, SystemVersion
-from redhive.runs.models import Attempt, Run
+from redhive.runs.models import AgentEpisode, Attempt, Run
 from redhive.runs.turns import Turn
 from redhive.safeguards.models import HazardReview, TrustedAccess
 
@@ -78,7 +77,6 @@ __all__ = [
     "WebhookEndpoint",
     "AISystem",
     "AgentEpisode",
-    "AgentRun",
     "ApiToken",
     "Application",
     "ApplicationReview",

@@ -24,11 +24,11 @@ def stored(db: Path) -> tuple[str, int, int, int] | None:
         return None
     with sqlite3.connect(db) as conn:
         try:
-            row = conn.execute("SELECT id, plan_size FROM agent_runs").fetchone()
+            row = conn.execute("SELECT id, plan_size FROM runs").fetchone()
             if row is None:
                 return None
             total, distinct = conn.execute(
-                "SELECT count(*), count(DISTINCT monitor_mode || id) FROM agent_episodes WHERE run_id = ?", (row[0],)
+                "SELECT count(*), count(DISTINCT monitor_mode || id) FROM episodes WHERE run_id = ?", (row[0],)
             ).fetchone()
         except sqlite3.OperationalError:
             return None
@@ -66,8 +66,8 @@ def test_kill_9_then_resume_runs_only_what_is_missing(tmp_path: Path) -> None:
     _, _, after, distinct_after = stored(db) or ("", 0, 0, 0)
     assert after == distinct_after == planned
     with sqlite3.connect(db) as conn:
-        status = conn.execute("SELECT status FROM agent_runs WHERE id = ?", (run_id,)).fetchone()[0]
-        traces = conn.execute("SELECT trace FROM agent_episodes WHERE run_id = ?", (run_id,)).fetchall()
+        status = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+        traces = conn.execute("SELECT trace FROM episodes WHERE run_id = ?", (run_id,)).fetchall()
     assert status == "completed"
     from redhive.engine.agentic import Episode, verify_chain
 

@@ -166,7 +166,7 @@ def _first_episode(home: Path, run_id: str) -> str:
     import sqlite3
 
     with sqlite3.connect(home / "redhive.db") as conn:
-        row = conn.execute("SELECT id FROM agent_episodes WHERE run_id = ? ORDER BY seq", (run_id,)).fetchone()
+        row = conn.execute("SELECT id FROM episodes WHERE run_id = ? ORDER BY seq", (run_id,)).fetchone()
     return str(row[0])
 
 

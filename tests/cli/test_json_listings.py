@@ -31,6 +31,28 @@ def test_runs_list_json() -> None:
     assert runs[0]["successes"] == summary["totals"]["successes"] and runs[0]["status"] == "completed"
 
 
+def test_one_run_store_lists_and_shows_both_kinds() -> None:
+    """Scans and agent scans are runs of one store: one listing with their kinds and counts, one
+    `runs show` for either, and each kind's own commands refuse the other kind in one sentence."""
+    probe = json.loads(runner.invoke(app, ["scan", "--json", "-t", "sim:naive", "-s", "core", "-a", "none"],
+                                     catch_exceptions=False).stdout)
+    scanned = runner.invoke(app, ["agent-scan", "--json", "-t", "sim:agent-naive", "--env", "workspace", "--attacks",
+                                  "direct", "--user-task", "invoice-total"], catch_exceptions=False)
+    agent = json.loads(scanned.stdout)
+    runs = as_json("runs", "list")
+    assert isinstance(runs, list)
+    assert [(r["id"], r["kind"]) for r in runs] == [(agent["run"]["id"], "agent"), (probe["run"]["id"], "probe")]
+    assert runs[0]["episodes"] == runs[0]["planned"] == agent["run"]["stored"] and runs[0]["envs"] == ["workspace"]
+    assert runs[0]["successes"] == agent["metrics"]["targeted_asr"]["k"]
+    assert runs[1]["attempts"] == probe["totals"]["attempts"]
+    assert [r["id"] for r in as_json("runs", "list", "--kind", "agent")] == [agent["run"]["id"]]
+    assert [r["id"] for r in as_json("agent-runs", "list")] == [agent["run"]["id"]]
+    assert as_json("runs", "show", agent["run"]["id"])["metrics"] == agent["metrics"]
+    refused = runner.invoke(app, ["agent-runs", "show", probe["run"]["id"]])
+    assert refused.exit_code == 2 and "it is a probe run" in refused.output and "Traceback" not in refused.output
+    assert runner.invoke(app, ["runs", "list", "--kind", "both"]).exit_code == 2
+
+
 def test_export_json(tmp_path: Path) -> None:
     scanned = runner.invoke(app, ["scan", "--json", "-t", "sim:naive", "-s", "core", "-a", "none"],
                             catch_exceptions=False)

@@ -50,3 +50,41 @@ def test_models_match_migrations(tmp_path) -> None:  # type: ignore[no-untyped-d
         assert asyncio.run(diff()) == []
     finally:
         asyncio.run(db.dispose())
+
+
+def test_agent_runs_move_into_the_one_run_store_and_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """0018: a recorded agent run and its episode survive the move into `runs`/`episodes`, and the
+    downgrade puts them back where they were."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+
+    def migrate(step: str, revision: str) -> None:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, step)(cfg, revision)
+
+    migrate("upgrade", "0017_signoff")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO agent_runs VALUES ('ar1', '2026-12-01 10:00:00', NULL, 'completed', '{}', "
+                          "2, NULL, '0.1')"))
+        conn.execute(text("INSERT INTO runs (id, created_at, status, config, plan_size, redhive_version) VALUES "
+                          "('pr1', '2026-12-01 09:00:00', 'completed', '{}', 5, '0.1')"))
+        conn.execute(text("INSERT INTO agent_episodes VALUES ('ar1', 'flag', 'ep1', 0, 'workspace', 't1', NULL, NULL, "
+                          "'sim:agent-naive', 0, 'completed', 1, NULL, 3, 12.5, '{}', '{\"id\": \"ep1\"}', 'seal', "
+                          "'2026-12-01 10:00:01')"))
+    migrate("upgrade", "head")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, kind, plan_size FROM runs ORDER BY id")).all() == [
+            ("ar1", "agent", 2), ("pr1", "probe", 5)]
+        assert conn.execute(text("SELECT run_id, id, steps, trace FROM episodes")).all() == [
+            ("ar1", "ep1", 3, '{"id": "ep1"}')]
+    migrate("downgrade", "0017_signoff")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM runs")).scalars().all() == ["pr1"]
+        assert conn.execute(text("SELECT id, plan_size FROM agent_runs")).all() == [("ar1", 2)]
+        assert conn.execute(text("SELECT run_id, id FROM agent_episodes")).all() == [("ar1", "ep1")]
+    engine.dispose()

@@ -39,7 +39,7 @@ async def test_batches_read_back_exactly_and_duplicates_are_ignored(db: Database
     config = RunConfig(targets=[TargetConfig(spec="sim:naive")], suites=["core"], suite_fingerprints={},
                        attacks=["none"], repeats=1, concurrency=1, params={})
     async with db.session() as session:
-        run = await service.create_run(session, config, 1000)
+        run = await service.open_run(session, "probe", config, 1000)
     sink = SqlAttemptSink(db, run.id, fresh=True)
     now = time.time()
     records = [record(i, now + i / 1000) for i in range(1000)]

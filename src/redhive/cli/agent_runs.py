@@ -16,25 +16,12 @@ traces = typer.Typer(help="Read the recorded traces of agent runs.", no_args_is_
 
 
 @app.command("list")
-def list_(limit: int = typer.Option(20, "--limit", help="How many agent runs, newest first.")) -> None:
-    """List recorded agent runs, newest first."""
-    from redhive.agent_runs import service
+def list_(limit: int = typer.Option(20, "--limit", help="How many agent runs, newest first."),
+          as_json: bool = typer.Option(False, "--json", help="Print the runs as one JSON array.")) -> None:
+    """List recorded agent runs, newest first (`redhive runs list --kind agent`)."""
+    from redhive.cli.runs import list_runs
 
-    async def body(db: Any) -> None:
-        async with db.session() as session:
-            rows = await service.list_runs(session, limit)
-        table = Table(header_style="bold")
-        for name in ("run", "status", "started", "targets", "environments", "attacks", "monitor", "episodes"):
-            table.add_column(name, no_wrap=name in ("run", "started"))
-        for r, n in rows:
-            cfg = r.config
-            table.add_row(r.id, r.status, f"{r.created_at:%Y-%m-%d %H:%M}",
-                          ", ".join(t["spec"] for t in cfg.get("targets", [])), ", ".join(cfg.get("envs", [])),
-                          ", ".join(cfg.get("attacks", [])) or "none", "+".join(cfg.get("monitor_modes", [])),
-                          f"{n}/{r.plan_size}")
-        out.print(table if rows else "No agent runs yet: start one with `redhive agent-scan`.")
-
-    run(with_db, body)
+    list_runs(limit, "agent", as_json)
 
 
 @app.command("show")
@@ -43,21 +30,9 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Show an agent run's metrics: by mode and target, by environment, the safeguard delta."""
-    from redhive.agent_runs import service
-    from redhive.cli.agent_render import metrics_table, print_agent_summary
+    from redhive.cli.runs import show_agent_run
 
-    async def body(db: Any) -> None:
-        async with db.session() as session:
-            summary = await service.summarise(session, run_id)
-        if as_json:
-            out.print_json(json.dumps(summary))
-            return
-        print_agent_summary(out, summary)
-        out.print(metrics_table("By user task", summary["tasks"], ["monitor_mode", "target", "env", "user_task"]))
-        if summary["run"]["error"]:
-            out.print(f"Stopped because: {summary['run']['error']}", highlight=False)
-
-    run(with_db, body)
+    run(with_db, lambda db: show_agent_run(db, run_id, as_json))
 
 
 @traces.command("show")
@@ -71,8 +46,8 @@ def traces_show(
 ) -> None:
     """Print one episode's trace readably: every model turn, tool call, result, state change,
     cascade and monitor decision, and whether the hash chain is intact."""
-    from redhive.agent_runs import service
     from redhive.engine.agentic.trace import verify_chain
+    from redhive.runs import agents as service
 
     async def body(db: Any) -> None:
         async with db.session() as session:

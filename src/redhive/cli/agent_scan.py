@@ -78,7 +78,7 @@ def agent_scan(
     html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
 ) -> None:
     """Test tool-using agents in simulated environments with planted injections (docs/agentic.md)."""
-    from redhive.agent_runs.scan import prepare
+    from redhive.runs.agent_scan import prepare
     from redhive.runs.schemas import TargetConfig
 
     gate = run_sync_prepare(parse_agent_gate, text=fail_on) if fail_on is not None else []
@@ -107,8 +107,8 @@ def agent_scan(
 
 async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as_json: bool,
                       gate: list[Condition], html: Path | None) -> int:
-    from redhive.agent_runs import scan as scans
-    from redhive.agent_runs import service
+    from redhive.runs import agent_scan as scans
+    from redhive.runs import agents as service
 
     async def body(db: Any) -> int:
         nonlocal prepared
@@ -122,7 +122,7 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
 
         with progress.bar:
             result = await scans.execute(db, prepared, on_start=progress.start, on_episode=on_episode)
-        if result.error is not None and not result.ran and not result.skipped:
+        if result.error is not None and not result.result.finished and not result.result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:
             summary = await service.summarise(session, result.run_id)
@@ -130,7 +130,7 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
             from redhive.reports.agent_html import write_agent_html_report
 
             await write_agent_html_report(db, result.run_id, html)
-        summary["run"]["this_invocation"] = {"ran": result.ran, "skipped": result.skipped}
+        summary["run"]["this_invocation"] = {"ran": result.result.finished, "skipped": result.result.skipped}
         if as_json:
             out.print_json(json.dumps(summary))
         else:

@@ -63,11 +63,11 @@ def _run_report(run_id: str, html: Path) -> None:
     from redhive.reports.html import write_html_report
 
     async def body(db: Any) -> None:
-        from redhive.agent_runs import service as agent_runs
+        from redhive.runs import service
 
         async with db.session() as session:
-            is_agent_run = await agent_runs.exists(session, run_id)
-        if is_agent_run:
+            kind = (await service.get_run(session, run_id)).kind
+        if kind == "agent":
             from redhive.reports.agent_html import write_agent_html_report
 
             await write_agent_html_report(db, run_id, html)

@@ -1,4 +1,4 @@
-"""`redhive runs list|show`."""
+"""`redhive runs list|show`: runs of both kinds (scans and agent scans), from the one run store."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from redhive.cli.common import out, run, styled, with_db
+from redhive.cli.common import fail, out, run, styled, with_db
 from redhive.cli.render import pct, print_summary
 
 app = typer.Typer(help="List and inspect recorded runs.", no_args_is_help=True)
@@ -16,30 +16,44 @@ app = typer.Typer(help="List and inspect recorded runs.", no_args_is_help=True)
 
 @app.command("list")
 def list_(limit: int = typer.Option(20, "--limit", help="How many runs, newest first."),
+          kind: str = typer.Option("all", "--kind", help="probe (scan), agent (agent-scan) or all."),
           as_json: bool = typer.Option(False, "--json", help="Print the runs as one JSON array.")) -> None:
-    """List recorded runs, newest first."""
+    """List recorded runs of both kinds (scans and agent scans), newest first."""
+    list_runs(limit, kind, as_json)
+
+
+def list_runs(limit: int, kind: str, as_json: bool) -> None:
     from redhive.runs import service
+
+    if kind not in ("probe", "agent", "all"):
+        raise fail(f"--kind must be probe, agent or all, not '{kind}'.")
 
     async def body(db: Any) -> None:
         async with db.session() as session:
-            rows = await service.list_runs(session, limit)
+            rows = await service.list_runs(session, limit, None if kind == "all" else kind)
         if as_json:
             out.print_json(json.dumps([{
-                "id": r.id, "status": r.status, "created_at": r.created_at.isoformat(),
+                "id": r.id, "kind": r.kind, "status": r.status, "created_at": r.created_at.isoformat(),
                 "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-                "targets": [t["spec"] for t in r.config.get("targets", [])], "suites": r.config.get("suites", []),
-                "attacks": r.config.get("attacks", []), "attempts": n, "planned": r.plan_size, "successes": s,
+                "targets": [t["spec"] for t in r.config.get("targets", [])],
+                **({"envs": r.config.get("envs", []), "monitor_modes": r.config.get("monitor_modes", []),
+                    "episodes": n} if r.kind == "agent" else {"suites": r.config.get("suites", []), "attempts": n}),
+                "attacks": r.config.get("attacks", []), "planned": r.plan_size, "successes": s,
             } for r, n, s in rows]))
             return
         table = Table(header_style="bold")
-        for name in ("run", "status", "started", "targets", "suites", "attacks", "attempts", "successes"):
+        for name in ("run", "kind", "status", "started", "targets", "suites / environments", "attacks", "stored",
+                     "successes"):
             table.add_column(name, no_wrap=name in ("run", "started"))
         for r, n, s in rows:
             cfg = r.config
-            table.add_row(r.id, r.status, f"{r.created_at:%Y-%m-%d %H:%M}",
-                          ", ".join(t["spec"] for t in cfg.get("targets", [])), ", ".join(cfg.get("suites", [])),
-                          ", ".join(cfg.get("attacks", [])), f"{n}/{r.plan_size}", str(s))
-        out.print(table if rows else "No runs yet: start one with `redhive scan` or `redhive demo`.")
+            tested = cfg.get("envs", []) if r.kind == "agent" else cfg.get("suites", [])
+            modes = f" ({'+'.join(cfg.get('monitor_modes', []))})" if r.kind == "agent" else ""
+            table.add_row(r.id, r.kind, r.status, f"{r.created_at:%Y-%m-%d %H:%M}",
+                          ", ".join(t["spec"] for t in cfg.get("targets", [])), ", ".join(tested) + modes,
+                          ", ".join(cfg.get("attacks", [])) or "none", f"{n}/{r.plan_size}", str(s))
+        out.print(table if rows else "No runs yet: start one with `redhive scan`, `redhive agent-scan` or "
+                  "`redhive demo`.")
 
     run(with_db, body)
 
@@ -52,7 +66,8 @@ def show(
     attempt: str | None = typer.Option(None, "--attempt", help="Show one attempt and its conversation, turn by turn."),
     attempts: bool = typer.Option(False, "--attempts", help="List the run's attempts (ids, outcomes, turns)."),
 ) -> None:
-    """Show a run's summary: rates by target, risk area, attack (and probe); or one attempt."""
+    """Show a run's summary: rates by target, risk area, attack (and probe), or one attempt; an agent
+    run's metrics by mode, target, environment and task."""
     from redhive.cli.render import rate_table
     from redhive.runs import service
 
@@ -65,6 +80,9 @@ def show(
 
     async def body(db: Any) -> None:
         async with db.session() as session:
+            if (await service.get_run(session, run_id)).kind == "agent":
+                await show_agent_run(db, run_id, as_json)
+                return
             summary = await service.summarise(session, run_id)
         if as_json:
             out.print_json(json.dumps(summary.to_json()))
@@ -76,6 +94,21 @@ def show(
             out.print(f"Stopped because: {summary.run['error']}", highlight=False)
 
     run(with_db, body)
+
+
+async def show_agent_run(db: Any, run_id: str, as_json: bool) -> None:
+    from redhive.cli.agent_render import metrics_table, print_agent_summary
+    from redhive.runs import agents
+
+    async with db.session() as session:
+        summary = await agents.summarise(session, run_id)
+    if as_json:
+        out.print_json(json.dumps(summary))
+        return
+    print_agent_summary(out, summary)
+    out.print(metrics_table("By user task", summary["tasks"], ["monitor_mode", "target", "env", "user_task"]))
+    if summary["run"]["error"]:
+        out.print(f"Stopped because: {summary['run']['error']}", highlight=False)
 
 
 async def _show_attempt(db: Any, run_id: str, attempt_id: str, as_json: bool) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
+from typing import Any
+
+from redhive.engine.execution import Sink
 
 __all__ = ["AttemptRecord", "AttemptSink", "TurnRecord"]
 
@@ -61,17 +62,9 @@ class AttemptRecord:
         return {name: getattr(self, name) for name in _FIELDS}
 
 
-class AttemptSink(Protocol):
-    """Where a run's attempts go (the database for the CLI and server, a file or memory for tests)."""
-
-    async def existing(self, ids: Sequence[str]) -> set[str]:
-        """Which of these attempt ids are already stored (for resume)."""
-        ...
-
-    async def write(self, records: Sequence[AttemptRecord]) -> None:
-        """Store a batch durably, each attempt with its turns; ids already stored are ignored,
-        never duplicated."""
-        ...
+#: Where a run's attempts go (the database for the CLI and server, a file or memory for tests):
+#: the one runner's sink (`execution.Sink`) of attempt records, each stored with its turns.
+AttemptSink = Sink[AttemptRecord]
 
 
 _FIELDS = tuple(f.name for f in fields(AttemptRecord) if f.name != "turns")

@@ -1,27 +1,22 @@
-"""The async runner: executes a plan against targets with bounded concurrency, scores each
-attempt as it completes and streams records to a sink in batches (memory stays flat).
+"""Probe attempts as an evaluation of the one runner (`execution.Execution`): a plan's single
+requests, scripted sequences and multi-turn strategies against targets, each attempt scored as it
+completes.
 
 Attempts whose detector reads only the texts (`TextDetector`) are scored with their batch, just
 before it is written, rather than one by one between requests: the same work, with the matching
 code and the writer's kept hot in the processor's caches (a third less engine time per attempt,
 bench/README.md). Their progress callbacks come then too: within the flush interval.
-
-Resume: the plan is walked in chunks and ids already in the sink are skipped, so a run killed at
-any point re-executes only what was never stored. Fatal target failures (bad credentials, an
-endpoint that cannot be reached after retries) stop the run after storing what finished.
 """
 
 from __future__ import annotations
 
-import asyncio
-import collections
-import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from redhive.engine.execution import Execution, Finished, RunnerResult
 from redhive.engine.plan import Plan, PlannedAttempt
 from redhive.engine.records import AttemptRecord, AttemptSink, TurnRecord
 from redhive.engine.resilience import TargetGate
@@ -37,47 +32,33 @@ from redhive.engine.scorers.base import (
 )
 from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.scorers.refusal import is_refusal
-from redhive.engine.stats import OutcomeCounts
 from redhive.engine.strategies.base import StrategyRun, prefix_messages
 from redhive.engine.strategies.evaluator import Evaluator
 from redhive.engine.strategies.scripted import run_script
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
-from redhive.engine.tracing import current_attempt
 from redhive.engine.types import GenerationParams, Message, Usage
 from redhive.errors import TargetError, is_fatal
 
 if TYPE_CHECKING:
     from redhive.engine.metrics import RunnerMetrics
 
-__all__ = ["Runner", "RunnerResult"]
+__all__ = ["ProbeEvaluation", "Runner", "RunnerResult"]
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[AttemptRecord], None]
 _ERROR = Outcome.ERROR.value  # what an attempt is until it is scored (an enum member's value is a property)
 
 
-@dataclass(slots=True)
-class RunnerResult:
-    counts: OutcomeCounts = field(default_factory=OutcomeCounts)
-    skipped: int = 0  # already stored before this invocation (resume)
-    usage: Usage = field(default_factory=Usage)
-    retries: int = 0
+class ProbeEvaluation:
+    """A plan's attempts: execute each against its target, score it, make its record."""
 
-
-class Runner:
     def __init__(
         self,
         plan: Plan,
         targets: Mapping[str, Target],
-        sink: AttemptSink,
         *,
         params: GenerationParams | None = None,
-        concurrency: int = 32,
-        batch_size: int = 1024,
-        flush_interval: float = 0.5,
-        chunk_size: int = 2048,
-        on_progress: ProgressFn | None = None,
         judges: JudgePool | None = None,
         checks: Sequence[TextDetector] = (),
         application_checks: Sequence[TextDetector] = (),
@@ -87,93 +68,57 @@ class Runner:
         `checks`: what every attack's answers are checked for besides the probe's own goal (the
         rules of the scan's policies: `with_checks`); `application_checks`, what an application
         target's answers are checked for besides (personal data, whatever the probe asked).
-        `metrics`: where the run's Prometheus metrics go (`redhive.engine.metrics`)."""
+        `metrics`: where the targets' request metrics go (`redhive.engine.metrics`)."""
         self.plan = plan
         self.judges = judges
         self.checks = checks
         self.application_checks = application_checks
         self.gates = {spec: TargetGate(t) for spec, t in targets.items()}
-        self.metrics = metrics
         for gate in self.gates.values():
             gate.metrics = metrics
-        self.sink = sink
         self.params = params or GenerationParams()
-        self.concurrency = max(1, concurrency)
-        self.batch_size = batch_size
-        self.flush_interval = flush_interval
-        self.chunk_size = chunk_size
-        self.on_progress = on_progress
-        self.result = RunnerResult()
-        self._buffer: list[AttemptRecord] = []
+        self._usage = Usage()
         self._unscored: list[_Unscored] = []
         # Per probe form, keyed by the form's identity: a model target and an application target
         # run different forms of one probe (Probe.application_form), each cached for the run.
         self._detectors: dict[tuple[int, bool], Detector] = {}
         self._evaluators: dict[tuple[str, int], Evaluator] = {}
         self._prefix: dict[int, tuple[Message, ...]] = {}
-        self._flush_lock = asyncio.Lock()
-        self._fatal: TargetError | None = None
-        self._planned = 0
 
-    async def run(self) -> RunnerResult:
-        feed = _Feed(iter(self.plan), self.sink, self.chunk_size, self.result)
-        self._planned = self.plan.size if self.metrics is not None else 0
-        if self.metrics is not None:
-            self.metrics.pending.set(self._planned)
-        workers = [asyncio.create_task(self._work(feed)) for _ in range(self.concurrency)]
-        flusher = asyncio.create_task(self._flush_periodically())
-        try:
-            await asyncio.gather(*workers)
-        finally:
-            for task in (*workers, flusher):
-                task.cancel()
-            await asyncio.gather(*workers, flusher, return_exceptions=True)
-            await asyncio.shield(self._flush())
-            for detector in self._detectors.values():
-                await detector.aclose()
-            for evaluator in self._evaluators.values():
-                await evaluator.objective.aclose()
-            self.result.retries = sum(g.retries for g in self.gates.values())
-        if self._fatal is not None:
-            raise self._fatal
-        return self.result
+    def items(self) -> Iterator[PlannedAttempt]:
+        return iter(self.plan)
 
-    async def _work(self, feed: _Feed) -> None:
-        while self._fatal is None:
-            item = feed.take()
-            if item is None:
-                item = await feed.refill()
-                if item is None:
-                    return
-            current_attempt.set(item.id)
-            feed.started += 1
-            if self.metrics is not None:
-                self.metrics.pending.set(max(0, self._planned - self.result.skipped - feed.started))
-            record = await self._execute(item)
-            if record is not None:
-                self._finish(record)
-            if len(self._buffer) + len(self._unscored) >= self.batch_size:
-                await asyncio.shield(self._flush())
+    def size(self) -> int:
+        return self.plan.size
 
-    def _finish(self, record: AttemptRecord) -> None:
-        self.result.counts.add(record.outcome)
-        if self.metrics is not None:
-            self.metrics.finished(record.target, record.kind, record.outcome, record.latency_ms / 1000,
-                                  record.input_tokens, record.output_tokens)
-        self._buffer.append(record)
-        if self.on_progress is not None:
-            self.on_progress(record)
+    def usage(self) -> Usage:
+        return self._usage
 
-    def _score_batch(self) -> None:
+    def retries(self) -> int:
+        return sum(g.retries for g in self.gates.values())
+
+    def finished(self, record: AttemptRecord) -> Finished:
+        return Finished(record.target, record.kind, record.outcome, record.latency_ms / 1000, record.input_tokens,
+                        record.output_tokens)
+
+    def drain(self) -> list[AttemptRecord]:
         batch, self._unscored = self._unscored, []
+        out = []
         for waiting in batch:
             record, ctx = waiting.record, waiting.context
             record.outcome, record.evidence = _verdict(waiting.detector.examine(ctx), ctx.responses, waiting.unmet)
-            self._finish(record)
+            out.append(record)
+        return out
 
-    async def _execute(self, item: PlannedAttempt) -> AttemptRecord | None:
-        """The attempt's record; None when there is nothing to finish now: a fatal failure stops
-        the run, or the attempt waits in `_unscored` for its text detector."""
+    async def aclose(self) -> None:
+        for detector in self._detectors.values():
+            await detector.aclose()
+        for evaluator in self._evaluators.values():
+            await evaluator.objective.aclose()
+
+    async def execute(self, item: PlannedAttempt) -> AttemptRecord | None:
+        """The attempt's record; None when it waits in `_unscored` for its text detector. A fatal
+        target failure is raised (it stops the run); any other makes an error record."""
         if item.strategy is not None:
             return await self._execute_strategy(item)
         probe = item.probe
@@ -204,12 +149,11 @@ class Runner:
                     usage.add(completion.usage)
         except TargetError as exc:
             if is_fatal(exc):
-                self._fatal = self._fatal or exc
-                return None
+                raise
             error = exc.message
             log.warning("attempt failed", extra={"attempt_id": item.id, "target": item.target, "error": error})
         latency_ms = (time.perf_counter() - started) * 1000
-        self.result.usage.add(usage)
+        self._usage.add(usage)
         record = AttemptRecord(
             id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
             attack=item.chain.name, target=item.target, repeat=item.repeat, outcome=_ERROR,
@@ -248,8 +192,7 @@ class Runner:
             result = await strategy.execute(run)
         except TargetError as exc:
             if is_fatal(exc):
-                self._fatal = self._fatal or exc
-                return None
+                raise
             outcome, prompt, response, evidence = Outcome.ERROR, probe.prompts[0], "", ""
             error: str | None = exc.message
             log.warning("attempt failed", extra={"attempt_id": item.id, "target": item.target, "error": error})
@@ -258,7 +201,7 @@ class Runner:
         else:
             outcome, prompt, response = result.outcome, result.prompt, result.response
             evidence, error, turns, usage = result.evidence, None, result.turns, result.usage
-        self.result.usage.add(usage)
+        self._usage.add(usage)
         return AttemptRecord(
             id=item.id, seq=item.seq, suite=item.suite, probe_id=probe.id, risk_area=probe.risk_area,
             attack=strategy.name, target=item.target, repeat=item.repeat, outcome=outcome.value,
@@ -266,22 +209,6 @@ class Runner:
             latency_ms=round((time.perf_counter() - started) * 1000, 3), input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens, created_at=time.time(), turns=turns,
         )
-
-    async def _flush(self) -> None:
-        """Score what waits for it, then write the buffer as one batch. Callers shield it: a write
-        cancelled half-way would lose the batch (already out of the buffer) and could leave
-        SQLite's write lock held."""
-        self._score_batch()
-        async with self._flush_lock:
-            if not self._buffer:
-                return
-            batch, self._buffer = self._buffer, []
-            await self.sink.write(batch)
-
-    async def _flush_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self.flush_interval)
-            await asyncio.shield(self._flush())
 
 
 @dataclass(slots=True)
@@ -312,33 +239,16 @@ def _join(probe: Probe, texts: Sequence[str]) -> str:
     return "\n\n".join(f"[{v.label}]\n{t}" for v, t in zip(probe.variants, texts, strict=False))
 
 
-class _Feed:
-    """The attempts still to execute, shared by the workers: the plan walked lazily, a chunk at a
-    time, less what the sink already holds (resume). A worker takes the next attempt without a
-    queue or a task in between; the one that finds the chunk used up reads the next (the others
-    wait for it on the lock)."""
+class Runner(Execution[PlannedAttempt, AttemptRecord]):
+    """The one runner (`execution.Execution`) over a plan's probe attempts."""
 
-    def __init__(self, plan: Iterator[PlannedAttempt], sink: AttemptSink, chunk_size: int,
-                 result: RunnerResult) -> None:
-        self._plan, self._sink, self._size, self._result = plan, sink, chunk_size, result
-        self._ready: collections.deque[PlannedAttempt] = collections.deque()
-        self._lock = asyncio.Lock()
-        self._ended = False
-        self.started = 0  # attempts taken by a worker
-
-    def take(self) -> PlannedAttempt | None:
-        """The next attempt, or None when the chunk is used up (then `refill`)."""
-        return self._ready.popleft() if self._ready else None
-
-    async def refill(self) -> PlannedAttempt | None:
-        """The next attempt after reading chunks as needed; None when the plan is done."""
-        async with self._lock:
-            while not self._ready and not self._ended:
-                chunk = list(itertools.islice(self._plan, self._size))
-                if not chunk:
-                    self._ended = True
-                    break
-                done = await self._sink.existing([a.id for a in chunk])
-                self._result.skipped += len(done)
-                self._ready.extend(a for a in chunk if a.id not in done)
-            return self.take()
+    def __init__(self, plan: Plan, targets: Mapping[str, Target], sink: AttemptSink, *,
+                 params: GenerationParams | None = None, concurrency: int = 32, batch_size: int = 1024,
+                 flush_interval: float = 0.5, chunk_size: int = 2048, on_progress: ProgressFn | None = None,
+                 judges: JudgePool | None = None, checks: Sequence[TextDetector] = (),
+                 application_checks: Sequence[TextDetector] = (), metrics: RunnerMetrics | None = None) -> None:
+        self.probes = ProbeEvaluation(plan, targets, params=params, judges=judges, checks=checks,
+                                      application_checks=application_checks, metrics=metrics)
+        super().__init__(self.probes, sink, concurrency=concurrency, batch_size=batch_size,
+                         flush_interval=flush_interval, chunk_size=chunk_size, on_progress=on_progress,
+                         metrics=metrics)

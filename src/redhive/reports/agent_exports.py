@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
-from redhive.agent_runs import service
-from redhive.agent_runs.models import AgentEpisode
 from redhive.db.session import Database
 from redhive.reports.exports import _attr, _open, xml_safe
 from redhive.reports.sarif import SARIF_SCHEMA, _utc
+from redhive.runs import agents as service
+from redhive.runs.models import AgentEpisode
 
 __all__ = ["write_agent_jsonl", "write_agent_junit", "write_agent_sarif"]
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from redhive.agent_runs import service
-from redhive.agent_runs.models import AgentEpisode
 from redhive.db.session import Database
 from redhive.engine.agentic.trace import Episode
 from redhive.reports import agent_charts
 from redhive.reports.exports import write_file
 from redhive.reports.templating import report_environment
+from redhive.runs import agents as service
+from redhive.runs.models import AgentEpisode
 
 __all__ = ["render_agent_html_report", "write_agent_html_report"]
 

@@ -23,12 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
-from redhive.agent_runs import service
-from redhive.agent_runs.models import AgentEpisode, AgentRun
 from redhive.db.session import Database
 from redhive.engine.agentic.trace import Episode
 from redhive.reports.exports import _open
 from redhive.reports.inspect_log import _slug, inspect_file_name
+from redhive.runs import agents as service
+from redhive.runs.models import AgentEpisode, Run
 
 __all__ = ["write_agent_inspect_logs"]
 
@@ -76,7 +76,7 @@ def _metrics(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return metrics
 
 
-async def _write(handle: TextIO, session: AsyncSession, run: AgentRun, task: str, target: str,
+async def _write(handle: TextIO, session: AsyncSession, run: Run, task: str, target: str,
                  rows: list[dict[str, Any]]) -> int:
     created = run.created_at.isoformat()
     total = sum(row["episodes"] for row in rows)

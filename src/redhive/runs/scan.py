@@ -18,18 +18,19 @@ from redhive.engine.policies import load_policy
 from redhive.engine.policies.checks import policy_checks
 from redhive.engine.records import AttemptSink
 from redhive.engine.resilience import TargetGate
-from redhive.engine.runner import Runner, RunnerResult
+from redhive.engine.runner import Runner
 from redhive.engine.scorers.base import TextDetector
 from redhive.engine.scorers.judge import JudgePool
 from redhive.engine.scorers.pii import PiiDetector
 from redhive.engine.strategies import Strategy, parse_strategies
 from redhive.engine.suites import Suite, load_suite
-from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
+from redhive.engine.targets.base import Target, parse_spec
 from redhive.engine.targets.profile import TargetProfile, handshake
 from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, RedhiveError
 from redhive.kit import logs
 from redhive.runs import service
+from redhive.runs.lifecycle import ScanResult, close_targets, target_of
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
 from redhive.runs.store import SqlAttemptSink
 
@@ -84,14 +85,6 @@ class PreparedScan:
                     self.strategies, self.config.modes)
 
 
-@dataclass(slots=True)
-class ScanResult:
-    run_id: str
-    status: str  # completed | interrupted | failed
-    result: RunnerResult = field(default_factory=RunnerResult)
-    error: RedhiveError | None = None
-
-
 def prepare_scan(*, targets: list[TargetConfig], suites: list[str], attacks: list[str] | None,
                  repeats: int, concurrency: int, params: dict[str, Any], api_key: str | None,
                  helper_model: TargetConfig | None = None, strategy: StrategyConfig | None = None,
@@ -133,7 +126,7 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None, *, rpm_
     """The recorded run, ready to execute what it lacks. `rpm_share`: the processes that share
     the run's requests-per-minute quotas (each gets its share: `runs.shards`)."""
     async with db.session() as session:
-        run = await service.get_run(session, run_id)
+        run = await service.get_run(session, run_id, "probe")
         config = RunConfig.model_validate(run.config)
     if rpm_share > 1:
         for tc in [*config.targets, config.helper_model, config.judge,
@@ -172,15 +165,11 @@ async def execute(db: Database, prepared: PreparedScan, *,
         if executor is not None:
             executor.check(db)  # before the run is recorded: a refusal leaves nothing behind
     except BaseException:
-        await _close([*targets.values(), *prepared.roles])
+        await close_targets([*targets.values(), *prepared.roles])
         raise
     plan = prepared.plan
     async with db.session() as session:
-        if prepared.run_id is None:
-            run = await service.create_run(session, prepared.config, plan.size)
-        else:
-            run = await service.reopen_run(session, prepared.run_id)
-        run_id = run.id
+        run_id = (await service.open_run(session, "probe", prepared.config, plan.size, prepared.run_id)).id
     if on_start is not None:
         async with db.session() as session:
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))
@@ -189,7 +178,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
                                     "resumed": prepared.run_id is not None})
     started = time.monotonic()
     if executor is not None:
-        await _close([*targets.values(), *prepared.roles])  # the workers build their own
+        await close_targets([*targets.values(), *prepared.roles])  # the workers build their own
         outcome = ScanResult(run_id, "completed")
         try:
             outcome.result = await executor.run(db, run_id, prepared, on_progress)
@@ -231,13 +220,8 @@ async def run_part(prepared: PreparedScan, run_id: str, plan: Plan, targets: dic
     except (asyncio.CancelledError, KeyboardInterrupt):
         outcome.status, outcome.result = "interrupted", runner.result
     finally:
-        await _close([*targets.values(), *prepared.roles])
+        await close_targets([*targets.values(), *prepared.roles])
     return outcome
-
-
-async def _close(targets: list[Target]) -> None:
-    for target in targets:
-        await target.aclose()
 
 
 async def _profile(prepared: PreparedScan, targets: dict[str, Target]) -> None:
@@ -257,14 +241,8 @@ def build_targets(config: RunConfig, api_key: str | None) -> dict[str, Target]:
     for tc in config.targets:
         if tc.spec in out:
             raise InvalidInput(f"Target '{tc.spec}' is given twice.")
-        out[tc.spec] = _target(tc, api_key)
+        out[tc.spec] = target_of(tc, api_key)
     return out
-
-
-def _target(tc: TargetConfig, api_key: str | None = None) -> Target:
-    options = TargetOptions(base_url=tc.base_url, api_key=api_key, api_key_env=tc.api_key_env, timeout=tc.timeout,
-                            max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm, extra=tc.extra)
-    return create_target(tc.spec, options)
 
 
 def _role(config: TargetConfig | None) -> Target | None:
@@ -272,7 +250,7 @@ def _role(config: TargetConfig | None) -> Target | None:
     if config is None:
         return None
     registry.get("target", parse_spec(config.spec)[0])  # unknown kinds fail before anything runs
-    return _target(config)
+    return target_of(config)
 
 
 def _strategies(config: StrategyConfig | None, attacker: Target | None, judge: JudgePool | None) -> list[Strategy]:

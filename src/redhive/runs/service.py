@@ -1,5 +1,6 @@
-"""Runs: create, finish, list, look up, summarise and stream attempts. Services take a session
-and never commit (the caller's scope does)."""
+"""Runs of both kinds (probe and agent): create, reopen, finish, list and look up; a probe run's
+summary and attempts (an agent run's episodes and metrics: `runs.agents`). Services take a
+session and never commit (the caller's scope does)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from redhive.engine.stats import OutcomeCounts
 from redhive.engine.suites.languages import language_of
 from redhive.errors import NotFound
 from redhive.kit import new_run_id, utcnow
-from redhive.runs.models import Attempt, Run
-from redhive.runs.schemas import RunConfig
+from redhive.runs.models import AgentEpisode, Attempt, Run
 from redhive.runs.turns import Turn
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "RunSummary",
     "bias_disparities",
     "count_attempts",
-    "create_run",
     "finish_run",
     "get_attempt",
     "get_run",
@@ -34,6 +33,7 @@ __all__ = [
     "iter_attempts_with_turns",
     "turns_of",
     "list_runs",
+    "open_run",
     "over_refusal_rate",
     "summarise",
 ]
@@ -102,10 +102,20 @@ class RunSummary(BaseModel):
         return out
 
 
-async def create_run(session: AsyncSession, config: RunConfig, plan_size: int) -> Run:
-    run = Run(id=new_run_id(), created_at=utcnow(), finished_at=None, status="running",
-              config=config.model_dump(mode="json"), plan_size=plan_size, error=None,
-              redhive_version=__version__)
+#: What each kind of run stores, and the command that lists runs of that kind.
+_ITEMS: dict[str, tuple[Any, str]] = {"probe": (Attempt, "redhive runs list"),
+                                      "agent": (AgentEpisode, "redhive agent-runs list")}
+
+
+async def open_run(session: AsyncSession, kind: str, config: BaseModel, plan_size: int,
+                   run_id: str | None = None) -> Run:
+    """A new run of `kind` recording `config`, or (with `run_id`) the recorded one, reopened to resume."""
+    if run_id is not None:
+        run = await get_run(session, run_id, kind)
+        run.status, run.error, run.finished_at = "running", None, None
+        return run
+    run = Run(id=new_run_id(), kind=kind, created_at=utcnow(), finished_at=None, status="running",
+              config=config.model_dump(mode="json"), plan_size=plan_size, error=None, redhive_version=__version__)
     session.add(run)
     await session.flush()
     return run
@@ -119,37 +129,42 @@ async def finish_run(session: AsyncSession, run_id: str, status: str, error: str
     return run
 
 
-async def reopen_run(session: AsyncSession, run_id: str) -> Run:
-    run = await get_run(session, run_id)
-    run.status, run.error, run.finished_at = "running", None, None
-    return run
-
-
 async def count_attempts(session: AsyncSession, run_id: str) -> int:
-    total = await session.scalar(select(func.count()).select_from(Attempt).where(Attempt.run_id == run_id))
+    """What the run has stored: attempts, or an agent run's episodes."""
+    run = await get_run(session, run_id)
+    table = _ITEMS[run.kind][0]
+    total = await session.scalar(select(func.count()).select_from(table).where(table.run_id == run_id))
     return int(total or 0)
 
 
-async def get_run(session: AsyncSession, run_id: str) -> Run:
+async def get_run(session: AsyncSession, run_id: str, kind: str | None = None) -> Run:
+    """The run; with `kind`, only a run of that kind (the other kind's commands name themselves)."""
     run = await session.get(Run, run_id)
-    if run is None:
-        raise NotFound(f"No run '{run_id}' in this database: `redhive runs list` shows the runs there are.")
+    if run is None or (kind is not None and run.kind != kind):
+        listing = _ITEMS[kind or "probe"][1]
+        other = "" if run is None else f" (it is {'an agent' if run.kind == 'agent' else 'a probe'} run)"
+        raise NotFound(f"No {'agent ' if kind == 'agent' else ''}run '{run_id}' in this database{other}: "
+                       f"`{listing}` shows the runs there are.")
     return run
 
 
-async def list_runs(session: AsyncSession, limit: int = 50) -> list[tuple[Run, int, int]]:
-    """Newest first, each with its stored attempt and success counts."""
-    counts = (
-        select(Attempt.run_id, func.count().label("n"),
-               func.count().filter(Attempt.outcome == "success").label("s"))
-        .group_by(Attempt.run_id).subquery()
-    )
-    rows = await session.execute(
-        select(Run, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.s, 0))
-        .outerjoin(counts, counts.c.run_id == Run.id)
-        .order_by(Run.created_at.desc()).limit(limit)
-    )
-    return [(r, int(n), int(s)) for r, n, s in rows.all()]
+async def list_runs(session: AsyncSession, limit: int = 50,
+                    kind: str | None = None) -> list[tuple[Run, int, int]]:
+    """Newest first (of `kind`, or of both), each with what it stored (attempts or episodes) and its
+    successes (successful attempts, or injections that succeeded); the counts are read for the runs
+    listed only."""
+    query = select(Run).order_by(Run.created_at.desc()).limit(limit)
+    runs = list((await session.scalars(query if kind is None else query.where(Run.kind == kind))).all())
+    counts: dict[str, tuple[int, int]] = {}
+    for each, (table, _) in _ITEMS.items():
+        ids = [r.id for r in runs if r.kind == each]
+        if not ids:
+            continue
+        hit = Attempt.outcome == "success" if table is Attempt else AgentEpisode.injection_success.is_(True)
+        rows = await session.execute(select(table.run_id, func.count(), func.count().filter(hit))
+                                     .where(table.run_id.in_(ids)).group_by(table.run_id))
+        counts |= {run_id: (int(n), int(s)) for run_id, n, s in rows.all()}
+    return [(r, *counts.get(r.id, (0, 0))) for r in runs]
 
 
 async def summarise(session: AsyncSession, run_id: str) -> RunSummary:

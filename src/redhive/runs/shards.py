@@ -78,8 +78,7 @@ async def run_shard(url: str, busy_timeout: float, run_id: str, span: tuple[int,
 
 def merge(total: RunnerResult, part: RunnerResult) -> None:
     """Add one shard's counts to the run's."""
-    for name in ("success", "refused", "resisted", "unscorable", "error"):
-        total.counts.add(name, getattr(part.counts, name))
+    total.outcomes.update(part.outcomes)
     total.skipped += part.skipped
     total.usage.add(part.usage)
     total.retries += part.retries

@@ -1,30 +1,34 @@
 """`run_agent_scan`: environments × user tasks × (no injection + injection tasks × attacks) ×
 targets × repeats, run with bounded concurrency, returning episodes and metrics. No database:
-`on_episode` receives each finished episode (persist it there) and `skip` takes the ids already
-stored, so a caller can resume an interrupted scan.
+episodes run on the one runner (`engine.execution`) into memory or into the sink a caller gives
+(the run store's), which also says which ids are stored, so an interrupted scan resumes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redhive.engine.agentic.adaptive import rewrite_injections
 from redhive.engine.agentic.attacks import ATTACKS, attack_names, model_display_name, render_attack
 from redhive.engine.agentic.environment import Environment
+from redhive.engine.agentic.evaluation import EpisodeEvaluation, MemoryEpisodes
 from redhive.engine.agentic.loader import load_environment
-from redhive.engine.agentic.loop import EpisodePlan, LoopLimits, run_episode
+from redhive.engine.agentic.loop import EpisodePlan, LoopLimits
 from redhive.engine.agentic.metrics import AgentMetrics, group_metrics
 from redhive.engine.agentic.monitors import Monitor, MonitorMode
 from redhive.engine.agentic.spec import InjectionTaskSpec
 from redhive.engine.agentic.trace import Episode
+from redhive.engine.execution import Execution, RunnerResult, Sink
 from redhive.engine.resilience import TargetGate
 from redhive.engine.targets.base import Target, TargetOptions, create_target
 from redhive.engine.types import GenerationParams
-from redhive.errors import InvalidInput, NotFound, TargetError
+from redhive.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from redhive.engine.metrics import RunnerMetrics
 
 __all__ = ["AgentScanResult", "episode_seed", "plan_episodes", "run_agent_scan"]
 
@@ -35,6 +39,8 @@ class AgentScanResult:
     metrics: dict[str, AgentMetrics]  # per target
     skipped: int = 0
     config: dict[str, Any] = field(default_factory=dict)
+    #: the runner's counts (episodes by status), usage and retries
+    runner: RunnerResult = field(default_factory=RunnerResult)
 
     def metrics_by(self, key: Callable[[Episode], str]) -> dict[str, AgentMetrics]:
         return group_metrics(self.episodes, key)
@@ -119,10 +125,16 @@ async def run_agent_scan(
     keep: bool = True,
     user_model: Target | None = None,
     attacker_model: Target | None = None,
+    episode_sink: Sink[Episode] | None = None,
+    batch_size: int = 64,
+    metrics: RunnerMetrics | None = None,
+    result: RunnerResult | None = None,
 ) -> AgentScanResult:
     """Run the scan; a fatal target failure (bad credentials, unreachable endpoint) stops it after
-    the episodes in flight and is raised. `keep=False` keeps no episode in memory (a store gets
-    them through `on_episode` and computes the metrics); `user_model` is the simulated user of
+    the episodes in flight and is raised. It runs on the one runner (`engine.execution`): `skip`
+    holds ids done before (or `episode_sink` is asked, a database store that gets every episode
+    in batches of `batch_size`); `keep=False` keeps no episode in memory; `on_episode` is called as
+    each finishes; `user_model` is the simulated user of
     multi-turn tasks (see `run_episode`); `attacker_model` writes the texts of attacks that need one
     (`adaptive_rewrite`, see `adaptive.py`)."""
     if monitor_mode not in ("flag", "halt"):
@@ -156,46 +168,20 @@ async def run_agent_scan(
     rewrites = (await rewrite_injections(attacker_model, environments, adaptive, user_tasks=user_tasks,
                                          injection_tasks=injection_tasks, params=params)
                 if adaptive and attacker_model is not None else None)
-    plans = plan_episodes(environments, list(targets), attacks, repeats=repeats, benign=benign,
-                          user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed, rewrites=rewrites)
-    limits = LoopLimits(max_steps=max_steps, timeout=episode_timeout)
-    episodes: list[Episode] = []
-    skipped = 0
-    fatal: list[TargetError] = []
-    skip_ids = set(skip)
-
-    async def worker() -> None:
-        nonlocal skipped
-        for plan in plans:  # one shared iterator: each plan goes to exactly one worker
-            if fatal:
-                return
-            if plan.id in skip_ids:
-                skipped += 1
-                continue
-            try:
-                ep = await run_episode(gates[plan.target], plan, monitor_mode=monitor_mode, monitors=monitors,
-                                       limits=limits, params=params, user_model=user_gate)
-            except TargetError as exc:
-                fatal.append(exc)
-                return
-            if keep:
-                episodes.append(ep)
-            if on_episode is not None:
-                on_episode(ep)
-
-    workers = [asyncio.create_task(worker()) for _ in range(max(1, concurrency))]
+    sink = MemoryEpisodes(skip, keep=keep)
+    evaluation = EpisodeEvaluation(
+        lambda: plan_episodes(environments, list(targets), attacks, repeats=repeats, benign=benign,
+                              user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed, rewrites=rewrites),
+        gates, monitor_mode=monitor_mode, monitors=monitors,
+        limits=LoopLimits(max_steps=max_steps, timeout=episode_timeout), params=params, user_gate=user_gate)
+    runner = Execution(evaluation, episode_sink or sink, concurrency=concurrency, batch_size=batch_size,
+                       on_progress=on_episode, metrics=metrics, result=result)
     try:
-        await asyncio.gather(*workers)
-    except BaseException:
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-        raise
+        done = await runner.run()
     finally:
         for target in owned:
             await target.aclose()
-    if fatal:
-        raise fatal[0]
+    episodes = sink.episodes
     episodes.sort(key=lambda e: (e.repeat, e.env, e.user_task, e.injection_task or "", e.attack or "", e.target))
     config = {
         "targets": list(targets), "envs": [e.name for e in environments], "attacks": list(attacks),
@@ -204,4 +190,4 @@ async def run_agent_scan(
         "user_model": user_model.spec if user_model is not None else None,
         "attacker_model": attacker_model.spec if attacker_model is not None else None,
     }
-    return AgentScanResult(episodes, group_metrics(episodes, lambda e: e.target), skipped, config)
+    return AgentScanResult(episodes, group_metrics(episodes, lambda e: e.target), done.skipped, config, done)

@@ -1,18 +1,15 @@
-"""Agent-scan orchestration: validate a request into a recorded run, execute it through the
-engine into the database (episodes stored as they finish), and resume it later. The CLI (and
-later the server's jobs) call only this."""
+"""Agent-scan orchestration: validate a request into a recorded run of the one store (kind
+`agent`), execute it on the one runner into the database (episodes stored in batches as they
+finish), and resume it later. The CLI calls only this."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from redhive.agent_runs import service
-from redhive.agent_runs.schemas import AgentRunConfig
-from redhive.agent_runs.store import EpisodeStore
 from redhive.db.session import Database
 from redhive.engine import registry
 from redhive.engine.agentic.attacks import ATTACKS, attack_names
@@ -21,12 +18,15 @@ from redhive.engine.agentic.loader import load_environment
 from redhive.engine.agentic.scan import plan_episodes, run_agent_scan
 from redhive.engine.agentic.state import canonical_json
 from redhive.engine.agentic.trace import Episode
-from redhive.engine.targets.base import Target, TargetOptions, create_target, parse_spec
+from redhive.engine.targets.base import parse_spec
 from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, NotFound, RedhiveError
-from redhive.runs.schemas import TargetConfig
+from redhive.runs import service
+from redhive.runs.episodes import SqlEpisodeSink
+from redhive.runs.lifecycle import ScanResult, close_targets, target_of
+from redhive.runs.schemas import AgentRunConfig, TargetConfig
 
-__all__ = ["AgentScanOutcome", "PreparedAgentScan", "execute", "expand_attacks", "prepare", "prepare_resume"]
+__all__ = ["PreparedAgentScan", "execute", "expand_attacks", "prepare", "prepare_resume"]
 
 #: Attack-set names accepted by --attacks besides the attacks themselves.
 ATTACK_SETS = {"injection": "the four classic templates (direct, ignore_previous, important_instructions, "
@@ -53,16 +53,6 @@ class PreparedAgentScan:
         return plan_episodes(self.environments, [t.spec for t in c.targets], c.attacks, repeats=c.repeats,
                              benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
                              seed=c.seed)
-
-
-@dataclass(slots=True)
-class AgentScanOutcome:
-    run_id: str
-    status: str  # completed | interrupted | failed
-    ran: int = 0
-    skipped: int = 0
-    error: RedhiveError | None = None
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def expand_attacks(names: Sequence[str]) -> tuple[list[str], bool]:
@@ -155,7 +145,7 @@ def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str],
 
 async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> PreparedAgentScan:
     async with db.session() as session:
-        run = await service.get_run(session, run_id)
+        run = await service.get_run(session, run_id, "agent")
         config = AgentRunConfig.model_validate(run.config)
     loaded = [load_environment(n) for n in config.envs]
     for env in loaded:
@@ -167,61 +157,39 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
     return PreparedAgentScan(config, loaded, api_key, run_id)
 
 
-def _target(tc: TargetConfig, api_key: str | None) -> Target:
-    options = TargetOptions(base_url=tc.base_url, api_key=api_key, api_key_env=tc.api_key_env, timeout=tc.timeout,
-                            max_retries=tc.max_retries, concurrency=tc.concurrency, rpm=tc.rpm, extra=tc.extra)
-    return create_target(tc.spec, options)
-
-
 async def execute(db: Database, prepared: PreparedAgentScan, *,
                   on_start: Callable[[str, int, int], None] | None = None,
-                  on_episode: Callable[[Episode], None] | None = None) -> AgentScanOutcome:
+                  on_episode: Callable[[Episode], None] | None = None) -> ScanResult:
     """Create (or reopen) the run, execute what is missing (mode by mode), record how it ended.
 
     `on_start(run_id, plan_size, already_stored)` fires before the first episode."""
     c = prepared.config
     planned = prepared.plan_size
     async with db.session() as session:
-        run = (await service.create_run(session, c, planned) if prepared.run_id is None
-               else await service.reopen_run(session, prepared.run_id))
-        run_id = run.id
+        run_id = (await service.open_run(session, "agent", c, planned, prepared.run_id)).id
     async with db.session() as session:
-        stored = {m: await service.stored_ids(session, run_id, m) for m in c.monitor_modes}
-    already = sum(len(v) for v in stored.values())
+        already = await service.count_attempts(session, run_id)
     if on_start is not None:
         on_start(run_id, planned, already)
-    targets = [_target(tc, prepared.api_key) for tc in c.targets]
-    user = _target(c.user_model, prepared.api_key) if c.user_model else None
-    attacker = _target(c.attacker_model, prepared.api_key) if c.attacker_model else None
-    outcome = AgentScanOutcome(run_id, "completed", skipped=already)
-    counts: dict[str, int] = {}
-
-    def record(ep: Episode) -> None:
-        store.add(ep)
-        outcome.ran += 1
-        counts[ep.status] = counts.get(ep.status, 0) + 1
-        if on_episode is not None:
-            on_episode(ep)
-
-    store = EpisodeStore(db, run_id, first_seq=already)
+    targets = [target_of(tc, prepared.api_key) for tc in c.targets]
+    user = target_of(c.user_model, prepared.api_key) if c.user_model else None
+    attacker = target_of(c.attacker_model, prepared.api_key) if c.attacker_model else None
+    outcome = ScanResult(run_id, "completed")
     try:
-        async with store:
-            for mode in c.monitor_modes:
-                await run_agent_scan(
-                    targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
-                    repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
-                    max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
-                    seed=c.seed, params=GenerationParams(**c.params), skip=stored[mode], on_episode=record,
-                    keep=False, user_model=user, attacker_model=attacker,
-                )
+        for mode in c.monitor_modes:
+            await run_agent_scan(
+                targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
+                repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
+                max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
+                seed=c.seed, params=GenerationParams(**c.params), on_episode=on_episode, keep=False,
+                user_model=user, attacker_model=attacker, episode_sink=SqlEpisodeSink(db, run_id, mode),
+                result=outcome.result)
     except RedhiveError as exc:
         outcome.status, outcome.error = "failed", exc
     except (asyncio.CancelledError, KeyboardInterrupt):
         outcome.status = "interrupted"
     finally:
-        for target in [*targets, *([user] if user else []), *([attacker] if attacker else [])]:
-            await target.aclose()
-    outcome.counts = counts
+        await close_targets([*targets, *([user] if user else []), *([attacker] if attacker else [])])
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
                                  None if outcome.error is None else outcome.error.message)

@@ -9,12 +9,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from redhive.agent_runs import scan as scans
-from redhive.agent_runs import service
-from redhive.agent_runs.models import AgentEpisode
 from redhive.db.session import Database
 from redhive.engine.agentic import run_agent_scan, verify_chain
 from redhive.errors import InvalidInput, NotFound
+from redhive.runs import agent_scan as scans
+from redhive.runs import agents as service
+from redhive.runs.models import AgentEpisode
 from redhive.runs.schemas import TargetConfig
 
 TARGETS = [TargetConfig(spec="sim:agent-naive"), TargetConfig(spec="sim:agent-hardened")]
@@ -37,7 +37,7 @@ def _tasks() -> list[str]:
 async def test_episodes_are_stored_with_traces_and_the_metrics_match_memory(db: Database) -> None:
     prepared = prepare()
     outcome = await scans.execute(db, prepared)
-    assert outcome.status == "completed" and outcome.ran == prepared.plan_size > 0
+    assert outcome.status == "completed" and outcome.result.finished == prepared.plan_size > 0
     async with db.session() as session:
         summary = await service.summarise(session, outcome.run_id)
         rows = await service.list_episodes(session, outcome.run_id)
@@ -64,7 +64,7 @@ async def test_resume_runs_only_the_missing_episodes(db: Database) -> None:
         doomed = [r.id for r in rows[: len(rows) // 3]]
         await session.execute(AgentEpisode.__table__.delete().where(AgentEpisode.id.in_(doomed)))
     resumed = await scans.execute(db, await scans.prepare_resume(db, first.run_id, None))
-    assert resumed.ran == len(doomed) and resumed.skipped == len(rows) - len(doomed)
+    assert resumed.result.finished == len(doomed) and resumed.result.skipped == len(rows) - len(doomed)
     async with db.session() as session:
         total = await session.scalar(select(func.count()).select_from(AgentEpisode))
         run = await service.get_run(session, first.run_id)

@@ -1,38 +1,24 @@
-"""Agent runs: create, finish, list, look up, summarise (metrics from stored facts) and read
-episodes. Services take a session and never commit (the caller's scope does)."""
+"""What an agent run stored: its episodes and their traces, and its metrics (from the stored facts).
+The run itself is a row of the one run store (`runs.service`). Services take a session and never
+commit (the caller's scope does)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from redhive import __version__
-from redhive.agent_runs.models import AgentEpisode, AgentRun
-from redhive.agent_runs.schemas import AgentRunConfig
 from redhive.engine.agentic.facts import EpisodeFacts
 from redhive.engine.agentic.metrics import AgentMetrics, compute_metrics, group_metrics
 from redhive.engine.agentic.trace import Episode
 from redhive.errors import NotFound
-from redhive.kit import new_run_id, utcnow
+from redhive.runs.models import AgentEpisode, Run
+from redhive.runs.schemas import AgentRunConfig
+from redhive.runs.service import get_run as _get_run
 
-__all__ = [
-    "DELTA_METRICS",
-    "count_episodes",
-    "create_run",
-    "exists",
-    "facts",
-    "finish_run",
-    "get_episode",
-    "get_run",
-    "list_episodes",
-    "list_runs",
-    "reopen_run",
-    "stored_ids",
-    "summarise",
-]
+__all__ = ["DELTA_METRICS", "facts", "get_episode", "get_run", "list_episodes", "summarise"]
 
 #: The metrics whose flag-vs-halt difference is the safeguard delta.
 DELTA_METRICS = ("benign_utility", "utility_under_attack", "targeted_asr", "side_effect_rate",
@@ -40,59 +26,9 @@ DELTA_METRICS = ("benign_utility", "utility_under_attack", "targeted_asr", "side
                  "goal_drift", "completion_under_policy")
 
 
-async def create_run(session: AsyncSession, config: AgentRunConfig, plan_size: int) -> AgentRun:
-    run = AgentRun(id=new_run_id(), created_at=utcnow(), finished_at=None, status="running",
-                   config=config.model_dump(mode="json"), plan_size=plan_size, error=None,
-                   redhive_version=__version__)
-    session.add(run)
-    await session.flush()
-    return run
-
-
-async def finish_run(session: AsyncSession, run_id: str, status: str, error: str | None = None) -> AgentRun:
-    run = await get_run(session, run_id)
-    run.status, run.error, run.finished_at = status, error, utcnow()
-    return run
-
-
-async def reopen_run(session: AsyncSession, run_id: str) -> AgentRun:
-    run = await get_run(session, run_id)
-    run.status, run.error, run.finished_at = "running", None, None
-    return run
-
-
-async def exists(session: AsyncSession, run_id: str) -> bool:
-    return await session.get(AgentRun, run_id) is not None
-
-
-async def get_run(session: AsyncSession, run_id: str) -> AgentRun:
-    run = await session.get(AgentRun, run_id)
-    if run is None:
-        raise NotFound(f"No agent run '{run_id}' in this database: `redhive agent-runs list` shows the agent "
-                       "runs there are.")
-    return run
-
-
-async def count_episodes(session: AsyncSession, run_id: str) -> int:
-    total = await session.scalar(
-        select(func.count()).select_from(AgentEpisode).where(AgentEpisode.run_id == run_id))
-    return int(total or 0)
-
-
-async def stored_ids(session: AsyncSession, run_id: str, monitor_mode: str) -> set[str]:
-    rows = await session.execute(select(AgentEpisode.id).where(
-        AgentEpisode.run_id == run_id, AgentEpisode.monitor_mode == monitor_mode))
-    return set(rows.scalars())
-
-
-async def list_runs(session: AsyncSession, limit: int = 50) -> list[tuple[AgentRun, int]]:
-    """Newest first, each with its stored episode count."""
-    counts = (select(AgentEpisode.run_id, func.count().label("n"))
-              .group_by(AgentEpisode.run_id).subquery())
-    rows = await session.execute(
-        select(AgentRun, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.run_id == AgentRun.id)
-        .order_by(AgentRun.created_at.desc()).limit(limit))
-    return [(r, int(n)) for r, n in rows.all()]
+async def get_run(session: AsyncSession, run_id: str) -> Run:
+    """The agent run (a probe run's id is refused, naming what it is)."""
+    return await _get_run(session, run_id, "agent")
 
 
 async def facts(session: AsyncSession, run_id: str) -> list[EpisodeFacts]:
