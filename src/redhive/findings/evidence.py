@@ -2,7 +2,9 @@
 
 * `exchange:<id>` (or a bare id): a gateway exchange; it must exist, belong to the report's mission
   and the mission's transcript hash chain must verify (redhive.gateway.service.verify_mission);
-* `attempt:<run>/<id>`: an engine attempt stored by a scan.
+* `attempt:<run>/<id>`: an engine attempt stored by a scan;
+* `episode:<run>/<mode>/<id>`: an episode stored by an agent scan; its trace's hash chain must
+  verify (redhive.engine.agentic.verify_chain).
 """
 
 from __future__ import annotations
@@ -14,18 +16,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redhive.errors import InvalidInput
 from redhive.gateway.models import Exchange
 from redhive.gateway.service import verify_mission
-from redhive.runs.models import Attempt
+from redhive.runs.models import AgentEpisode, Attempt
 
-__all__ = ["normalise", "verify_evidence"]
+__all__ = ["chain_breaks", "episode_of", "normalise", "verify_evidence"]
+
+
+async def episode_of(session: AsyncSession, ref: str) -> AgentEpisode | None:
+    """The stored episode an `episode:<run>/<mode>/<id>` reference names, if any."""
+    run_id, _, rest = ref.partition(":")[2].partition("/")
+    mode, _, episode_id = rest.partition("/")
+    return await session.get(AgentEpisode, (run_id, mode, episode_id))
+
+
+def chain_breaks(episode: AgentEpisode) -> list[str]:
+    """Where the stored trace's hash chain fails (empty: intact)."""
+    import json
+
+    from redhive.engine.agentic.trace import Episode, verify_chain
+
+    return verify_chain(Episode.from_dict(json.loads(episode.trace)))
 
 
 def normalise(evidence_id: str) -> str:
     kind, sep, rest = evidence_id.partition(":")
     if not sep:
         return f"exchange:{evidence_id}"
-    if kind not in ("exchange", "attempt") or not rest:
-        raise InvalidInput(f"Evidence {evidence_id!r} is not an exchange:<id> or attempt:<run>/<id> reference.",
-                           field="evidence")
+    if kind not in ("exchange", "attempt", "episode") or not rest:
+        raise InvalidInput(f"Evidence {evidence_id!r} is not an exchange:<id>, attempt:<run>/<id> or "
+                           "episode:<run>/<mode>/<id> reference.", field="evidence")
     return evidence_id
 
 
@@ -42,6 +60,17 @@ async def verify_evidence(session: AsyncSession, evidence: Sequence[str], *, mis
             if await session.get(Attempt, (run_id, attempt_id)) is None:
                 raise InvalidInput(f"Evidence {ref} does not exist: cite an attempt as attempt:<run id>/<attempt id> "
                                    "from `redhive runs show`.", field="evidence")
+            out.append(ref)
+            continue
+        if kind == "episode":
+            episode = await episode_of(session, ref)
+            if episode is None:
+                raise InvalidInput(f"Evidence {ref} does not exist: cite an episode as "
+                                   "episode:<run id>/<mode>/<episode id> from `redhive traces show`.", field="evidence")
+            if chain_breaks(episode):
+                raise InvalidInput(f"Evidence {ref} cannot be trusted because its trace fails its hash check "
+                                   f"(`redhive traces show {episode.run_id} --episode {episode.id}` says where).",
+                                   field="evidence")
             out.append(ref)
             continue
         exchange = await session.get(Exchange, rest)

@@ -1,10 +1,12 @@
-"""Reports from files and from scans: the CLI's YAML report file (errors name the file and line, as
-for suites) and drafts from a scan run — one draft per probe family (risk area × attack chain) with
-successes on one version, not one per attempt and never pooled across targets, citing its successful
-attempts as evidence."""
+"""Reports from files and from runs: the CLI's YAML report file (errors name the file and line, as
+for suites) and drafts from a run of either kind — a probe run gives one draft per probe family
+(risk area × attack chain) with successes on one version, an agent run one per environment × attack
+with successful injections; never one per attempt, never pooled across targets, each citing its
+successful attempts or episodes as evidence."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +22,7 @@ from redhive.findings import service
 from redhive.findings.models import FlawReport
 from redhive.findings.schemas import ReportCreate
 from redhive.orgs.models import SystemVersion
-from redhive.runs.models import Attempt, Run
+from redhive.runs.models import AgentEpisode, Attempt, Run
 
 __all__ = ["MAX_EVIDENCE_PER_DRAFT", "drafts_from_run", "load_report_file"]
 
@@ -50,12 +52,14 @@ def _probe_taxonomy(suite: str, probe_id: str) -> tuple[list[str], str, str]:
     return [probe.owasp, probe.atlas, *probe.avid], getattr(probe, "hazard", "HZ0") or "HZ0", probe.title
 
 
-async def _attempts_of(session: AsyncSession, run_id: str, versions: Sequence[SystemVersion]) -> list[
-        tuple[SystemVersion, list[Attempt]]]:
-    """Each version's attempts: those of the run's target that is the version's upstream target; a
-    run of a single target may be pinned to one version whatever its target (e.g. run through the
-    gateway). Attempts are never pooled across targets."""
-    attempts = (await session.scalars(select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq))).all()
+async def _attempts_of(session: AsyncSession, run: Run, versions: Sequence[SystemVersion]) -> list[
+        tuple[SystemVersion, list[Any]]]:
+    """Each version's attempts (an agent run's episodes): those of the run's target that is the
+    version's upstream target; a run of a single target may be pinned to one version whatever its
+    target (e.g. run through the gateway). They are never pooled across targets."""
+    table: Any = AgentEpisode if run.kind == "agent" else Attempt
+    attempts = (await session.scalars(select(table).where(table.run_id == run.id).order_by(table.seq))).all()
+    run_id = run.id
     targets = sorted({a.target for a in attempts})
     out = []
     for version in versions:
@@ -87,7 +91,11 @@ async def drafts_from_run(session: AsyncSession, actor: Actor, run_id: str, *, v
     if not versions:
         raise InvalidInput("Give the version the run tested (--version), once per target.", field="version_id")
     drafts = []
-    for version, attempts in await _attempts_of(session, run_id, versions):
+    if run.kind == "agent":
+        for version, episodes in await _attempts_of(session, run, versions):
+            drafts += await _episode_drafts(session, actor, run_id, version, mission_id, episodes)
+        return drafts
+    for version, attempts in await _attempts_of(session, run, versions):
         groups: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
         for attempt in attempts:
             groups[(attempt.risk_area, attempt.attack)].append(attempt)
@@ -121,3 +129,44 @@ async def _draft(session: AsyncSession, actor: Actor, run_id: str, version: Syst
         submit=False)
     report, _ = await service.submit_report(session, actor, data=data)
     return report
+
+
+#: What an injection that makes an agent act is, in the taxonomies (OWASP LLM 2025, MITRE ATLAS).
+_AGENT_TAXONOMY = ["LLM01:2025", "LLM06:2025", "AML.T0051.001"]
+
+
+async def _episode_drafts(session: AsyncSession, actor: Actor, run_id: str, version: SystemVersion,
+                          mission_id: str | None, episodes: Sequence[AgentEpisode]) -> list[FlawReport]:
+    """One draft per monitor mode × environment × attack with successful injections, over the
+    attacked episodes that ended with a verdict (errors and benign episodes are not trials)."""
+    groups: dict[tuple[str, str, str], list[AgentEpisode]] = defaultdict(list)
+    for ep in episodes:
+        if ep.attack is not None and ep.injection_success is not None and ep.status != "error":
+            groups[(ep.monitor_mode, ep.env, ep.attack)].append(ep)
+    drafts = []
+    for (mode, env, attack), trials in sorted(groups.items()):
+        wins = [e for e in trials if e.injection_success]
+        if not wins:
+            continue
+        first = json.loads(wins[0].trace)
+        tasks = sorted({e.injection_task or "" for e in wins})
+        data = ReportCreate(
+            version_id=version.id, mission_id=mission_id,
+            title=(f"Injected instructions carried out in {env} under {attack} on {version.label}: {len(wins)} of "
+                   f"{len(trials)} episodes")[:200],
+            description=(f"Agent run {run_id} ({mode} mode) found {len(wins)} episodes of {len(trials)} attacked in "
+                         f"which {wins[0].target} (version {version.label}) carried out an instruction injected "
+                         f"into the {env} environment with the attack {attack}; injection tasks "
+                         f"{', '.join(tasks)}; first user task {first.get('user_task')}, seed {first.get('seed')}. "
+                         "Each cited episode's trace is hash-chained; re-run the cell with `redhive agent-scan` "
+                         f"--env {env} --attacks {attack} --monitor {mode} (a replication packet replays one probe, "
+                         "not an episode)."),
+            attack_prompts="\n".join(dict.fromkeys(text for w in wins[:5]
+                                                   for text in json.loads(w.trace).get("injections", {}).values())),
+            taxonomy=_AGENT_TAXONOMY, hazard_class="HZ0", provenance="ai_generated",
+            evidence=[f"episode:{run_id}/{e.monitor_mode}/{e.id}" for e in wins[:MAX_EVIDENCE_PER_DRAFT]],
+            reproducibility={"trials": len(trials), "successes": len(wins), "sampling": "agent-scan defaults"},
+            submit=False)
+        report, _ = await service.submit_report(session, actor, data=data)
+        drafts.append(report)
+    return drafts

@@ -4,6 +4,7 @@ gathers) and a report's evidence rendered from the verified transcript."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from redhive.auth.models import User
 from redhive.auth.permissions import Actor, has_permission
 from redhive.findings import comments, lifecycle, sla
+from redhive.findings.evidence import chain_breaks, episode_of
 from redhive.findings.models import (
     Comment,
     Flaw,
@@ -41,8 +43,9 @@ __all__ = ["Evidence", "FlawView", "TimelineItem", "evidence_of", "flaw_view", "
 @dataclass(frozen=True)
 class Evidence:
     ref: str
-    kind: str  # exchange | attempt | missing
-    #: exchange: the turns as recorded; attempt: prompt and response
+    kind: str  # exchange | attempt | episode | missing
+    #: exchange: the turns as recorded; attempt: prompt and response; episode: the injected text,
+    #: the task and the agent's steps
     turns: list[tuple[str, str]] = field(default_factory=list)
     reply: str = ""
     outcome: str = ""
@@ -110,6 +113,25 @@ async def names(session: AsyncSession, user_ids: Iterable[str | None]) -> dict[s
     return {uid: name for uid, name in rows}
 
 
+async def _episode_evidence(session: AsyncSession, ref: str) -> Evidence:
+    episode = await episode_of(session, ref)
+    if episode is None:
+        return Evidence(ref, "missing")
+    trace = json.loads(episode.trace)
+    turns = [("injected", text) for text in dict.fromkeys((trace.get("injections") or {}).values())]
+    turns.append(("user", str(trace.get("prompt", ""))))
+    for step in trace.get("steps", []):
+        calls = [f"{a.get('tool')}({json.dumps(a.get('args') or a.get('arguments'), sort_keys=True)}) "
+                 f"[{a.get('status')}]" for a in step.get("actions", [])]
+        turns.append(("assistant", "\n".join([str(step.get("text") or ""), *calls]).strip()))
+    breaks = chain_breaks(episode)
+    verdict = (f"agent run {episode.run_id}, {episode.monitor_mode} mode: "
+               + ("trace hash chain intact" if not breaks else f"trace hash chain broken at {breaks[0]}"))
+    return Evidence(ref, "episode", turns=turns, reply=str(trace.get("answer", "")),
+                    outcome="injection succeeded" if episode.injection_success else episode.status,
+                    model=episode.target, at=episode.created_at, verdict=verdict, verified=not breaks)
+
+
 async def evidence_of(session: AsyncSession, refs: Sequence[str]) -> list[Evidence]:
     """Each cited exchange rendered from the transcript with its mission's chain verdict; each cited
     scan attempt with its prompt and response."""
@@ -123,6 +145,9 @@ async def evidence_of(session: AsyncSession, refs: Sequence[str]) -> list[Eviden
             out.append(Evidence(ref, "missing") if attempt is None else Evidence(
                 ref, "attempt", turns=[("user", attempt.prompt)], reply=attempt.response, outcome=attempt.outcome,
                 model=attempt.target, at=attempt.created_at, verdict=f"scan run {run_id}", verified=True))
+            continue
+        if kind == "episode":
+            out.append(await _episode_evidence(session, ref))
             continue
         exchange = await session.get(Exchange, rest)
         if exchange is None:
