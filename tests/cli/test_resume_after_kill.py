@@ -115,3 +115,22 @@ def test_ctrl_c_stores_what_finished_and_says_how_to_resume(tmp_path: Path) -> N
     assert status == "interrupted"
     resumed = redhive("scan", "--resume", run_id, "--json", home=home, timeout=300)
     assert resumed.returncode == 0 and json.loads(resumed.stdout)["totals"]["attempts"] == planned
+
+
+@pytest.mark.slow
+def test_a_second_process_resuming_a_running_scan_is_refused(tmp_path: Path) -> None:
+    """The run's lease: a second `--resume` of a scan still running is refused in one sentence (it
+    would redo the same work), and the first finishes the plan exactly once."""
+    home = tmp_path / "home"
+    db = home / "redhive.db"
+    with scanning(home) as proc:
+        run_id, planned, _, _ = wait_for_partial(proc, db)
+        second = redhive("scan", "--resume", run_id, home=home, timeout=300)
+        assert second.returncode == 2 and "Traceback" not in second.stderr
+        assert f"Run {run_id} is being executed by another process" in " ".join(second.stderr.split())
+        _, stderr = proc.communicate(timeout=HUNG)  # the event: the first scan ended
+    assert "Traceback" not in stderr
+    _, _, after, distinct = stored(db) or ("", 0, 0, 0)
+    assert after == distinct == planned
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status, holder FROM runs WHERE id = ?", (run_id,)).fetchone() == ("completed", None)

@@ -23,6 +23,7 @@ from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, NotFound, RedhiveError
 from redhive.runs import service
 from redhive.runs.episodes import SqlEpisodeSink
+from redhive.runs.lease import hold
 from redhive.runs.lifecycle import ScanResult, close_targets, target_of
 from redhive.runs.schemas import AgentRunConfig, TargetConfig
 
@@ -176,14 +177,15 @@ async def execute(db: Database, prepared: PreparedAgentScan, *,
     attacker = target_of(c.attacker_model, prepared.api_key) if c.attacker_model else None
     outcome = ScanResult(run_id, "completed")
     try:
-        for mode in c.monitor_modes:
-            await run_agent_scan(
-                targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
-                repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
-                max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
-                seed=c.seed, params=GenerationParams(**c.params), on_episode=on_episode, keep=False,
-                user_model=user, attacker_model=attacker, episode_sink=SqlEpisodeSink(db, run_id, mode),
-                result=outcome.result)
+        async with hold(db, run_id):
+            for mode in c.monitor_modes:
+                await run_agent_scan(
+                    targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
+                    repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
+                    max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
+                    seed=c.seed, params=GenerationParams(**c.params), on_episode=on_episode, keep=False,
+                    user_model=user, attacker_model=attacker, episode_sink=SqlEpisodeSink(db, run_id, mode),
+                    result=outcome.result)
     except RedhiveError as exc:
         outcome.status, outcome.error = "failed", exc
     except (asyncio.CancelledError, KeyboardInterrupt):

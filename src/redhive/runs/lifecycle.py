@@ -1,5 +1,5 @@
-"""What every kind of run shares around the one runner: how an invocation ended, and the targets
-a recorded config names, built at its start and closed at its end."""
+"""What every kind of run shares around the one runner: how an invocation ended, and the targets a
+recorded config names, built at its start and closed at its end."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from redhive.errors import RedhiveError
 from redhive.runs.schemas import TargetConfig
 
 __all__ = ["ScanResult", "close_targets", "target_of"]
+
 
 
 @dataclass(slots=True)

@@ -28,6 +28,10 @@ class Run(Base):
     plan_size: Mapped[int] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     redhive_version: Mapped[str] = mapped_column(String(40))
+    #: The process executing the run ("host:pid") and until when its lease holds (renewed while it
+    #: runs): a second process resuming the run is refused instead of redoing the same work.
+    holder: Mapped[str | None] = mapped_column(String(120))
+    held_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Attempt(Base):

@@ -30,6 +30,7 @@ from redhive.engine.types import GenerationParams
 from redhive.errors import InvalidInput, RedhiveError
 from redhive.kit import logs
 from redhive.runs import service
+from redhive.runs.lease import hold
 from redhive.runs.lifecycle import ScanResult, close_targets, target_of
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
 from redhive.runs.store import SqlAttemptSink
@@ -164,12 +165,12 @@ async def execute(db: Database, prepared: PreparedScan, *,
             await _profile(prepared, targets)
         if executor is not None:
             executor.check(db)  # before the run is recorded: a refusal leaves nothing behind
+        plan = prepared.plan
+        async with db.session() as session:  # refused while another process holds the run
+            run_id = (await service.open_run(session, "probe", prepared.config, plan.size, prepared.run_id)).id
     except BaseException:
         await close_targets([*targets.values(), *prepared.roles])
         raise
-    plan = prepared.plan
-    async with db.session() as session:
-        run_id = (await service.open_run(session, "probe", prepared.config, plan.size, prepared.run_id)).id
     if on_start is not None:
         async with db.session() as session:
             on_start(run_id, plan.size, await service.count_attempts(session, run_id))
@@ -177,18 +178,19 @@ async def execute(db: Database, prepared: PreparedScan, *,
     log.info("scan started", extra={"targets": list(targets), "planned": plan.size,
                                     "resumed": prepared.run_id is not None})
     started = time.monotonic()
-    if executor is not None:
-        await close_targets([*targets.values(), *prepared.roles])  # the workers build their own
-        outcome = ScanResult(run_id, "completed")
-        try:
-            outcome.result = await executor.run(db, run_id, prepared, on_progress)
-        except RedhiveError as exc:
-            outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            outcome.status, outcome.result = "interrupted", executor.result
-    else:
-        sink = SqlAttemptSink(db, run_id, fresh=prepared.run_id is None)
-        outcome = await run_part(prepared, run_id, plan, targets, sink, on_progress, metrics)
+    async with hold(db, run_id):
+        if executor is not None:
+            await close_targets([*targets.values(), *prepared.roles])  # the workers build their own
+            outcome = ScanResult(run_id, "completed")
+            try:
+                outcome.result = await executor.run(db, run_id, prepared, on_progress)
+            except RedhiveError as exc:
+                outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                outcome.status, outcome.result = "interrupted", executor.result
+        else:
+            sink = SqlAttemptSink(db, run_id, fresh=prepared.run_id is None)
+            outcome = await run_part(prepared, run_id, plan, targets, sink, on_progress, metrics)
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
                                  None if outcome.error is None else outcome.error.message)

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
 from redhive.engine.disparity import Disparity, disparities, pairs_of
 from redhive.engine.stats import OutcomeCounts
 from redhive.engine.suites.languages import language_of
-from redhive.errors import NotFound
+from redhive.errors import Conflict, NotFound
 from redhive.kit import new_run_id, utcnow
+from redhive.runs.lease import LEASE, lapsed, this_process
 from redhive.runs.models import AgentEpisode, Attempt, Run
 from redhive.runs.turns import Turn
 
@@ -109,23 +110,35 @@ _ITEMS: dict[str, tuple[Any, str]] = {"probe": (Attempt, "redhive runs list"),
 
 async def open_run(session: AsyncSession, kind: str, config: BaseModel, plan_size: int,
                    run_id: str | None = None) -> Run:
-    """A new run of `kind` recording `config`, or (with `run_id`) the recorded one, reopened to resume."""
-    if run_id is not None:
-        run = await get_run(session, run_id, kind)
-        run.status, run.error, run.finished_at = "running", None, None
+    """A new run of `kind` recording `config`, or (with `run_id`) the recorded one, reopened to
+    resume; either way leased to this process (`lifecycle.hold` renews the lease). A run another
+    live process holds is refused in one sentence."""
+    me, until = this_process(), utcnow() + LEASE
+    if run_id is None:
+        run = Run(id=new_run_id(), kind=kind, created_at=utcnow(), finished_at=None, status="running",
+                  config=config.model_dump(mode="json"), plan_size=plan_size, error=None,
+                  redhive_version=__version__, holder=me, held_until=until)
+        session.add(run)
+        await session.flush()
         return run
-    run = Run(id=new_run_id(), kind=kind, created_at=utcnow(), finished_at=None, status="running",
-              config=config.model_dump(mode="json"), plan_size=plan_size, error=None, redhive_version=__version__)
-    session.add(run)
-    await session.flush()
+    run = await get_run(session, run_id, kind)
+    # Take the lease only from the holder read here: of two processes resuming at once, one wins.
+    taken = lapsed(run) and cast(CursorResult[Any], await session.execute(
+        update(Run).where(Run.id == run_id, Run.holder.is_(None) if run.holder is None else Run.holder == run.holder)
+        .values(holder=me, held_until=until).execution_options(synchronize_session=False))).rowcount == 1
+    if not taken:
+        await session.refresh(run)
+        raise Conflict(f"Run {run_id} is being executed by another process ({run.holder}): let it finish, or "
+                       f"resume it once that process has stopped (its lease lapses {LEASE.seconds} s after).")
+    await session.refresh(run)
+    run.status, run.error, run.finished_at = "running", None, None
     return run
 
 
 async def finish_run(session: AsyncSession, run_id: str, status: str, error: str | None = None) -> Run:
     run = await get_run(session, run_id)
-    run.status = status
-    run.error = error
-    run.finished_at = utcnow()
+    run.status, run.error, run.finished_at = status, error, utcnow()
+    run.holder = run.held_until = None
     return run
 
 

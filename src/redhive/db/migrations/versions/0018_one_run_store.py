@@ -1,5 +1,6 @@
 """One store for every run: agent runs move into `runs` (with `kind` = agent) and their episodes
 into `episodes`, whose run is a row of `runs`; `agent_runs` and `agent_episodes` are dropped.
+Runs get a lease (`holder`, `held_until`) held by the process executing them.
 
 Revision ID: 0018_one_run_store
 Revises: 0017_signoff
@@ -51,6 +52,8 @@ def _episodes(name: str, runs: str) -> None:
 
 def upgrade() -> None:
     op.add_column("runs", sa.Column("kind", sa.String(10), nullable=False, server_default="probe"))
+    op.add_column("runs", sa.Column("holder", sa.String(120), nullable=True))
+    op.add_column("runs", sa.Column("held_until", sa.DateTime(timezone=True), nullable=True))
     op.execute(f"INSERT INTO runs ({_RUN_COLUMNS}, kind) SELECT {_RUN_COLUMNS}, 'agent' FROM agent_runs")
     _episodes("episodes", "runs")
     op.execute(f"INSERT INTO episodes ({_EPISODE_COLUMNS}) SELECT {_EPISODE_COLUMNS} FROM agent_episodes")
@@ -79,4 +82,6 @@ def downgrade() -> None:
     op.drop_table("episodes")
     op.execute("DELETE FROM runs WHERE kind = 'agent'")
     with op.batch_alter_table("runs") as batch:
+        batch.drop_column("held_until")
+        batch.drop_column("holder")
         batch.drop_column("kind")
