@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.auth.permissions import Actor
@@ -20,6 +19,7 @@ from redhive.findings import service
 from redhive.findings.models import FlawReport
 from redhive.findings.schemas import ReportCreate
 from redhive.orgs.models import SystemVersion
+from redhive.runs import queries
 from redhive.runs.models import Attempt, Run
 
 __all__ = ["MAX_EVIDENCE_PER_DRAFT", "drafts_from_run", "load_report_file"]
@@ -55,7 +55,7 @@ async def _attempts_of(session: AsyncSession, run_id: str, versions: Sequence[Sy
     """Each version's attempts: those of the run's target that is the version's upstream target; a
     run of a single target may be pinned to one version whatever its target (e.g. run through the
     gateway). Attempts are never pooled across targets."""
-    attempts = (await session.scalars(select(Attempt).where(Attempt.run_id == run_id).order_by(Attempt.seq))).all()
+    attempts = (await session.scalars(queries.attempts(run_id))).all()
     targets = sorted({a.target for a in attempts})
     out = []
     for version in versions:
