@@ -13,11 +13,12 @@ multi-turn attempts (pair, crescendo). Then VACUUM ANALYZE, as autovacuum would 
 Each query is built by the code that sends it (redhive.runs.queries: runs.service, the HTML report,
 the Ray progress poll; the sink's resume check is re-typed from runs.store) for one run in the middle
 of the store and the newest page of runs, compiled by SQLAlchemy for PostgreSQL with its values
-inlined, and run under `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` twice (the second, warm, is
-reported). Streamed queries (`yield_per`: psycopg's server-side cursor) are explained as
-`DECLARE … CURSOR`, whose plan favours the first rows as the application's does. The table shows
-each plan's top nodes, how attempts and turns are read, the attempt rows read and the milliseconds;
-then the sizes of the tables and their indexes (pg_relation_size).
+inlined, and run under `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON)` twice (the second,
+warm, is reported; per-node timing is off, so the milliseconds are the query's own). Streamed
+queries (`yield_per`: psycopg's server-side cursor) are explained as `DECLARE … CURSOR`, whose plan
+favours the first rows as the application's does. The table shows each plan's top nodes, how
+attempts and turns are read, the attempt rows read and the milliseconds; then the sizes of the
+tables and their indexes (pg_relation_size).
 
 The exit status is 1 when a query reads attempts or turns with a Seq Scan, or reads more attempt
 rows than the runs it concerns hold (a per-run query must stay within its run, the run list within
@@ -212,7 +213,8 @@ def workload(conn: psycopg.Connection[Any]) -> tuple[str, list[Query]]:
         f"SELECT DISTINCT attempt_id FROM turns WHERE run_id = '{run_id}' LIMIT 60")]
     ids = [i for (i,) in conn.execute(f"SELECT id FROM attempts WHERE run_id = '{run_id}' LIMIT 256")]
     out = [
-        Query("list_runs (page of 50)", compiled(queries.run_page(PAGE)), page_rows),
+        # each run of the page is counted twice: all its attempts, its successes
+        Query("list_runs (page of 50)", compiled(queries.run_page(PAGE)), 2 * page_rows),
         Query("get_run", compiled(select(Run).where(Run.id == run_id)), 0),
         Query("count_attempts", compiled(queries.count(run_id)), run_rows),
         Query("ray progress (outcome counts)", compiled(queries.outcome_counts(run_id)), run_rows),
@@ -246,7 +248,7 @@ def explain(conn: psycopg.Connection[Any], query: Query, index_tables: dict[str,
     result: dict[str, Any] = {}
     for _ in range(2):  # the first warms the cache; the second is reported
         with conn.transaction():
-            row = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}").fetchone()
+            row = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) {sql}").fetchone()
         assert row is not None
         result = row[0][0]
     plan = result["Plan"]
@@ -269,10 +271,13 @@ def explain(conn: psycopg.Connection[Any], query: Query, index_tables: dict[str,
             loops = n.get("Actual Loops", 1)
             read += (n.get("Actual Rows", 0) + n.get("Rows Removed by Filter", 0)) * loops
     seq = [r for r, hows in access.items() if any(h.startswith("Seq Scan") for h in hows)]
+    sorts = [f"{n['Sort Method']} {n.get('Sort Space Used', '?')} kB {n.get('Sort Space Type', '')}".strip()
+             for n in nodes(plan) if n["Node Type"] == "Sort" and "Sort Method" in n]
     return {"query": query.name, "plan": " > ".join(chain), "attempts_by": sorted(set(access["attempts"])),
             "turns_by": sorted(set(access["turns"])), "seq_scan": seq, "attempt_rows_read": int(read),
             "bound": query.bound, "rows": plan.get("Actual Rows", 0), "ms": round(result["Execution Time"], 2),
-            "shared_hit": plan.get("Shared Hit Blocks", 0), "shared_read": plan.get("Shared Read Blocks", 0),
+            "sorts": sorts, "shared_hit": plan.get("Shared Hit Blocks", 0),
+            "shared_read": plan.get("Shared Read Blocks", 0),
             "sql": query.sql}
 
 
@@ -304,7 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     generation: dict[str, float] = {}
     if args.keep and stored(args.database, args.attempts):
         print(f"reusing {args.attempts:,} stored attempts")
+        started = time.perf_counter()
         ensure_schema(args.database)  # a newer migration (an index) applies to the stored data
+        generation["migrate_s"] = round(time.perf_counter() - started, 1)
+        print(f"  schema brought to head in {generation['migrate_s']} s")
         with psycopg.connect(dsn(args.database), autocommit=True) as conn:
             conn.execute("VACUUM (ANALYZE) runs, attempts, turns")
     else:
