@@ -76,3 +76,40 @@ def test_quick_startup_bench_measures_each_fixed_cost() -> None:
     assert data["first_request_fresh_home_s"] > 0 and data["first_request_same_home_s"] > 0
     assert set(data["load_us_per_probe"]) == {"jsonl", "yaml", "yaml_cached"} and data["yaml_over_jsonl"] > 0
     assert data["yaml_cached_over_jsonl"] > 0
+
+
+STORE_BENCH = BENCH.parent / "store_plans.py"
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_store_plans_bench_explains_every_query_on_its_own_database(tmp_path: Path) -> None:
+    """40,000 attempts in runs of 400: small, but each run is 1 % of the store, so a per-run query
+    that seq-scans or reads beyond its run fails the script as it would at 10 M."""
+    import os
+    import secrets
+
+    import psycopg
+    from sqlalchemy import make_url
+
+    server = os.environ.get("REDHIVE_TEST_POSTGRES_URL", "")
+    if not server:
+        pytest.skip("set REDHIVE_TEST_POSTGRES_URL to run the store plans smoke test")
+    url = make_url(server).set(drivername="postgresql", database=f"redhive_store_plans_{secrets.token_hex(4)}")
+    results = tmp_path / "plans.json"
+    command = [sys.executable, str(STORE_BENCH), "--database", url.render_as_string(hide_password=False),
+               "--attempts", "40000", "--run-size", "400", "--json", str(results), "--drop"]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    finally:
+        admin = url.set(database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(results.read_text())
+    names = {q["query"] for q in data["queries"]}
+    assert {"list_runs (page of 50)", "summarise: categories", "iter_attempts_with_turns", "turns_of (60 attempts)",
+            "html: 20 errors"} <= names
+    assert all(not q["seq_scan"] for q in data["queries"])
+    assert {"ix_attempts_run_seq", "ix_runs_created_at"} <= {s["relation"] for s in data["sizes"]}
+    assert "Traceback" not in proc.stderr

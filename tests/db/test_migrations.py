@@ -53,7 +53,7 @@ def test_models_match_migrations(tmp_path) -> None:  # type: ignore[no-untyped-d
 
 
 def test_agent_runs_move_into_the_one_run_store_and_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """0018: a recorded agent run and its episode survive the move into `runs`/`episodes`, and the
+    """0019: a recorded agent run and its episode survive the move into `runs`/`episodes`, and the
     downgrade puts them back where they were."""
     from alembic import command
     from sqlalchemy import create_engine, text

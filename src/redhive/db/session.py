@@ -22,7 +22,7 @@ from redhive.errors import DatabaseError, InvalidInput
 __all__ = ["HEAD_REVISION", "Database", "async_url", "describe_db_error", "sync_url"]
 
 #: The newest Alembic revision; a test checks it matches the migrations folder.
-HEAD_REVISION = "0018_one_run_store"
+HEAD_REVISION = "0019_one_run_store"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

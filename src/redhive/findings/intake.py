@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive.auth.permissions import Actor
@@ -22,6 +21,7 @@ from redhive.findings import service
 from redhive.findings.models import FlawReport
 from redhive.findings.schemas import ReportCreate
 from redhive.orgs.models import SystemVersion
+from redhive.runs import queries
 from redhive.runs.models import AgentEpisode, Attempt, Run
 
 __all__ = ["MAX_EVIDENCE_PER_DRAFT", "drafts_from_run", "load_report_file"]
@@ -57,8 +57,8 @@ async def _attempts_of(session: AsyncSession, run: Run, versions: Sequence[Syste
     """Each version's attempts (an agent run's episodes): those of the run's target that is the
     version's upstream target; a run of a single target may be pinned to one version whatever its
     target (e.g. run through the gateway). They are never pooled across targets."""
-    table: Any = AgentEpisode if run.kind == "agent" else Attempt
-    attempts = (await session.scalars(select(table).where(table.run_id == run.id).order_by(table.seq))).all()
+    attempts = (await session.scalars(queries.episodes(run.id) if run.kind == "agent"
+                                      else queries.attempts(run.id))).all()
     run_id = run.id
     targets = sorted({a.target for a in attempts})
     out = []

@@ -4,31 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from redhive.db.session import Database
 from redhive.reports import charts
 from redhive.reports.exports import write_file
 from redhive.reports.templating import report_environment
-from redhive.runs import service
-from redhive.runs.models import Attempt
+from redhive.runs import queries, service
 
 __all__ = ["render_html_report", "write_html_report"]
 
 EXAMPLES = 60
+ERRORS = 20
 
 
 async def render_html_report(db: Database, run_id: str) -> str:
     async with db.session() as session:
         summary = await service.summarise(session, run_id)
-        examples = (await session.execute(
-            select(Attempt).where(Attempt.run_id == run_id, Attempt.outcome == "success")
-            .order_by(Attempt.seq).limit(EXAMPLES)
-        )).scalars().all()
-        errors = (await session.execute(
-            select(Attempt).where(Attempt.run_id == run_id, Attempt.outcome == "error")
-            .order_by(Attempt.seq).limit(20)
-        )).scalars().all()
+        examples = (await session.scalars(queries.examples(run_id, "success", EXAMPLES))).all()
+        errors = (await session.scalars(queries.examples(run_id, "error", ERRORS))).all()
         conversations = await service.turns_of(session, run_id, [a.id for a in examples])
     template = report_environment().get_template("report.html.j2")
     return template.render(

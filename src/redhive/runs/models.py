@@ -14,6 +14,8 @@ from redhive.db.base import Base
 
 class Run(Base):
     __tablename__ = "runs"
+    #: the run list's order (D51)
+    __table_args__ = (Index("ix_runs_created_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     #: probe (attempts: `redhive scan`) | agent (episodes: `redhive agent-scan`)
@@ -38,7 +40,10 @@ class Attempt(Base):
     """One probe × attack chain × target × repeat; `id` is deterministic within its run."""
 
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_run_outcome", "run_id", "outcome"),)
+    #: run_outcome: counts by outcome from the index alone (run list, progress); run_seq: a run in
+    #: plan order without a sort (exports, examples, transcripts). See D51.
+    __table_args__ = (Index("ix_attempts_run_outcome", "run_id", "outcome"),
+                      Index("ix_attempts_run_seq", "run_id", "seq"))
 
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -28,12 +28,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, make_url, select
+from sqlalchemy import make_url
 
 from redhive.db.session import Database
 from redhive.engine.runner import RunnerResult
 from redhive.errors import InvalidInput, OptionalDependencyMissing, RedhiveError
-from redhive.runs.models import Attempt
+from redhive.runs import queries
 from redhive.runs.shards import ShardOutcome, merge, spans
 
 if TYPE_CHECKING:
@@ -194,8 +194,7 @@ class _Progress:
         if self.report is None:
             return
         async with self.db.session() as session:
-            rows = (await session.execute(select(Attempt.outcome, func.count()).where(
-                Attempt.run_id == self.run_id).group_by(Attempt.outcome))).all()
+            rows = (await session.execute(queries.outcome_counts(self.run_id))).all()
         for outcome, count in rows:
             new = count - self.seen[outcome]
             self.seen[outcome] = count

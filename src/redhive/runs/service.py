@@ -4,20 +4,20 @@ session and never commit (the caller's scope does)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from redhive import __version__
 from redhive.engine.disparity import Disparity, disparities, pairs_of
 from redhive.engine.stats import OutcomeCounts
-from redhive.engine.suites.languages import language_of
 from redhive.errors import Conflict, NotFound
 from redhive.kit import new_run_id, utcnow
+from redhive.runs import queries
 from redhive.runs.lease import LEASE, lapsed, this_process
 from redhive.runs.models import AgentEpisode, Attempt, Run
 from redhive.runs.turns import Turn
@@ -145,8 +145,7 @@ async def finish_run(session: AsyncSession, run_id: str, status: str, error: str
 async def count_attempts(session: AsyncSession, run_id: str) -> int:
     """What the run has stored: attempts, or an agent run's episodes."""
     run = await get_run(session, run_id)
-    table = _ITEMS[run.kind][0]
-    total = await session.scalar(select(func.count()).select_from(table).where(table.run_id == run_id))
+    total = await session.scalar(queries.count(run_id, run.kind))
     return int(total or 0)
 
 
@@ -164,20 +163,9 @@ async def get_run(session: AsyncSession, run_id: str, kind: str | None = None) -
 async def list_runs(session: AsyncSession, limit: int = 50,
                     kind: str | None = None) -> list[tuple[Run, int, int]]:
     """Newest first (of `kind`, or of both), each with what it stored (attempts or episodes) and its
-    successes (successful attempts, or injections that succeeded); the counts are read for the runs
-    listed only."""
-    query = select(Run).order_by(Run.created_at.desc()).limit(limit)
-    runs = list((await session.scalars(query if kind is None else query.where(Run.kind == kind))).all())
-    counts: dict[str, tuple[int, int]] = {}
-    for each, (table, _) in _ITEMS.items():
-        ids = [r.id for r in runs if r.kind == each]
-        if not ids:
-            continue
-        hit = Attempt.outcome == "success" if table is Attempt else AgentEpisode.injection_success.is_(True)
-        rows = await session.execute(select(table.run_id, func.count(), func.count().filter(hit))
-                                     .where(table.run_id.in_(ids)).group_by(table.run_id))
-        counts |= {run_id: (int(n), int(s)) for run_id, n, s in rows.all()}
-    return [(r, *counts.get(r.id, (0, 0))) for r in runs]
+    successes (successful attempts, or injections that succeeded)."""
+    rows = await session.execute(queries.run_page(limit, kind))
+    return [(r, int(n), int(s)) for r, n, s in rows.all()]
 
 
 async def summarise(session: AsyncSession, run_id: str) -> RunSummary:
@@ -191,10 +179,7 @@ async def summarise(session: AsyncSession, run_id: str) -> RunSummary:
     by_kind = {row.key["kind"]: row for row in await _grouped(session, run_id, ("kind",), None)}
     attacks = by_kind.get("attack") or RateRow.of({}, OutcomeCounts())
     controls = by_kind.get("control") or RateRow.of({}, OutcomeCounts())
-    tokens = (await session.execute(
-        select(func.coalesce(func.sum(Attempt.input_tokens), 0), func.coalesce(func.sum(Attempt.output_tokens), 0))
-        .where(Attempt.run_id == run_id)
-    )).one()
+    tokens = (await session.execute(queries.tokens(run_id))).one()
     every = {name: getattr(attacks, name) + getattr(controls, name) for name in ("attempts", "errors", "unscorable")}
     return RunSummary(
         run=_run_info(run),
@@ -215,28 +200,15 @@ def over_refusal_rate(controls: RateRow) -> dict[str, Any]:
 
 async def bias_disparities(session: AsyncSession, run_id: str) -> list[Disparity]:
     """Fisher and McNemar tests of the decisions counterfactual probes got (see engine.disparity)."""
-    rows = await session.execute(
-        select(Attempt.target, Attempt.attack, Attempt.probe_id, Attempt.evidence)
-        .where(Attempt.run_id == run_id, Attempt.outcome.in_(("success", "resisted", "refused")),
-               Attempt.evidence.like("%: %; %: %"))
-    )
+    rows = await session.execute(queries.disparity_rows(run_id))
     return disparities(p for t, a, probe, evidence in rows.all() for p in pairs_of(t, a, probe, evidence or ""))
 
 
-# Group-by keys that are not columns: the column they are read from and how. The language is not
-# stored with an attempt; its probe id carries it (redhive.engine.suites.languages).
-_DERIVED: dict[str, tuple[Any, Callable[[str], str]]] = {"language": (Attempt.probe_id, language_of)}
-
-
 async def _grouped(session: AsyncSession, run_id: str, keys: Sequence[str], kind: str | None) -> list[RateRow]:
-    columns = [_DERIVED[k][0] if k in _DERIVED else getattr(Attempt, k) for k in keys]
-    query = select(*columns, Attempt.outcome, func.count()).where(Attempt.run_id == run_id)
-    if kind is not None:
-        query = query.where(Attempt.kind == kind)
-    result = await session.execute(query.group_by(*columns, Attempt.outcome))
+    result = await session.execute(queries.grouped(run_id, keys, kind))
     folded: dict[tuple[str, ...], OutcomeCounts] = {}
     for *values, outcome, count in result.all():
-        key = tuple(_DERIVED[k][1](v) if k in _DERIVED else v for k, v in zip(keys, values, strict=True))
+        key = tuple(queries.DERIVED[k][1](v) if k in queries.DERIVED else v for k, v in zip(keys, values, strict=True))
         folded.setdefault(key, OutcomeCounts()).add(outcome, int(count))
     rows = [RateRow.of(dict(zip(keys, k, strict=True)), c) for k, c in folded.items()]
     rows.sort(key=lambda r: (-(r.asr or 0.0), tuple(r.key.values())))
@@ -261,10 +233,7 @@ async def iter_attempts(session: AsyncSession, run_id: str, *, chunk: int = 1000
     """Every attempt of a run (of one target, if given) in plan order, streamed (exports of any size
     in flat memory)."""
     await get_run(session, run_id)
-    query = select(Attempt).where(Attempt.run_id == run_id)
-    if target is not None:
-        query = query.where(Attempt.target == target)
-    stream = await session.stream_scalars(query.order_by(Attempt.seq).execution_options(yield_per=chunk))
+    stream = await session.stream_scalars(queries.attempts(run_id, target).execution_options(yield_per=chunk))
     async for attempt in stream:
         yield attempt
 
@@ -283,10 +252,7 @@ async def turns_of(session: AsyncSession, run_id: str, attempt_ids: Sequence[str
     out: dict[str, list[Turn]] = {i: [] for i in attempt_ids}
     if not attempt_ids:
         return out
-    rows = await session.execute(
-        select(Turn).where(Turn.run_id == run_id, Turn.attempt_id.in_(list(attempt_ids)))
-        .order_by(Turn.attempt_id, Turn.idx)
-    )
+    rows = await session.execute(queries.turns(run_id, attempt_ids))
     for turn in rows.scalars():
         out[turn.attempt_id].append(turn)
     return out
@@ -297,13 +263,7 @@ async def iter_attempts_with_turns(session: AsyncSession, run_id: str, *,
     """Every attempt in plan order with its turns: one streamed outer join, so memory holds one
     attempt's conversation at a time whatever the size of the run."""
     await get_run(session, run_id)
-    stream = await session.stream(
-        select(Attempt, Turn)
-        .outerjoin(Turn, (Turn.run_id == Attempt.run_id) & (Turn.attempt_id == Attempt.id))
-        .where(Attempt.run_id == run_id)
-        .order_by(Attempt.seq, Turn.idx)
-        .execution_options(yield_per=chunk)
-    )
+    stream = await session.stream(queries.attempts_with_turns(run_id).execution_options(yield_per=chunk))
     current: Attempt | None = None
     turns: list[Turn] = []
     async for attempt, turn in stream:

@@ -2,8 +2,8 @@
 into `episodes`, whose run is a row of `runs`; `agent_runs` and `agent_episodes` are dropped.
 Runs get a lease (`holder`, `held_until`) held by the process executing them.
 
-Revision ID: 0018_one_run_store
-Revises: 0017_signoff
+Revision ID: 0019_one_run_store
+Revises: 0018_store_indexes
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_one_run_store"
-down_revision = "0017_signoff"
+revision = "0019_one_run_store"
+down_revision = "0018_store_indexes"
 branch_labels = None
 depends_on = None
 
