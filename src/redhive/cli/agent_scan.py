@@ -127,9 +127,9 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
         async with db.session() as session:
             summary = await service.summarise(session, result.run_id)
         if html is not None:
-            from redhive.reports.agent_html import write_agent_html_report
+            from redhive.reports.html import write_html_report
 
-            await write_agent_html_report(db, result.run_id, html)
+            await write_html_report(db, result.run_id, html)
         summary["run"]["this_invocation"] = {"ran": result.result.finished, "skipped": result.result.skipped}
         if as_json:
             out.print_json(json.dumps(summary))

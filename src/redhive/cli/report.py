@@ -62,19 +62,7 @@ def report(
 def _run_report(run_id: str, html: Path) -> None:
     from redhive.reports.html import write_html_report
 
-    async def body(db: Any) -> None:
-        from redhive.runs import service
-
-        async with db.session() as session:
-            kind = (await service.get_run(session, run_id)).kind
-        if kind == "agent":
-            from redhive.reports.agent_html import write_agent_html_report
-
-            await write_agent_html_report(db, run_id, html)
-        else:
-            await write_html_report(db, run_id, html)
-
-    run(with_db, body)
+    run(with_db, lambda db: write_html_report(db, run_id, html))
     out.print(f"Report written to {html}", highlight=False)
 
 

@@ -1,11 +1,10 @@
-"""The self-contained HTML report of an agent run: headline metrics with n and 95 % intervals,
-the safeguard delta, per-environment and per-task tables, the Kaplan–Meier survival curves and
-example traces of successful injections."""
+"""An agent run's sections of the run report (`reports.html`): headline metrics with n and 95 %
+intervals, the safeguard delta, per-environment and per-task tables, the Kaplan–Meier survival
+curves and example traces of successful injections."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,17 +12,16 @@ from sqlalchemy import func, select
 from redhive.db.session import Database
 from redhive.engine.agentic.trace import Episode
 from redhive.reports import agent_charts
-from redhive.reports.exports import write_file
 from redhive.reports.templating import report_environment
 from redhive.runs import agents as service
 from redhive.runs.models import AgentEpisode
 
-__all__ = ["render_agent_html_report", "write_agent_html_report"]
+__all__ = ["render_agent_sections"]
 
 EXAMPLES = 20
 
 
-async def render_agent_html_report(db: Database, run_id: str) -> str:
+async def render_agent_sections(db: Database, run_id: str) -> str:
     async with db.session() as session:
         s = await service.summarise(session, run_id)
         traces = (await session.execute(
@@ -50,8 +48,3 @@ def _rate(rate: dict[str, Any]) -> str:
         return f"– (0/{rate['n']})"
     lo, hi = rate["ci95"]
     return f"{rate['rate'] * 100:.1f}% ({rate['k']}/{rate['n']}, {lo * 100:.1f}–{hi * 100:.1f}%)"
-
-
-async def write_agent_html_report(db: Database, run_id: str, path: Path) -> None:
-    html = await render_agent_html_report(db, run_id)
-    write_file(path, html, "--html path")

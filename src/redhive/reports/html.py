@@ -1,4 +1,6 @@
-"""The self-contained HTML report of a run: summary, charts, tables and example attempts."""
+"""The self-contained HTML report of a run of either kind (one page, `run_report.html.j2`, with each
+kind's sections): a probe run's summary, charts, tables and example attempts; an agent run's
+(`agent_html.agent_sections`)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ ERRORS = 20
 
 
 async def render_html_report(db: Database, run_id: str) -> str:
+    async with db.session() as session:
+        kind = (await service.get_run(session, run_id)).kind
+    if kind == "agent":
+        from redhive.reports.agent_html import render_agent_sections
+
+        return await render_agent_sections(db, run_id)
     async with db.session() as session:
         summary = await service.summarise(session, run_id)
         examples = (await session.scalars(queries.examples(run_id, "success", EXAMPLES))).all()

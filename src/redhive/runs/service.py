@@ -223,7 +223,7 @@ def _run_info(run: Run) -> dict[str, Any]:
             value = value.replace(tzinfo=UTC)
         return value.isoformat(timespec="seconds")
 
-    return {"id": run.id, "status": run.status, "created_at": iso(run.created_at),
+    return {"id": run.id, "kind": run.kind, "status": run.status, "created_at": iso(run.created_at),
             "finished_at": iso(run.finished_at), "planned": run.plan_size, "error": run.error,
             "redhive_version": run.redhive_version, "config": run.config}
 
