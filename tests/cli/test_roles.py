@@ -167,3 +167,17 @@ def test_a_bad_configuration_file_gets_one_sentence(content: str, expected: str,
     config.write_text(content, encoding="utf-8")
     proc = redhive("scan", "--config", str(config), home=tmp_path / "home")
     assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_agent_scan_roles_never_get_the_targets_key(target: MockOpenAI, target_url: str, tmp_path: Path) -> None:
+    """agent-scan: the simulated user of a multi-turn task (a model on the same endpoint here) does
+    not receive the key given for the targets."""
+    result = redhive("agent-scan", "-t", "openai:agent-model", "--user-model", "openai:user-model", "--base-url",
+                     target_url, "--api-key", "target-secret", "--env", "database", "--attacks", "none",
+                     "--user-task", "reply-late-delivery", "--max-steps", "2", "--json", home=tmp_path / "home")
+    assert result.returncode in (0, 1), result.stderr
+    by_model: dict[str, set[str]] = {}
+    for r in target.received:
+        by_model.setdefault(r.json()["model"], set()).add(r.headers.get("authorization", ""))
+    assert by_model["agent-model"] == {"Bearer target-secret"}
+    assert "user-model" in by_model and "Bearer target-secret" not in by_model["user-model"]

@@ -11,8 +11,19 @@ import typer
 
 from redhive.cli.common import fail, out, run, with_db
 from redhive.cli.gate import Condition, parse_gate
-from redhive.cli.scan import _options, run_sync_prepare
+from redhive.cli.scan import run_sync_prepare
 from redhive.cli.scan_output import ScanProgress, conclude
+from redhive.cli.target_flags import (
+    API_KEY,
+    API_KEY_ENV,
+    BASE_URL,
+    MAX_RETRIES,
+    RPM,
+    TARGET_CONCURRENCY,
+    TARGET_OPTION,
+    TIMEOUT,
+    target_options,
+)
 
 GATE_RATES = ("benign_utility", "utility_under_attack", "targeted_asr", "asr_when_seen", "injection_seen",
               "side_effect_rate", "irreversible_side_effect_rate", "forbidden_action_rate",
@@ -60,19 +71,14 @@ def agent_scan(
                                           "multi-turn tasks (sim:user for a deterministic one)."),
     attacker_model: str | None = typer.Option(None, "--attacker-model", help="Target spec of the attacker model "
                                               "of adaptive attacks (adaptive_rewrite; sim:attacker offline)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="Endpoint for openai:/anthropic: targets."),
-    api_key: str | None = typer.Option(None, "--api-key", help="The targets' API key. Default: the variable "
-                                       "--api-key-env names, else OPENAI_API_KEY / ANTHROPIC_API_KEY when no "
-                                       "--base-url is given."),
-    api_key_env: str | None = typer.Option(None, "--api-key-env", metavar="VAR",
-                                           help="Environment variable holding the targets' API key."),
-    timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
-    max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
-    rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
-    target_concurrency: int | None = typer.Option(None, "--target-concurrency", help="Requests in flight "
-                                                  "per target (default: --concurrency, so one knob sets both)."),
-    target_option: list[str] = typer.Option([], "--target-option", help="KEY=VALUE passed to every target "
-                                            "(e.g. latency_ms=20 for sim: agents); repeatable."),
+    base_url: str | None = BASE_URL,
+    api_key: str | None = API_KEY,
+    api_key_env: str | None = API_KEY_ENV,
+    timeout: float = TIMEOUT,
+    max_retries: int = MAX_RETRIES,
+    rpm: float | None = RPM,
+    target_concurrency: int | None = TARGET_CONCURRENCY,
+    target_option: list[str] = TARGET_OPTION,
     temperature: float | None = typer.Option(None, "--temperature"),
     max_tokens: int | None = typer.Option(None, "--max-tokens"),
     html: Path | None = typer.Option(None, "--html", help="Also write the HTML report to this file."),
@@ -85,7 +91,7 @@ def agent_scan(
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens}.items() if v is not None}
     prepared = None
     if resume is None:
-        extra = _options(target_option)
+        extra = target_options(target_option)
         target_concurrency = target_concurrency or concurrency
 
         def config(spec: str) -> TargetConfig:

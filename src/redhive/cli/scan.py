@@ -13,6 +13,17 @@ from redhive.cli.config_file import CONFIG_OPTION
 from redhive.cli.gate import Condition, check_areas, parse_gate, scan_values
 from redhive.cli.render import print_summary
 from redhive.cli.scan_output import ScanProgress, conclude
+from redhive.cli.target_flags import (
+    API_KEY,
+    API_KEY_ENV,
+    BASE_URL,
+    MAX_RETRIES,
+    RPM,
+    TARGET_CONCURRENCY,
+    TARGET_OPTION,
+    TIMEOUT,
+    target_options,
+)
 
 
 def scan(
@@ -38,24 +49,18 @@ def scan(
     as_json: bool = typer.Option(False, "--json",
                                  help="Print one JSON object with totals and per-probe/category rows."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. 'asr>0.05'."),
-    base_url: str | None = typer.Option(None, "--base-url", help="Endpoint of the openai:/anthropic: targets "
-                                        "(default: OPENAI_BASE_URL, or the provider's)."),
-    api_key: str | None = typer.Option(None, "--api-key", help="The targets' API key; sent to the targets only. "
-                                       "Default: the variable --api-key-env names, else OPENAI_API_KEY / "
-                                       "ANTHROPIC_API_KEY when no --base-url is given."),
-    api_key_env: str | None = typer.Option(None, "--api-key-env", metavar="VAR",
-                                           help="Environment variable holding the targets' API key."),
-    timeout: float = typer.Option(60.0, "--timeout", help="Seconds before one request counts as failed."),
-    max_retries: int = typer.Option(4, "--max-retries", help="Retries on 429/5xx/timeouts, with backoff."),
-    rpm: float | None = typer.Option(None, "--rpm", help="Requests per minute per target."),
-    target_concurrency: int | None = typer.Option(None, "--target-concurrency", help="Requests in flight "
-                                                  "per target (default: --concurrency, so one knob sets both)."),
+    base_url: str | None = BASE_URL,
+    api_key: str | None = API_KEY,
+    api_key_env: str | None = API_KEY_ENV,
+    timeout: float = TIMEOUT,
+    max_retries: int = MAX_RETRIES,
+    rpm: float | None = RPM,
+    target_concurrency: int | None = TARGET_CONCURRENCY,
     target_mode: str = typer.Option("auto", "--target-mode", help="model: the targets follow the system prompt "
                                     "they are sent; application: they bring their own (probes that plant a canary "
                                     "there are replaced by their application forms); auto: find out with a short "
                                     "handshake before the scan."),
-    target_option: list[str] = typer.Option([], "--target-option", help="KEY=VALUE passed to every target "
-                                            "(e.g. latency_ms=50 for sim: targets); repeatable."),
+    target_option: list[str] = TARGET_OPTION,
     temperature: float | None = typer.Option(None, "--temperature"),
     max_tokens: int | None = typer.Option(None, "--max-tokens"),
     seed: int | None = typer.Option(None, "--seed"),
@@ -110,7 +115,7 @@ def scan(
     if target_mode not in ("auto", "model", "application"):
         raise fail(f"--target-mode '{target_mode}' is not one of auto, model, application.")
     if resume is None:
-        extra = _options(target_option)
+        extra = target_options(target_option)
         target_concurrency = target_concurrency or concurrency
         mode = None if target_mode == "auto" else target_mode
         configs = [TargetConfig(spec=t, base_url=base_url, api_key_env=api_key_env, mode=mode,
@@ -187,19 +192,6 @@ def describe_profile(spec: str, profile: dict[str, Any]) -> str:
         how = how.format("followed" if profile["mode"] == "model" else "ignored")
     forms = " (application forms of the probes)" if profile["mode"] == "application" else ""
     return f"{spec}: {profile['mode']}{forms}, {how}."
-
-
-def _options(pairs: list[str]) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise fail(f"--target-option '{pair}' is not KEY=VALUE (for example latency_ms=50).")
-        try:
-            extra[key.strip()] = json.loads(value)
-        except ValueError:
-            extra[key.strip()] = value
-    return extra
 
 
 def run_sync_prepare(fn: Any, **kwargs: Any) -> Any:

@@ -173,8 +173,8 @@ async def execute(db: Database, prepared: PreparedAgentScan, *,
     if on_start is not None:
         on_start(run_id, planned, already)
     targets = [target_of(tc, prepared.api_key) for tc in c.targets]
-    user = target_of(c.user_model, prepared.api_key) if c.user_model else None
-    attacker = target_of(c.attacker_model, prepared.api_key) if c.attacker_model else None
+    user = target_of(c.user_model) if c.user_model else None  # roles never get the targets' key
+    attacker = target_of(c.attacker_model) if c.attacker_model else None
     outcome = ScanResult(run_id, "completed")
     try:
         async with hold(db, run_id):
