@@ -88,3 +88,26 @@ def test_agent_runs_move_into_the_one_run_store_and_back(tmp_path) -> None:  # t
         assert conn.execute(text("SELECT id, plan_size FROM agent_runs")).all() == [("ar1", 2)]
         assert conn.execute(text("SELECT run_id, id FROM agent_episodes")).all() == [("ar1", "ep1")]
     engine.dispose()
+
+
+async def test_a_database_from_a_newer_redhive_is_refused_in_one_sentence(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A schema revision this redhive does not know cannot be upgraded from: one sentence, nothing written."""
+    from sqlalchemy import text
+
+    from redhive.errors import DatabaseError
+
+    db = Database(f"sqlite:///{tmp_path / 'newer.db'}")
+    try:
+        await db.ensure_schema()
+        async with db.engine.begin() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+        try:
+            await db.ensure_schema()
+        except DatabaseError as exc:
+            assert "schema revision 0099_from_the_future, which redhive" in exc.message
+            assert "upgrade redhive" in exc.message
+        else:
+            raise AssertionError("an unknown revision was accepted")
+        assert await db.revision() == "0099_from_the_future"
+    finally:
+        await db.dispose()

@@ -125,6 +125,14 @@ class Database:
                 current = await conn.run_sync(_current_revision)
             if current == HEAD_REVISION:
                 return
+            if current is not None and not _known(current):
+                from redhive import __version__
+
+                shown = _parse(self.url).render_as_string(hide_password=True)
+                raise DatabaseError(
+                    f"The database {shown} is at schema revision {current}, which redhive "
+                    f"{__version__} does not know (a newer redhive made it): upgrade redhive, or point "
+                    "REDHIVE_DATABASE_URL (or REDHIVE_HOME) at another database.")
             async with self.engine.begin() as conn:
                 await conn.run_sync(_upgrade)
         except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
@@ -162,6 +170,20 @@ def _current_revision(conn: Any) -> str | None:
         return None
     row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     return None if row is None else str(row[0])
+
+
+def _known(revision: str) -> bool:
+    """Whether the migrations folder has this revision (an unknown one cannot be upgraded from)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        return ScriptDirectory.from_config(cfg).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _upgrade(conn: Any) -> None:
