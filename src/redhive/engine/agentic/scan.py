@@ -1,6 +1,6 @@
 """`run_agent_scan`: environments × user tasks × (no injection + injection tasks × attacks) ×
-targets × repeats, run with bounded concurrency, returning episodes and metrics. No database:
-episodes run on the one runner (`engine.execution`) into memory or into the sink a caller gives
+targets × repeats, run with bounded concurrency on the one runner (`engine.execution`), returning
+episodes and metrics. No database here: episodes go into memory, or into the sink a caller gives
 (the run store's), which also says which ids are stored, so an interrupted scan resumes.
 """
 
@@ -132,11 +132,10 @@ async def run_agent_scan(
 ) -> AgentScanResult:
     """Run the scan; a fatal target failure (bad credentials, unreachable endpoint) stops it after
     the episodes in flight and is raised. It runs on the one runner (`engine.execution`): `skip`
-    holds ids done before (or `episode_sink` is asked, a database store that gets every episode
-    in batches of `batch_size`); `keep=False` keeps no episode in memory; `on_episode` is called as
-    each finishes; `user_model` is the simulated user of
-    multi-turn tasks (see `run_episode`); `attacker_model` writes the texts of attacks that need one
-    (`adaptive_rewrite`, see `adaptive.py`)."""
+    holds ids done before (or `episode_sink` is asked: a database store that gets every episode in
+    batches of `batch_size`); `keep=False` keeps no episode in memory; `on_episode` is called as
+    each finishes; `user_model` is the simulated user of multi-turn tasks (see `run_episode`);
+    `attacker_model` writes the texts of attacks that need one (`adaptive_rewrite`, `adaptive.py`)."""
     if monitor_mode not in ("flag", "halt"):
         raise InvalidInput(f"Monitor mode '{monitor_mode}' is not one of flag, halt.")
     if not target_specs:
