@@ -31,7 +31,7 @@ def test_runs_list_json() -> None:
     assert runs[0]["successes"] == summary["totals"]["successes"] and runs[0]["status"] == "completed"
 
 
-def test_one_run_store_lists_and_shows_both_kinds() -> None:
+def test_one_run_store_lists_and_shows_both_kinds(tmp_path: Path) -> None:
     """Scans and agent scans are runs of one store: one listing with their kinds and counts, one
     `runs show` for either, and each kind's own commands refuse the other kind in one sentence."""
     probe = json.loads(runner.invoke(app, ["scan", "--json", "-t", "sim:naive", "-s", "core", "-a", "none"],
@@ -51,6 +51,9 @@ def test_one_run_store_lists_and_shows_both_kinds() -> None:
     refused = runner.invoke(app, ["agent-runs", "show", probe["run"]["id"]])
     assert refused.exit_code == 2 and "it is a probe run" in refused.output and "Traceback" not in refused.output
     assert runner.invoke(app, ["runs", "list", "--kind", "both"]).exit_code == 2
+    episodes = str(tmp_path / "episodes.jsonl")
+    exported = runner.invoke(app, ["export", agent["run"]["id"], "--jsonl", episodes, "--json"])
+    assert json.loads(exported.stdout) == [{"format": "jsonl", "file": episodes, "count": agent["run"]["stored"]}]
 
 
 def test_export_json(tmp_path: Path) -> None:

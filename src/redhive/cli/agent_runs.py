@@ -95,34 +95,7 @@ def export(
                                         "into a folder (named as Inspect names its logs, so `inspect view` lists "
                                         "them) or FILE.json."),
 ) -> None:
-    """Export an agent run's episodes as JSONL, JUnit XML, SARIF and/or Inspect AI logs."""
-    from redhive.cli.common import fail
-    from redhive.reports import agent_exports
+    """Export an agent run's episodes as JSONL, JUnit XML, SARIF and/or Inspect AI logs (`redhive export`)."""
+    from redhive.cli.export import export_run
 
-    if sarif_uri is not None and sarif is None:
-        raise fail("--sarif-uri names the file SARIF results point at: pass --sarif FILE with it.")
-    if jsonl is None and junit is None and sarif is None and inspect is None:
-        raise fail("Nothing to export: pass --jsonl FILE, --junit FILE, --sarif FILE and/or --inspect DIR.")
-    if inspect is not None and inspect.suffix != ".json" and inspect.exists() and not inspect.is_dir():
-        raise fail(f"--inspect takes a folder or a FILE.json, and {inspect} is another file: choose a folder.")
-
-    async def body(db: Any) -> list[str]:
-        written = []
-        if jsonl is not None:
-            written.append(f"{await agent_exports.write_agent_jsonl(db, run_id, jsonl)} episodes to {jsonl}")
-        if junit is not None:
-            written.append(f"{await agent_exports.write_agent_junit(db, run_id, junit)} test cases to {junit}")
-        if sarif is not None:
-            count = await agent_exports.write_agent_sarif(db, run_id, sarif, artifact=sarif_uri)
-            written.append(f"{count} results to {sarif}")
-        if inspect is not None:
-            from redhive.reports.agent_inspect import write_agent_inspect_logs
-
-            if inspect.suffix != ".json":
-                inspect.mkdir(parents=True, exist_ok=True)
-            for file, count in await write_agent_inspect_logs(db, run_id, inspect):
-                written.append(f"{count} samples to {file}")
-        return written
-
-    for line in run(with_db, body):
-        out.print(f"Wrote {line}", highlight=False)
+    export_run(run_id, jsonl=jsonl, junit=junit, inspect=inspect, sarif=sarif, sarif_uri=sarif_uri, kind="agent")
