@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -99,6 +100,17 @@ def routers() -> list[APIRouter]:
     ]
 
 
+def make_gateway(settings: Settings, db: Database, box: SecretBox, classifier: Any,
+                 signer: TranscriptSigner) -> Gateway:
+    """The gateway as the settings configure it (the server's, and a job worker's of its own)."""
+    return Gateway(db, box, upstream_timeout=settings.gateway_upstream_timeout,
+                   call_deadline=settings.gateway_call_deadline,
+                   max_request_bytes=settings.gateway_max_request_bytes,
+                   max_response_bytes=settings.gateway_max_response_bytes,
+                   journal=gateway_journal(settings.home, db.url), classifier=classifier, signer=signer,
+                   checkpoint_every=settings.transcript_checkpoint_interval)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     secret_key = settings.resolved_secret_key()  # refuse a bad secret before serving anything
@@ -113,12 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.ensure_schema()
         app.state.db = db
         app.state.sessions = db.sessions
-        app.state.gateway = Gateway(db, app.state.secret_box, upstream_timeout=settings.gateway_upstream_timeout,
-                                    call_deadline=settings.gateway_call_deadline,
-                                    max_request_bytes=settings.gateway_max_request_bytes,
-                                    max_response_bytes=settings.gateway_max_response_bytes,
-                                    journal=gateway_journal(settings.home, db.url), classifier=classifier,
-                                    signer=signer, checkpoint_every=settings.transcript_checkpoint_interval)
+        app.state.gateway = make_gateway(settings, db, app.state.secret_box, classifier, signer)
         await app.state.gateway.start()
         app.state.jobs = create_executor(settings.jobs_executor, db, JobResources(
             gateway=app.state.gateway, box=app.state.secret_box, settings=settings),

@@ -246,4 +246,4 @@ def test_an_unknown_executor_is_refused_before_serving(tmp_path: Any) -> None:
     with pytest.raises(InvalidInput) as refused:
         create_app(Settings(home=tmp_path, secret_key="k" * 40, env="dev", jobs_executor="celery"))
     assert refused.value.message == ("REDHIVE_JOBS_EXECUTOR is 'celery', which is no job executor: use one of "
-                                     "in-process, off.")
+                                     "in-process, off, ray.")

@@ -1,6 +1,7 @@
 """Which executor runs the jobs of a server (`REDHIVE_JOBS_EXECUTOR`, DESIGN §3: in-process by
-default, Ray for scale-out). An executor starts with the app and stops with it; `off` runs none,
-for a web server whose jobs another process runs (they wait, queued, until one does)."""
+default, `ray` for scale-out: `jobs.ray_executor`). An executor starts with the app and stops with
+it; `off` runs none, for a web server whose jobs another process runs (they wait, queued, until
+one does)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,16 @@ def _in_process(db: Database, resources: JobResources, lease_seconds: float, con
     return JobRunner(db, resources, lease_seconds=lease_seconds, concurrency=concurrency)
 
 
+def _ray(db: Database, resources: JobResources, lease_seconds: float, concurrency: int) -> Executor:
+    from redhive.jobs.ray_executor import RayJobs
+
+    return RayJobs(db, resources, lease_seconds, concurrency)
+
+
 #: name -> factory(db, resources, lease seconds, concurrency). Another executor registers here.
 EXECUTORS: dict[str, Callable[[Database, JobResources, float, int], Executor]] = {
     "in-process": _in_process,
+    "ray": _ray,
     "off": lambda *_: _Off(),
 }
 
@@ -46,6 +54,10 @@ def check_executor(name: str) -> Callable[[Database, JobResources, float, int], 
     if factory is None:
         raise InvalidInput(f"REDHIVE_JOBS_EXECUTOR is '{name}', which is no job executor: use one of "
                            f"{', '.join(sorted(EXECUTORS))}.")
+    if name == "ray":  # its extra missing: refused before serving, not when the first job waits
+        from redhive.runs.ray_executor import require_ray
+
+        require_ray()
     return factory
 
 
