@@ -19,7 +19,7 @@ from redhive.errors import Conflict, NotFound
 from redhive.kit import new_run_id, utcnow
 from redhive.runs import queries
 from redhive.runs.lease import LEASE, lapsed, this_process
-from redhive.runs.models import AgentEpisode, Attempt, Run
+from redhive.runs.models import Attempt, Run
 from redhive.runs.turns import Turn
 
 __all__ = [
@@ -103,15 +103,14 @@ class RunSummary(BaseModel):
         return out
 
 
-#: What each kind of run stores, and the command that lists runs of that kind.
-_ITEMS: dict[str, tuple[Any, str]] = {"probe": (Attempt, "redhive runs list"),
-                                      "agent": (AgentEpisode, "redhive agent-runs list")}
+#: The command that lists runs of each kind.
+_LISTING = {"probe": "redhive runs list", "agent": "redhive agent-runs list"}
 
 
 async def open_run(session: AsyncSession, kind: str, config: BaseModel, plan_size: int,
                    run_id: str | None = None) -> Run:
     """A new run of `kind` recording `config`, or (with `run_id`) the recorded one, reopened to
-    resume; either way leased to this process (`lifecycle.hold` renews the lease). A run another
+    resume; either way leased to this process (`lease.hold` renews the lease). A run another
     live process holds is refused in one sentence."""
     me, until = this_process(), utcnow() + LEASE
     if run_id is None:
@@ -153,7 +152,7 @@ async def get_run(session: AsyncSession, run_id: str, kind: str | None = None) -
     """The run; with `kind`, only a run of that kind (the other kind's commands name themselves)."""
     run = await session.get(Run, run_id)
     if run is None or (kind is not None and run.kind != kind):
-        listing = _ITEMS[kind or "probe"][1]
+        listing = _LISTING[kind or "probe"]
         other = "" if run is None else f" (it is {'an agent' if run.kind == 'agent' else 'a probe'} run)"
         raise NotFound(f"No {'agent ' if kind == 'agent' else ''}run '{run_id}' in this database{other}: "
                        f"`{listing}` shows the runs there are.")
