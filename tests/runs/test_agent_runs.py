@@ -112,3 +112,32 @@ def test_injection_names_the_classic_attack_set_and_all_every_attack() -> None:
     assert "adaptive_rewrite" not in prepare(attacks=["all"]).config.attacks  # the set takes it only with one
     assert scans.expand_attacks(["none"]) == ([], False)
     assert scans.expand_attacks(["direct,important_instructions"])[0] == ["direct", "important_instructions"]
+
+
+async def test_an_attacker_writes_adaptive_injections_once_for_every_mode_and_resume(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An attacker model answers differently each time it is asked (here: a numbered text), yet both
+    modes and a resume plant what it wrote when the run started, kept with the run (D54)."""
+    calls: list[int] = []
+    ask = scans.rewrite_injections
+
+    async def numbered(*args: object, **kwargs: object) -> dict[tuple[str, str, str, str], str]:
+        calls.append(1)
+        texts = await ask(*args, **kwargs)  # type: ignore[arg-type]
+        return {key: f"{text} #{len(calls)}" for key, text in texts.items()}
+
+    monkeypatch.setattr(scans, "rewrite_injections", numbered)
+    prepared = prepare("both", attacks=["adaptive_rewrite"], attacker_model=TargetConfig(spec="sim:attacker"))
+    first = await scans.execute(db, prepared)
+    assert first.status == "completed" and len(calls) == 1
+    async with db.session() as session:
+        rows = await service.list_episodes(session, first.run_id, limit=1000)
+        await session.execute(AgentEpisode.__table__.delete().where(AgentEpisode.monitor_mode == "halt"))
+    resumed = await scans.execute(db, await scans.prepare_resume(db, first.run_id, None))
+    assert resumed.status == "completed" and resumed.result.finished == len(rows) // 2 and len(calls) == 1
+    async with db.session() as session:
+        rows = await service.list_episodes(session, first.run_id, limit=1000)
+        run = await service.get_run(session, first.run_id)
+    planted = {text for r in rows for text in json.loads(r.trace)["injections"].values()}
+    assert planted and all(text.endswith(" #1") for text in planted)
+    assert len(run.config["rewrites"]) == len(_tasks()) * 6 >= len(planted)  # user tasks x injection tasks

@@ -1,8 +1,9 @@
 """`--executor ray` on a local Ray cluster of two workers (one cluster for the module, always shut
 down): a worker killed mid-shard is replaced, its shard retried from what the database holds, and
-the run ends with exactly the planned attempts, none twice. On SQLite (one host: WAL between
-processes) and on PostgreSQL (postgres marker). The target is a real HTTP endpoint on 127.0.0.1
-that answers after 100 ms, counting the requests it served."""
+the run ends with exactly the planned attempts (or an agent run's episodes), none twice. On SQLite
+(one host: WAL between processes) and on PostgreSQL (postgres marker). The probe target is a real
+HTTP endpoint on 127.0.0.1 that answers after 100 ms, counting the requests it served; the agents
+are the simulated ones, 50 ms a model call."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from sqlalchemy import func, select
 from tests.helpers import redhive
 
 from redhive.db.session import Database
+from redhive.runs import agent_scan as agent_scans
 from redhive.runs import scan as scans
-from redhive.runs.models import Attempt
+from redhive.runs.models import AgentEpisode, Attempt, Run
 from redhive.runs.ray_executor import OBJECT_STORE_BYTES, RayExecutor
 from redhive.runs.schemas import TargetConfig
-from redhive.runs.shards import spans
+from redhive.runs.shards import agent_work, spans
 from redhive.testing.mock_openai import MockOpenAI
 
 ray = pytest.importorskip("ray")
@@ -150,4 +152,74 @@ def test_the_scan_command_joins_a_cluster_and_prints_only_json(
     summary = json.loads(proc.stdout)
     planned = _prepare(base_url, ["none"], repeats=1).plan.size
     assert summary["totals"]["attempts"] == planned
+    assert "Traceback" not in proc.stderr
+
+
+AGENT_LATENCY_MS = 50
+AGENTS = ["sim:agent-naive", "sim:agent-hardened"]
+
+
+def _prepare_agents(attacks: list[str], user_tasks: list[str] | None = None) -> agent_scans.PreparedAgentScan:
+    return agent_scans.prepare(
+        targets=[TargetConfig(spec=spec, extra={"latency_ms": AGENT_LATENCY_MS}) for spec in AGENTS],
+        envs=["workspace"], attacks=attacks, monitor="both", repeats=1, concurrency=CONCURRENCY, max_steps=15,
+        episode_timeout=60, seed=0, params={}, api_key=None, user_tasks=user_tasks)
+
+
+async def _episodes(db: Database, run_id: str, seq: tuple[int, int]) -> int:
+    query = select(func.count()).where(AgentEpisode.run_id == run_id, AgentEpisode.seq >= seq[0],
+                                       AgentEpisode.seq < seq[1])
+    async with db.session() as session:
+        return int(await session.scalar(query) or 0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker to kill in /proc")
+async def test_an_agent_run_survives_a_killed_worker_with_every_episode_once(ray_cluster: str, db: Database) -> None:
+    prepared = _prepare_agents(["direct", "important_instructions"])
+    plan_size = prepared.plan_size
+    first, second, *_ = agent_work(prepared).shards(WORKERS)
+    assert first.mode == second.mode == "flag"  # both workers start in the same mode, on their own spans
+    ranges = [(s.seq, s.seq + s.span[1] - s.span[0]) for s in (first, second)]
+    run_ids: list[str] = []
+    reported: list[str] = []  # the progress poll: each stored episode once, by outcome
+    scan = asyncio.create_task(agent_scans.execute(db, prepared, executor=RayExecutor(workers=WORKERS),
+                                                   on_start=lambda run_id, *_: run_ids.append(run_id),
+                                                   on_progress=reported.append))
+    deadline = time.monotonic() + 120
+    while not run_ids or any([await _episodes(db, run_ids[0], r) < 16 for r in ranges]):
+        assert not scan.done(), scan.result()
+        assert time.monotonic() < deadline, "the workers stored no episode within 120 s"
+        await asyncio.sleep(0.05)
+    busy = _shard_workers()
+    assert len(busy) == WORKERS, busy
+    os.kill(busy[0], signal.SIGKILL)
+    assert await _episodes(db, run_ids[0], (0, plan_size)) < plan_size
+
+    result = await asyncio.wait_for(scan, timeout=180)
+
+    assert result.status == "completed", result.error
+    async with db.session() as session:
+        where = AgentEpisode.run_id == result.run_id
+        total = await session.scalar(select(func.count()).where(where))
+        keys = (await session.execute(select(AgentEpisode.monitor_mode, AgentEpisode.id).where(where))).all()
+        seqs = await session.scalar(select(func.count(func.distinct(AgentEpisode.seq))).where(where))
+        hits = await session.scalar(select(func.count()).where(where, AgentEpisode.injection_success.is_(True)))
+        run = await session.get(Run, result.run_id)
+    assert total == len({tuple(k) for k in keys}) == plan_size == seqs  # none twice, each numbered once
+    assert run is not None and run.status == "completed" and run.holder is None
+    assert result.result.skipped > 0  # the retried shard skipped what the killed worker had stored
+    assert result.result.finished + result.result.skipped == plan_size
+    assert len(reported) == plan_size and reported.count("success") == hits > 0
+
+
+def test_the_agent_scan_command_runs_on_a_cluster_and_prints_only_json(ray_cluster: str, tmp_path: Path) -> None:
+    tasks = ["append-packing-list", "cancel-dentist"]
+    proc = redhive("agent-scan", "--executor", "ray", "--ray-address", ray_cluster, *[f"--target={t}" for t in AGENTS],
+                   "--env", "workspace", "--attacks", "direct", "--monitor", "both",
+                   *[f"--user-task={t}" for t in tasks], "--json", home=tmp_path / "home", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    planned = _prepare_agents(["direct"], tasks).plan_size
+    assert summary["run"]["stored"] == summary["run"]["planned"] == planned
+    assert summary["run"]["this_invocation"] == {"ran": planned, "skipped": 0}
     assert "Traceback" not in proc.stderr

@@ -1,11 +1,15 @@
-"""Shards of a run: spans cover the plan exactly once, a span walks exactly its part of the plan,
-and `--executor ray` explains itself in one sentence when Ray is absent or a flag does not fit."""
+"""Shards of a run: spans cover the plan exactly once, a span walks exactly its part of the plan
+(of a probe run, and of an agent run's mode), and `--executor ray` of `scan` and `agent-scan`
+explains itself in one sentence when Ray is absent or a flag does not fit."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -54,17 +58,53 @@ def test_a_span_walks_exactly_its_part_of_the_plan(strategies: bool) -> None:
             == whole[first:end]
 
 
-def test_ray_flags_without_the_ray_executor_are_refused() -> None:
-    result = CliRunner().invoke(app, ["scan", "-t", "sim:naive", "-s", "core", "--ray-workers", "2"])
+#: A probe scan and an agent scan: both take the executor flags.
+COMMANDS = pytest.mark.parametrize("command", [["scan", "-t", "sim:naive", "-s", "core"],
+                                               ["agent-scan", "-t", "sim:agent-naive", "-e", "workspace"]],
+                                   ids=["scan", "agent-scan"])
+
+
+def test_an_agent_shard_walks_exactly_its_part_of_a_mode_and_numbers_within_its_own_range() -> None:
+    from redhive.engine.agentic.evaluation import EpisodeEvaluation
+    from redhive.engine.agentic.scan import plan_episodes
+    from redhive.runs import agent_scan
+    from redhive.runs.shards import agent_work
+
+    prepared = agent_scan.prepare(
+        targets=[TargetConfig(spec="sim:agent-naive"), TargetConfig(spec="sim:agent-hardened")], envs=["workspace"],
+        attacks=["direct", "important_instructions"], monitor="both", repeats=2, concurrency=1, max_steps=15,
+        episode_timeout=60, seed=0, params={}, api_key=None)
+
+    def plans() -> Iterator[Any]:
+        return plan_episodes(prepared.environments, ["sim:agent-naive", "sim:agent-hardened"],
+                             prepared.config.attacks, repeats=2)
+
+    whole = [p.id for p in plans()]
+    assert len(whole) == prepared.mode_size == prepared.plan_size // 2 and len(set(whole)) == len(whole)
+    shards = agent_work(prepared).shards(3)
+    assert [s.mode for s in shards] == ["flag"] * (len(shards) // 2) + ["halt"] * (len(shards) // 2)
+    assert [(s.seq, s.seq + s.span[1] - s.span[0]) for s in shards] == list(itertools.pairwise(
+        [s.seq for s in shards] + [prepared.plan_size]))  # disjoint seq ranges covering the run
+    for shard in shards:
+        part = EpisodeEvaluation(plans, {}, monitor_mode="flag", span=shard.span)
+        assert [p.id for p in part.items()] == whole[slice(*shard.span)]
+        assert part.size() == shard.span[1] - shard.span[0]
+
+
+@COMMANDS
+def test_ray_flags_without_the_ray_executor_are_refused(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--ray-workers", "2"])
     assert result.exit_code == 2
     assert "--ray-address and --ray-workers apply to --executor ray" in result.output
-    result = CliRunner().invoke(app, ["scan", "-t", "sim:naive", "-s", "core", "--executor", "dask"])
+    result = CliRunner().invoke(app, [*command, "--executor", "dask"])
     assert result.exit_code == 2 and "--executor 'dask' is not one of local, ray." in result.output
 
 
-def test_the_ray_executor_without_ray_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+@COMMANDS
+def test_the_ray_executor_without_ray_says_how_to_install_it(command: list[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
-    result = CliRunner().invoke(app, ["scan", "-t", "sim:naive", "-s", "core", "--executor", "ray"])
+    result = CliRunner().invoke(app, [*command, "--executor", "ray"])
     assert result.exit_code == 2
     assert "Running a scan on Ray (--executor ray) needs the optional 'ray' extra, which is not installed: " \
            "run `pip install 'redhive[ray]'`." in " ".join(result.output.split())

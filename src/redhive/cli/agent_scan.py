@@ -11,7 +11,7 @@ import typer
 
 from redhive.cli.common import fail, out, run, with_db
 from redhive.cli.gate import Condition, parse_gate
-from redhive.cli.scan import run_sync_prepare
+from redhive.cli.scan import EXECUTOR, RAY_ADDRESS, RAY_WORKERS, ray_executor, run_sync_prepare
 from redhive.cli.scan_output import ScanProgress, conclude
 from redhive.cli.target_flags import (
     API_KEY,
@@ -58,6 +58,9 @@ def agent_scan(
     concurrency: int = typer.Option(16, "--concurrency", "-c", help="Episodes in flight at once."),
     resume: str | None = typer.Option(None, "--resume", help="Resume an interrupted agent run: runs only the "
                                       "episodes that are missing."),
+    executor: str = EXECUTOR,
+    ray_address: str | None = RAY_ADDRESS,
+    ray_workers: int | None = RAY_WORKERS,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the metrics."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. "
                                        "'targeted_asr>0.05,benign_utility<0.8'."),
@@ -88,6 +91,7 @@ def agent_scan(
     from redhive.runs.schemas import TargetConfig
 
     gate = run_sync_prepare(parse_agent_gate, text=fail_on) if fail_on is not None else []
+    ray = ray_executor(executor, ray_address, ray_workers)
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens}.items() if v is not None}
     prepared = None
     if resume is None:
@@ -107,12 +111,12 @@ def agent_scan(
         )
     elif target or env:
         raise fail("--resume continues a recorded agent run as it was planned: drop --target and --env.")
-    code = run(_agent_scan, prepared, resume, api_key, as_json, gate, html)
+    code = run(_agent_scan, prepared, resume, api_key, as_json, gate, html, ray)
     raise typer.Exit(code)
 
 
 async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as_json: bool,
-                      gate: list[Condition], html: Path | None) -> int:
+                      gate: list[Condition], html: Path | None, executor: Any) -> int:
     from redhive.runs import agent_scan as scans
     from redhive.runs import agents as service
 
@@ -126,8 +130,12 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
         def on_episode(ep: Any) -> None:
             progress.advance(hit=bool(ep.injection_success), error=not ep.scored)
 
+        def on_stored(outcome: str) -> None:  # --executor ray: episodes stored by the workers
+            progress.advance(hit=outcome == "success", error=outcome == "error")
+
         with progress.bar:
-            result = await scans.execute(db, prepared, on_start=progress.start, on_episode=on_episode)
+            result = await scans.execute(db, prepared, on_start=progress.start, on_episode=on_episode,
+                                         on_progress=on_stored, executor=executor)
         if result.error is not None and not result.result.finished and not result.result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
         async with db.session() as session:

@@ -25,6 +25,14 @@ from redhive.cli.target_flags import (
     target_options,
 )
 
+# The executor flags of `scan` and `agent-scan`, defined once.
+EXECUTOR = typer.Option("local", "--executor", help="Where the run executes: local (this process) or ray (the "
+                        "plan in shards across Ray workers, into the shared database; the ray extra).")
+RAY_ADDRESS = typer.Option(None, "--ray-address", help="Ray cluster to join (what `ray start --head` prints); "
+                           "default: a local cluster for this run.")
+RAY_WORKERS = typer.Option(None, "--ray-workers", help="Ray workers, each running the run's --concurrency on its "
+                           "shard (default: the cluster's CPUs).")
+
 
 def scan(
     config: Path | None = CONFIG_OPTION,
@@ -40,12 +48,9 @@ def scan(
     concurrency: int = typer.Option(32, "--concurrency", "-c", help="Attempts in flight at once."),
     resume: str | None = typer.Option(None, "--resume",
                                       help="Resume an interrupted run: executes only what is missing."),
-    executor: str = typer.Option("local", "--executor", help="Where attempts run: local (this process) or ray "
-                                 "(the plan in shards across Ray workers, into the shared database; the ray extra)."),
-    ray_address: str | None = typer.Option(None, "--ray-address", help="Ray cluster to join (what `ray start "
-                                           "--head` prints); default: a local cluster for this scan."),
-    ray_workers: int | None = typer.Option(None, "--ray-workers", help="Ray workers, each running the scan's "
-                                           "--concurrency on its shard (default: the cluster's CPUs)."),
+    executor: str = EXECUTOR,
+    ray_address: str | None = RAY_ADDRESS,
+    ray_workers: int | None = RAY_WORKERS,
     as_json: bool = typer.Option(False, "--json",
                                  help="Print one JSON object with totals and per-probe/category rows."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a condition holds, e.g. 'asr>0.05'."),
@@ -100,7 +105,7 @@ def scan(
     from redhive.runs.schemas import StrategyConfig, TargetConfig
 
     gate = parse_gate(fail_on) if fail_on is not None else []
-    ray = _ray_executor(executor, ray_address, ray_workers)
+    ray = ray_executor(executor, ray_address, ray_workers)
     params = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, "seed": seed}.items()
               if v is not None}
     prepared = None
@@ -170,7 +175,7 @@ def _metrics(port: int | None, file: Path | None) -> Any:
     return metrics
 
 
-def _ray_executor(executor: str, address: str | None, workers: int | None) -> Any:
+def ray_executor(executor: str, address: str | None, workers: int | None) -> Any:
     """The RayExecutor of `--executor ray` (None for local); Ray missing fails here, before any work."""
     if executor not in ("local", "ray"):
         raise fail(f"--executor '{executor}' is not one of local, ray.")

@@ -1,6 +1,7 @@
 """Agent-scan orchestration: validate a request into a recorded run of the one store (kind
 `agent`), execute it on the one runner into the database (episodes stored in batches as they
-finish), and resume it later. The CLI calls only this."""
+finish) here or sharded across Ray workers (`runs.ray_executor`), and resume it later. The CLI
+calls only this."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redhive.db.session import Database
 from redhive.engine import registry
+from redhive.engine.agentic.adaptive import rewrite_injections
 from redhive.engine.agentic.attacks import ATTACKS, attack_names
 from redhive.engine.agentic.environment import Environment
 from redhive.engine.agentic.loader import load_environment
@@ -25,9 +27,13 @@ from redhive.runs import service
 from redhive.runs.episodes import SqlEpisodeSink
 from redhive.runs.lease import hold
 from redhive.runs.lifecycle import ScanResult, close_targets, target_of
-from redhive.runs.schemas import AgentRunConfig, TargetConfig
+from redhive.runs.schemas import AgentRunConfig, Rewrite, TargetConfig
+from redhive.runs.shards import agent_work
 
-__all__ = ["PreparedAgentScan", "execute", "expand_attacks", "prepare", "prepare_resume"]
+if TYPE_CHECKING:
+    from redhive.runs.ray_executor import RayExecutor
+
+__all__ = ["PreparedAgentScan", "execute", "expand_attacks", "prepare", "prepare_resume", "run_part"]
 
 #: Attack-set names accepted by --attacks besides the attacks themselves.
 ATTACK_SETS = {"injection": "the four classic templates (direct, ignore_previous, important_instructions, "
@@ -47,7 +53,24 @@ class PreparedAgentScan:
 
     @property
     def plan_size(self) -> int:
-        return sum(1 for _ in self._plans()) * len(self.config.monitor_modes)
+        return self.mode_size * len(self.config.monitor_modes)
+
+    @property
+    def mode_size(self) -> int:
+        """Episodes of one monitor mode."""
+        return sum(1 for _ in self._plans())
+
+    @property
+    def adaptive(self) -> list[str]:
+        """The run's attacks whose texts an attacker model writes."""
+        return [a for a in self.config.attacks if ATTACKS[a].needs_attacker]
+
+    @property
+    def rewrites(self) -> dict[tuple[str, str, str, str], str] | None:
+        """The attacker model's texts kept with the run, as the engine looks them up."""
+        if self.config.rewrites is None:
+            return None
+        return {(r.env, r.user_task, r.injection_task, r.attack): r.text for r in self.config.rewrites}
 
     def _plans(self) -> Any:
         c = self.config
@@ -144,10 +167,16 @@ def prepare(*, targets: list[TargetConfig], envs: list[str], attacks: list[str],
     return PreparedAgentScan(config, loaded, api_key)
 
 
-async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> PreparedAgentScan:
+async def prepare_resume(db: Database, run_id: str, api_key: str | None, *, rpm_share: int = 1) -> PreparedAgentScan:
+    """The recorded run, ready to execute what it lacks. `rpm_share`: the processes that share
+    the run's requests-per-minute quotas (each gets its share: `runs.shards`)."""
     async with db.session() as session:
         run = await service.get_run(session, run_id, "agent")
         config = AgentRunConfig.model_validate(run.config)
+    if rpm_share > 1:
+        for tc in [*config.targets, config.user_model, config.attacker_model]:
+            if tc is not None and tc.rpm:
+                tc.rpm = tc.rpm / rpm_share
     loaded = [load_environment(n) for n in config.envs]
     for env in loaded:
         if config.env_fingerprints.get(env.name) != fingerprint(env):
@@ -160,39 +189,92 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None) -> Prep
 
 async def execute(db: Database, prepared: PreparedAgentScan, *,
                   on_start: Callable[[str, int, int], None] | None = None,
-                  on_episode: Callable[[Episode], None] | None = None) -> ScanResult:
+                  on_episode: Callable[[Episode], None] | None = None,
+                  on_progress: Callable[[str], None] | None = None,
+                  executor: RayExecutor | None = None) -> ScanResult:
     """Create (or reopen) the run, execute what is missing (mode by mode), record how it ended.
 
-    `on_start(run_id, plan_size, already_stored)` fires before the first episode."""
+    `on_start(run_id, plan_size, already_stored)` fires before the first episode; `on_episode`
+    as each finishes here. `executor`: shard the run across Ray workers instead (each runs
+    `run_part` on its shard), whose progress is `on_progress(outcome)` once per stored episode
+    (`queries.episode_outcomes`: success for a successful injection, error for an unscored one,
+    else its status)."""
     c = prepared.config
     planned = prepared.plan_size
+    written = await _rewrite(prepared)  # before Ray starts and before the run is recorded
+    if executor is not None:
+        executor.check(db)  # a refusal leaves nothing behind
     async with db.session() as session:
-        run_id = (await service.open_run(session, "agent", c, planned, prepared.run_id)).id
+        run = await service.open_run(session, "agent", c, planned, prepared.run_id)
+        if written and prepared.run_id is not None:
+            run.config = c.model_dump(mode="json")  # a run recorded before rewrites were kept
+        run_id = run.id
     async with db.session() as session:
         already = await service.count_attempts(session, run_id)
     if on_start is not None:
         on_start(run_id, planned, already)
+    async with hold(db, run_id):
+        if executor is None:
+            outcome = await run_part(db, prepared, run_id, c.monitor_modes, on_episode=on_episode)
+        else:
+            outcome = ScanResult(run_id, "completed")
+            try:
+                outcome.result = await executor.run(db, run_id, agent_work(prepared), on_progress)
+            except RedhiveError as exc:
+                outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                outcome.status, outcome.result = "interrupted", executor.result
+    async with db.session() as session:
+        await service.finish_run(session, run_id, outcome.status,
+                                 None if outcome.error is None else outcome.error.message)
+    return outcome
+
+
+async def run_part(db: Database, prepared: PreparedAgentScan, run_id: str, modes: Sequence[str], *,
+                   span: tuple[int, int] | None = None, seq: int | None = None,
+                   on_episode: Callable[[Episode], None] | None = None) -> ScanResult:
+    """Execute `modes` of the run (all of them, or one shard: `span` of a mode's plan, numbering
+    its episodes from `seq`) into the database on the one runner, with the run's limits, and close
+    the targets it built: what every executor runs."""
+    c = prepared.config
     targets = [target_of(tc, prepared.api_key) for tc in c.targets]
     user = target_of(c.user_model) if c.user_model else None  # roles never get the targets' key
-    attacker = target_of(c.attacker_model) if c.attacker_model else None
     outcome = ScanResult(run_id, "completed")
     try:
-        async with hold(db, run_id):
-            for mode in c.monitor_modes:
-                await run_agent_scan(
-                    targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
-                    repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
-                    max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
-                    seed=c.seed, params=GenerationParams(**c.params), on_episode=on_episode, keep=False,
-                    user_model=user, attacker_model=attacker, episode_sink=SqlEpisodeSink(db, run_id, mode),
-                    result=outcome.result)
+        for mode in modes:
+            sink = SqlEpisodeSink(db, run_id, mode, seq=None if span is None or seq is None
+                                  else (seq, seq + span[1] - span[0]))
+            await run_agent_scan(
+                targets, prepared.environments, c.attacks, mode,  # type: ignore[arg-type]
+                repeats=c.repeats, benign=c.benign, user_tasks=c.user_tasks, injection_tasks=c.injection_tasks,
+                max_steps=c.max_steps, episode_timeout=c.episode_timeout, concurrency=c.concurrency,
+                seed=c.seed, params=GenerationParams(**c.params), on_episode=on_episode, keep=False,
+                user_model=user, episode_sink=sink, result=outcome.result, rewrites=prepared.rewrites, span=span)
     except RedhiveError as exc:
         outcome.status, outcome.error = "failed", exc
     except (asyncio.CancelledError, KeyboardInterrupt):
         outcome.status = "interrupted"
     finally:
-        await close_targets([*targets, *([user] if user else []), *([attacker] if attacker else [])])
-    async with db.session() as session:
-        await service.finish_run(session, run_id, outcome.status,
-                                 None if outcome.error is None else outcome.error.message)
+        await close_targets([*targets, *([user] if user else [])])
     return outcome
+
+
+async def _rewrite(prepared: PreparedAgentScan) -> bool:
+    """Have the attacker model write the adaptive attacks' texts once and keep them in the run's
+    config (D54); whether it wrote them now (they were not kept yet)."""
+    c = prepared.config
+    adaptive = prepared.adaptive
+    if not adaptive or c.rewrites is not None:
+        return False
+    if c.attacker_model is None:
+        raise InvalidInput(f"The attack {', '.join(adaptive)} needs an attacker model: pass --attacker-model "
+                           "(sim:attacker for a deterministic one).")
+    attacker = target_of(c.attacker_model)  # roles never get the targets' key
+    try:
+        texts = await rewrite_injections(attacker, prepared.environments, adaptive, user_tasks=c.user_tasks,
+                                         injection_tasks=c.injection_tasks, params=GenerationParams(**c.params))
+    finally:
+        await close_targets([attacker])
+    c.rewrites = [Rewrite(env=env, user_task=task, injection_task=inj, attack=attack, text=text)
+                  for (env, task, inj, attack), text in texts.items()]
+    return True

@@ -35,12 +35,15 @@ def episode_row(run_id: str, seq: int, ep: Episode) -> dict[str, Any]:
 
 class SqlEpisodeSink:
     """The episodes of one monitor mode of `run_id`; `seq` numbers them in the order they finish,
-    after what the run holds already (`start`)."""
+    after what the run holds already, or (`seq` = [first, end), a shard's range: `runs.shards`)
+    after what the run holds in that range, so shards written at once by separate processes
+    never number two episodes alike."""
 
-    def __init__(self, db: Database, run_id: str, monitor_mode: str) -> None:
+    def __init__(self, db: Database, run_id: str, monitor_mode: str, *, seq: tuple[int, int] | None = None) -> None:
         self.db = db
         self.run_id = run_id
         self.monitor_mode = monitor_mode
+        self.range = seq
         self._seq: int | None = None
         insert = sqlite_insert if db.is_sqlite else pg_insert
         self._insert = insert(_table).on_conflict_do_nothing(index_elements=["run_id", "monitor_mode", "id"])
@@ -59,8 +62,11 @@ class SqlEpisodeSink:
             return
         async with self.db.session() as session:  # one transaction per batch
             if self._seq is None:
-                self._seq = int(await session.scalar(
-                    select(func.count()).select_from(AgentEpisode).where(AgentEpisode.run_id == self.run_id)) or 0)
+                stored = select(func.count()).select_from(AgentEpisode).where(AgentEpisode.run_id == self.run_id)
+                if self.range is not None:
+                    first, end = self.range
+                    stored = stored.where(AgentEpisode.seq >= first, AgentEpisode.seq < end)
+                self._seq = int(await session.scalar(stored) or 0) + (self.range[0] if self.range else 0)
             rows = [episode_row(self.run_id, self._seq + n, ep) for n, ep in enumerate(records)]
             self._seq += len(rows)
             await session.execute(self._insert, rows)

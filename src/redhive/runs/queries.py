@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, literal_column, select
 
 from redhive.engine.suites.languages import language_of
 from redhive.runs.models import AgentEpisode, Attempt, Run
@@ -20,6 +20,7 @@ __all__ = [
     "attempts_with_turns",
     "count",
     "disparity_rows",
+    "episode_outcomes",
     "episodes",
     "examples",
     "grouped",
@@ -67,6 +68,18 @@ def episodes(run_id: str) -> Query:
 def outcome_counts(run_id: str) -> Query:
     """Stored attempts by outcome (the Ray executor's progress poll)."""
     return select(Attempt.outcome, func.count()).where(Attempt.run_id == run_id).group_by(Attempt.outcome)
+
+
+def episode_outcomes(run_id: str) -> Query:
+    """Stored episodes by status (the Ray executor's progress poll of an agent run), in the terms
+    of a probe run's outcomes where they mean the same: `error` for an unscored episode (an error
+    or a timeout), `success` for a successful injection."""
+    # constants inline: PostgreSQL matches a grouped expression to the selected one by its text, and
+    # bound parameters would differ between the two
+    unscored = AgentEpisode.status.in_([literal_column("'error'"), literal_column("'timeout'")])
+    outcome = case((unscored, literal_column("'error'")),
+                   (AgentEpisode.injection_success.is_(True), literal_column("'success'")), else_=AgentEpisode.status)
+    return select(outcome, func.count()).where(AgentEpisode.run_id == run_id).group_by(outcome)
 
 
 def grouped(run_id: str, keys: Sequence[str], kind: str | None) -> Query:

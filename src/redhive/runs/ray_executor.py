@@ -1,15 +1,17 @@
-"""`redhive scan --executor ray`: a run's plan sharded across Ray workers (decision D48).
+"""`--executor ray` of `redhive scan` and `redhive agent-scan`: a run's plan sharded across Ray
+workers (decisions D48, D54).
 
 The driver (the command) records the run as usual, then keeps one shard per worker in flight as
-Ray tasks (`shards.run_shard`: the one runner on a span of the plan, writing into the shared
-database) and hands out the next shard as each finishes. A worker process that dies fails its
-task with a system error, which Ray retries (`RETRIES` times) on a live worker; the retried
-shard skips what the dead one had stored. Progress is read from the database (stored attempts
-by outcome), so the bar counts what is kept, whoever wrote it.
+Ray tasks (the run kind's shard function, `shards.run_shard` or `shards.run_agent_shard`: the one
+runner on a span of the plan, writing into the shared database) and hands out the next shard as
+each finishes. A worker process that dies fails its task with a system error, which Ray retries
+(`RETRIES` times) on a live worker; the retried shard skips what the dead one had stored.
+Progress is read from the database (stored records by outcome), so the bar counts what is kept,
+whoever wrote it.
 
 Ray is the optional `ray` extra, imported only here and only when this executor is used. A local
 cluster is started with `num_cpus` = the workers, no dashboard, no usage statistics and a small
-object store (the shards pass a few numbers, never attempts); it is shut down at the end. With
+object store (the shards pass a few numbers, never records); it is shut down at the end. With
 `--ray-address` the driver joins that cluster and leaves it running.
 
 SQLite is refused unless every node of the cluster is this machine: its WAL locking is correct
@@ -26,18 +28,15 @@ import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import make_url
 
 from redhive.db.session import Database
-from redhive.engine.runner import RunnerResult
+from redhive.engine.execution import RunnerResult
 from redhive.errors import InvalidInput, OptionalDependencyMissing, RedhiveError
 from redhive.runs import queries
-from redhive.runs.shards import ShardOutcome, merge, spans
-
-if TYPE_CHECKING:
-    from redhive.runs.scan import PreparedScan
+from redhive.runs.shards import Shard, Sharded, ShardFn, ShardOutcome, merge
 
 __all__ = ["OBJECT_STORE_BYTES", "RETRIES", "RayExecutor", "require_ray"]
 
@@ -59,17 +58,16 @@ def require_ray() -> Any:
     return ray
 
 
-def run_shard_task(url: str, busy_timeout: float, run_id: str, span: tuple[int, int], api_key: str | None,
-                   workers: int) -> ShardOutcome:
-    """The Ray task (in a worker process): one shard on its own event loop."""
+def run_shard_task(function: ShardFn, url: str, busy_timeout: float, run_id: str, shard: Shard,
+                   api_key: str | None, workers: int) -> ShardOutcome:
+    """The Ray task (in a worker process): one shard of a run of either kind on its own event loop."""
     from redhive import aio
-    from redhive.runs.shards import run_shard
 
-    return aio.run(run_shard(url, busy_timeout, run_id, span, api_key, workers))
+    return aio.run(function(url, busy_timeout, run_id, shard, api_key, workers))
 
 
 class RayExecutor:
-    """One scan's dispatch to Ray: `check` connects (or starts a local cluster) before the run is
+    """One run's dispatch to Ray: `check` connects (or starts a local cluster) before the run is
     recorded, `run` executes the shards and shuts a cluster it started down."""
 
     def __init__(self, *, address: str | None = None, workers: int | None = None) -> None:
@@ -127,38 +125,38 @@ class RayExecutor:
             ray.shutdown()
             self._started = False
 
-    async def run(self, db: Database, run_id: str, prepared: PreparedScan,
+    async def run(self, db: Database, run_id: str, work: Sharded,
                   on_progress: Callable[[str], None] | None) -> RunnerResult:
-        """Execute every shard of the run; what the database lacks, exactly once."""
+        """Execute every shard of the run (`shards.probe_work` or `shards.agent_work`); what the
+        database lacks, exactly once."""
         ray = require_ray()
         try:
-            progress = _Progress(db, run_id, on_progress)
+            progress = _Progress(db, work.progress(run_id), on_progress)
             await progress.poll(report=False)
             # Ray prints what its raylets report (a worker that died) on stdout; there it would
             # break `--json`, so it goes to stderr while the shards run.
             with contextlib.redirect_stdout(sys.stderr):
-                await self._dispatch(ray, db, run_id, prepared, progress)
+                await self._dispatch(ray, db, run_id, work, progress)
         finally:
             self._shutdown(ray)
         return self.result
 
-    async def _dispatch(self, ray: Any, db: Database, run_id: str, prepared: PreparedScan,
-                        progress: _Progress) -> None:
+    async def _dispatch(self, ray: Any, db: Database, run_id: str, work: Sharded, progress: _Progress) -> None:
         workers = self.workers or 1
         task = ray.remote(run_shard_task).options(num_cpus=1, max_retries=RETRIES, retry_exceptions=False)
         url = _shareable_url(db.url)
-        todo = collections.deque(spans(prepared.plan.size, workers, prepared.config.concurrency))
-        pending: dict[asyncio.Future[ShardOutcome], tuple[Any, tuple[int, int]]] = {}
+        todo = collections.deque(work.shards(workers))
+        pending: dict[asyncio.Future[ShardOutcome], tuple[Any, Shard]] = {}
         try:
             while todo or pending:
                 while todo and len(pending) < workers:
-                    span = todo.popleft()
-                    ref = task.remote(url, db.busy_timeout, run_id, span, prepared.api_key, workers)
-                    pending[asyncio.wrap_future(ref.future())] = (ref, span)
+                    shard = todo.popleft()
+                    ref = task.remote(work.function, url, db.busy_timeout, run_id, shard, work.api_key, workers)
+                    pending[asyncio.wrap_future(ref.future())] = (ref, shard)
                 done, _ = await asyncio.wait(pending, timeout=PROGRESS_INTERVAL, return_when=asyncio.FIRST_COMPLETED)
                 for future in done:
-                    _, span = pending.pop(future)
-                    self._settle(ray, run_id, span, future)
+                    _, shard = pending.pop(future)
+                    self._settle(ray, run_id, work.describe(shard), future)
                 await progress.poll()
         except BaseException:
             for ref, _ in pending.values():
@@ -167,14 +165,14 @@ class RayExecutor:
         finally:
             await progress.poll()
 
-    def _settle(self, ray: Any, run_id: str, span: tuple[int, int], future: asyncio.Future[ShardOutcome]) -> None:
+    def _settle(self, ray: Any, run_id: str, shard: str, future: asyncio.Future[ShardOutcome]) -> None:
         """Count a finished shard; raise what stops the run."""
         try:
             outcome = future.result()
         except ray.exceptions.RayError as exc:
             cause = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise RedhiveError(
-                f"Attempts {span[0]}-{span[1] - 1} of run {run_id} failed on Ray after {RETRIES} retries "
+                f"{shard} of run {run_id} failed on Ray after {RETRIES} retries "
                 f"({cause[:200]}); after fixing the cause, finish with --resume {run_id}.") from None
         merge(self.result, outcome.result)
         if outcome.error is not None:
@@ -184,17 +182,17 @@ class RayExecutor:
 
 
 class _Progress:
-    """Stored attempts by outcome, read from the database: each newly stored one is reported once."""
+    """Stored records by outcome, read from the database: each newly stored one is reported once."""
 
-    def __init__(self, db: Database, run_id: str, report: Callable[[str], None] | None) -> None:
-        self.db, self.run_id, self.report = db, run_id, report
+    def __init__(self, db: Database, query: queries.Query, report: Callable[[str], None] | None) -> None:
+        self.db, self.query, self.report = db, query, report
         self.seen: collections.Counter[str] = collections.Counter()
 
     async def poll(self, *, report: bool = True) -> None:
         if self.report is None:
             return
         async with self.db.session() as session:
-            rows = (await session.execute(queries.outcome_counts(self.run_id))).all()
+            rows = (await session.execute(self.query)).all()
         for outcome, count in rows:
             new = count - self.seen[outcome]
             self.seen[outcome] = count

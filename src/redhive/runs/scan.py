@@ -33,6 +33,7 @@ from redhive.runs import service
 from redhive.runs.lease import hold
 from redhive.runs.lifecycle import ScanResult, close_targets, target_of
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
+from redhive.runs.shards import probe_work
 from redhive.runs.store import SqlAttemptSink
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
             await close_targets([*targets.values(), *prepared.roles])  # the workers build their own
             outcome = ScanResult(run_id, "completed")
             try:
-                outcome.result = await executor.run(db, run_id, prepared, on_progress)
+                outcome.result = await executor.run(db, run_id, probe_work(prepared), on_progress)
             except RedhiveError as exc:
                 outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
             except (asyncio.CancelledError, KeyboardInterrupt):

@@ -76,6 +76,16 @@ class RunConfig(BaseModel):
         return data
 
 
+class Rewrite(BaseModel):
+    """An adaptive attack's text for one (environment, user task, injection task, attack)."""
+
+    env: str
+    user_task: str
+    injection_task: str
+    attack: str
+    text: str
+
+
 class AgentRunConfig(BaseModel):
     """Versioned; never holds an API key (keys come from flags or the environment on resume)."""
 
@@ -102,3 +112,8 @@ class AgentRunConfig(BaseModel):
     #: The attacker model of adaptive attacks (a target spec), if any.
     attacker_model: TargetConfig | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+    #: The attacker model's injection texts, written once when the run starts (D54): every monitor
+    #: mode, resume and Ray worker plants the same ones. None: no adaptive attack, or a run recorded
+    #: before they were kept (its rewrites are written and kept when it resumes).
+    rewrites: list[Rewrite] | None = None
+

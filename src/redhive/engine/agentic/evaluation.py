@@ -4,6 +4,7 @@ keep the episodes (a database sink lives with the run store: `redhive.runs.episo
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
 from redhive.engine.agentic.loop import EpisodePlan, LoopLimits, run_episode
@@ -17,13 +18,15 @@ __all__ = ["EpisodeEvaluation", "MemoryEpisodes"]
 
 
 class EpisodeEvaluation:
-    """The episodes of `plans` (called anew for each walk: the plan is a generator), in one mode."""
+    """The episodes of `plans` (called anew for each walk: the plan is a generator), in one mode;
+    with `span` (first, end), only the plan's episodes at those indices (a shard of the run)."""
 
     def __init__(self, plans: Callable[[], Iterator[EpisodePlan]], gates: Mapping[str, TargetGate], *,
                  monitor_mode: MonitorMode, monitors: Sequence[Monitor] | None = None,
                  limits: LoopLimits | None = None, params: GenerationParams | None = None,
-                 user_gate: TargetGate | None = None) -> None:
+                 user_gate: TargetGate | None = None, span: tuple[int, int] | None = None) -> None:
         self.plans = plans
+        self.span = span
         self.gates = gates
         self.monitor_mode = monitor_mode
         self.monitors = monitors
@@ -33,10 +36,10 @@ class EpisodeEvaluation:
         self._usage = Usage()
 
     def items(self) -> Iterator[EpisodePlan]:
-        return self.plans()
+        return self.plans() if self.span is None else itertools.islice(self.plans(), *self.span)
 
     def size(self) -> int:
-        return sum(1 for _ in self.plans())
+        return sum(1 for _ in self.items())
 
     async def execute(self, item: EpisodePlan) -> Episode:
         """The finished episode; target failures end it with status `error`, fatal ones are raised."""

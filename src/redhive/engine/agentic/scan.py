@@ -129,13 +129,18 @@ async def run_agent_scan(
     batch_size: int = 64,
     metrics: RunnerMetrics | None = None,
     result: RunnerResult | None = None,
+    rewrites: Mapping[tuple[str, str, str, str], str] | None = None,
+    span: tuple[int, int] | None = None,
 ) -> AgentScanResult:
     """Run the scan; a fatal target failure (bad credentials, unreachable endpoint) stops it after
     the episodes in flight and is raised. It runs on the one runner (`engine.execution`): `skip`
     holds ids done before (or `episode_sink` is asked: a database store that gets every episode in
     batches of `batch_size`); `keep=False` keeps no episode in memory; `on_episode` is called as
     each finishes; `user_model` is the simulated user of multi-turn tasks (see `run_episode`);
-    `attacker_model` writes the texts of attacks that need one (`adaptive_rewrite`, `adaptive.py`)."""
+    `attacker_model` writes the texts of attacks that need one (`adaptive_rewrite`, `adaptive.py`)
+    unless `rewrites` holds the texts it wrote before (a recorded run's, so that every mode, resume
+    and worker plants the same). `span` (first, end): only the episodes at those indices of the
+    plan's order (a shard of a run, `runs.shards`)."""
     if monitor_mode not in ("flag", "halt"):
         raise InvalidInput(f"Monitor mode '{monitor_mode}' is not one of flag, halt.")
     if not target_specs:
@@ -161,18 +166,19 @@ async def run_agent_scan(
     gates = {spec: TargetGate(t) for spec, t in targets.items()}
     user_gate = TargetGate(user_model) if user_model is not None else None
     adaptive = [a for a in attacks if ATTACKS[a].needs_attacker]
-    if adaptive and attacker_model is None:
+    if adaptive and attacker_model is None and rewrites is None:
         raise InvalidInput(f"The attack {', '.join(adaptive)} needs an attacker model: pass --attacker-model "
                            "(sim:attacker for a deterministic one).")
-    rewrites = (await rewrite_injections(attacker_model, environments, adaptive, user_tasks=user_tasks,
-                                         injection_tasks=injection_tasks, params=params)
-                if adaptive and attacker_model is not None else None)
+    if adaptive and rewrites is None and attacker_model is not None:
+        rewrites = await rewrite_injections(attacker_model, environments, adaptive, user_tasks=user_tasks,
+                                            injection_tasks=injection_tasks, params=params)
     sink = MemoryEpisodes(skip, keep=keep)
     evaluation = EpisodeEvaluation(
         lambda: plan_episodes(environments, list(targets), attacks, repeats=repeats, benign=benign,
                               user_tasks=user_tasks, injection_tasks=injection_tasks, seed=seed, rewrites=rewrites),
         gates, monitor_mode=monitor_mode, monitors=monitors,
-        limits=LoopLimits(max_steps=max_steps, timeout=episode_timeout), params=params, user_gate=user_gate)
+        limits=LoopLimits(max_steps=max_steps, timeout=episode_timeout), params=params, user_gate=user_gate,
+        span=span)
     runner = Execution(evaluation, episode_sink or sink, concurrency=concurrency, batch_size=batch_size,
                        on_progress=on_episode, metrics=metrics, result=result)
     try:
