@@ -19,11 +19,11 @@ so run 1 is not charged for one-time costs.
 Single runs are noisy on a shared machine, and a load that drifts over the bench's minutes would
 read as growth. So each run is paired with a control: the same scan into an empty database of the
 same kind (`<name>_control`, recreated for each pair), right before or right after it (alternating).
-Compared, run N against run 1: the per-attempt wall and CPU cost, raw (1st vs last) and as the
-median of the last three runs over the median of the first three, and the same for the cost divided
-by its control's (the store's own effect). The verdict: exit 1 if a median ratio, wall or CPU,
-exceeds 1 + `--tolerance` (issue 18: within 10 %); against the controls, or of the raw costs with
-`--no-control`.
+Compared, run N against run 1: the per-attempt wall and CPU cost, raw (1st vs last), as the median
+of the last three runs over the median of the first three, and on a least-squares line through
+every run (the trend); the same for the cost divided by its control's (the store's own effect).
+The verdict: exit 1 if a median ratio, wall or CPU, exceeds 1 + `--tolerance` (issue 18: within
+10 %); against the controls, or of the raw costs with `--no-control`.
 
     .venv/bin/python bench/store_growth.py                       # SQLite file in bench/out
     .venv/bin/python bench/store_growth.py --database postgresql://postgres@127.0.0.1:5432/redhive_growth
@@ -200,8 +200,17 @@ def ratios(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         first = statistics.median(r[key] for r in runs[:window])
         last = statistics.median(r[key] for r in runs[-window:])
         out[key] = {"raw": round(runs[-1][key] / runs[0][key], 3), "median": round(last / first, 3),
-                    "window": window}
+                    "window": window, "fit": fitted(runs, key)}
     return out
+
+
+def fitted(runs: list[dict[str, Any]], key: str) -> float:
+    """Run N over run 1 on the least-squares line through every run: the trend, less swayed by a
+    few noisy runs at either end than the medians."""
+    if len(runs) < 3:
+        return round(runs[-1][key] / runs[0][key], 3)
+    slope, intercept = statistics.linear_regression([r["run"] for r in runs], [r[key] for r in runs])
+    return round((intercept + slope * runs[-1]["run"]) / (intercept + slope * runs[0]["run"]), 3)
 
 
 def load() -> str:
@@ -276,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     result = ratios(runs)
     for key, ratio in result.items():
         print(f"run {args.runs} / run 1, {key}: raw {ratio['raw']:.3f}, median of {ratio['window']} "
-              f"last / median of {ratio['window']} first {ratio['median']:.3f}")
+              f"last / median of {ratio['window']} first {ratio['median']:.3f}, least-squares fit {ratio['fit']:.3f}")
     # The verdict: per-attempt cost against the control's when there is one (the store's effect alone).
     gated = ("wall_vs_control", "cpu_vs_control") if control else COSTS
     worst = max(result[k]["median"] for k in gated)
