@@ -113,3 +113,21 @@ def test_store_plans_bench_explains_every_query_on_its_own_database(tmp_path: Pa
     assert all(not q["seq_scan"] for q in data["queries"])
     assert {"ix_attempts_run_seq", "ix_runs_created_at"} <= {s["relation"] for s in data["sizes"]}
     assert "Traceback" not in proc.stderr
+
+
+GROWTH_BENCH = BENCH.parent / "store_growth.py"
+
+
+@pytest.mark.slow
+def test_tiny_store_growth_bench_compares_first_and_last_runs(tmp_path: Path) -> None:
+    results = tmp_path / "growth.json"
+    proc = subprocess.run([sys.executable, str(GROWTH_BENCH), "--runs", "3", "--attempts", "500",
+                           "--tolerance", "10", "--database", f"sqlite:///{tmp_path}/growth.db",
+                           "--json", str(results)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "per-attempt cost growth (against the control" in proc.stdout
+    data = json.loads(results.read_text())
+    assert [r["stored_before"] for r in data["runs"]] == [125, 625, 1125]  # the warm-up, then each run
+    assert all(r["cpu_us_per_attempt"] > 0 and r["wall_vs_control"] > 0 for r in data["runs"])
+    assert set(data["ratios"]) >= {"wall_us_per_attempt", "cpu_vs_control", "summarise_ms", "list_runs_ms"}
+    assert not (tmp_path / "growth_control.db").exists()  # the control database is dropped at the end
