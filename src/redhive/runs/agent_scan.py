@@ -26,7 +26,7 @@ from redhive.errors import InvalidInput, NotFound, RedhiveError
 from redhive.runs import service
 from redhive.runs.episodes import SqlEpisodeSink
 from redhive.runs.lease import hold
-from redhive.runs.lifecycle import ScanResult, close_targets, target_of
+from redhive.runs.lifecycle import ScanResult, close_targets, share_rpm, target_of
 from redhive.runs.schemas import AgentRunConfig, Rewrite, TargetConfig
 from redhive.runs.shards import agent_work
 
@@ -173,10 +173,7 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None, *, rpm_
     async with db.session() as session:
         run = await service.get_run(session, run_id, "agent")
         config = AgentRunConfig.model_validate(run.config)
-    if rpm_share > 1:
-        for tc in [*config.targets, config.user_model, config.attacker_model]:
-            if tc is not None and tc.rpm:
-                tc.rpm = tc.rpm / rpm_share
+    share_rpm([*config.targets, config.user_model, config.attacker_model], rpm_share)
     loaded = [load_environment(n) for n in config.envs]
     for env in loaded:
         if config.env_fingerprints.get(env.name) != fingerprint(env):

@@ -3,6 +3,7 @@ recorded config names, built at its start and closed at its end."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from redhive.engine.execution import RunnerResult
@@ -10,7 +11,7 @@ from redhive.engine.targets.base import Target, TargetOptions, create_target
 from redhive.errors import RedhiveError
 from redhive.runs.schemas import TargetConfig
 
-__all__ = ["ScanResult", "close_targets", "target_of"]
+__all__ = ["ScanResult", "close_targets", "share_rpm", "target_of"]
 
 
 
@@ -35,3 +36,12 @@ async def close_targets(targets: list[Target]) -> None:
     """Close what a run built (its targets and roles), at its end whatever happened."""
     for target in targets:
         await target.aclose()
+
+
+def share_rpm(configs: Iterable[TargetConfig | None], share: int) -> None:
+    """Give each of `share` processes running one run its part of every requests-per-minute quota
+    (a quota is the account's, not the process's)."""
+    if share > 1:
+        for tc in configs:
+            if tc is not None and tc.rpm:
+                tc.rpm = tc.rpm / share

@@ -31,7 +31,7 @@ from redhive.errors import InvalidInput, RedhiveError
 from redhive.kit import logs
 from redhive.runs import service
 from redhive.runs.lease import hold
-from redhive.runs.lifecycle import ScanResult, close_targets, target_of
+from redhive.runs.lifecycle import ScanResult, close_targets, share_rpm, target_of
 from redhive.runs.schemas import RunConfig, StrategyConfig, TargetConfig
 from redhive.runs.shards import probe_work
 from redhive.runs.store import SqlAttemptSink
@@ -130,11 +130,8 @@ async def prepare_resume(db: Database, run_id: str, api_key: str | None, *, rpm_
     async with db.session() as session:
         run = await service.get_run(session, run_id, "probe")
         config = RunConfig.model_validate(run.config)
-    if rpm_share > 1:
-        for tc in [*config.targets, config.helper_model, config.judge,
-                   config.strategy.attacker if config.strategy else None]:
-            if tc is not None and tc.rpm:
-                tc.rpm = tc.rpm / rpm_share
+    share_rpm([*config.targets, config.helper_model, config.judge,
+                   config.strategy.attacker if config.strategy else None], rpm_share)
     suites = [load_suite(s) for s in config.suites]
     for suite in suites:
         if config.suite_fingerprints.get(suite.name) != suite_fingerprint(suite, applications=config.has_applications):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from redhive.db.session import Database
 from redhive.engine.execution import RunnerResult
 from redhive.errors import RedhiveError
 from redhive.runs import queries
+from redhive.runs.lifecycle import ScanResult
 from redhive.runs.store import SqlAttemptSink
 
 if TYPE_CHECKING:
@@ -120,20 +121,13 @@ async def run_shard(url: str, busy_timeout: float, run_id: str, shard: Shard, ap
     share of it."""
     from redhive.runs.scan import build_targets, prepare_resume, run_part
 
-    outcome = ShardOutcome(shard, os.getpid())
-    db = Database(url, busy_timeout=busy_timeout)
-    try:
+    async def part(db: Database) -> ScanResult:
         prepared = await prepare_resume(db, run_id, api_key, rpm_share=workers)
         plan = dataclasses.replace(prepared.plan, span=shard.span)
         targets = build_targets(prepared.config, api_key)
-        part = await run_part(prepared, run_id, plan, targets, SqlAttemptSink(db, run_id))
-        outcome.result, outcome.error = part.result, part.error
-        outcome.interrupted = part.status == "interrupted"
-    except RedhiveError as exc:
-        outcome.error = exc
-    finally:
-        await db.dispose()
-    return outcome
+        return await run_part(prepared, run_id, plan, targets, SqlAttemptSink(db, run_id))
+
+    return await _in_worker(url, busy_timeout, shard, part)
 
 
 async def run_agent_shard(url: str, busy_timeout: float, run_id: str, shard: Shard, api_key: str | None,
@@ -142,14 +136,23 @@ async def run_agent_shard(url: str, busy_timeout: float, run_id: str, shard: Sha
     episodes) in the worker's process, as `run_shard` does for probe runs."""
     from redhive.runs.agent_scan import prepare_resume, run_part
 
+    async def part(db: Database) -> ScanResult:
+        prepared = await prepare_resume(db, run_id, api_key, rpm_share=workers)
+        assert shard.mode is not None
+        return await run_part(db, prepared, run_id, [shard.mode], span=shard.span, seq=shard.seq)
+
+    return await _in_worker(url, busy_timeout, shard, part)
+
+
+async def _in_worker(url: str, busy_timeout: float, shard: Shard,
+                     part: Callable[[Database], Awaitable[ScanResult]]) -> ShardOutcome:
+    """Run `part` on the worker's own connection to the shared database; how it ended, as an outcome."""
     outcome = ShardOutcome(shard, os.getpid())
     db = Database(url, busy_timeout=busy_timeout)
     try:
-        prepared = await prepare_resume(db, run_id, api_key, rpm_share=workers)
-        assert shard.mode is not None
-        part = await run_part(db, prepared, run_id, [shard.mode], span=shard.span, seq=shard.seq)
-        outcome.result, outcome.error = part.result, part.error
-        outcome.interrupted = part.status == "interrupted"
+        done = await part(db)
+        outcome.result, outcome.error = done.result, done.error
+        outcome.interrupted = done.status == "interrupted"
     except RedhiveError as exc:
         outcome.error = exc
     finally:
