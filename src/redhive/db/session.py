@@ -89,6 +89,17 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
+    def insert(self, table: Any) -> Any:
+        """The dialect's INSERT of `table` (it has `on_conflict_do_nothing`); the other dialect's
+        module is never imported."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects import sqlite
+
+            return sqlite.insert(table)
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A transaction scope: commits on success, rolls back on error (the CLI's session scope)."""

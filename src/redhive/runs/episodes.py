@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from redhive.db.session import Database
 from redhive.engine.agentic.facts import EpisodeFacts
@@ -45,8 +43,7 @@ class SqlEpisodeSink:
         self.monitor_mode = monitor_mode
         self.range = seq
         self._seq: int | None = None
-        insert = sqlite_insert if db.is_sqlite else pg_insert
-        self._insert = insert(_table).on_conflict_do_nothing(index_elements=["run_id", "monitor_mode", "id"])
+        self._insert = db.insert(_table).on_conflict_do_nothing(index_elements=["run_id", "monitor_mode", "id"])
 
     async def existing(self, ids: Sequence[str]) -> set[str]:
         if not ids:

@@ -17,8 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 
 from redhive.db.session import Database
@@ -39,8 +37,7 @@ class SqlAttemptSink:
         self.db = db
         self.run_id = run_id
         self.fresh = fresh
-        insert = sqlite_insert if db.is_sqlite else pg_insert
-        self._insert_turns = insert(_turns).on_conflict_do_nothing(index_elements=["run_id", "attempt_id", "idx"])
+        self._insert_turns = db.insert(_turns).on_conflict_do_nothing(index_elements=["run_id", "attempt_id", "idx"])
         self._sql, self._to_created_at = _attempt_insert(db.engine.dialect)
 
     async def existing(self, ids: Sequence[str]) -> set[str]:
