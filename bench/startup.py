@@ -2,7 +2,8 @@
 
 Every figure is measured in one run beside its own baseline, so the ratios hold on a loaded machine:
 
-- `python -c pass` (the interpreter's own start-up) and `redhive --version` (importing the CLI);
+- `python -c pass` (the interpreter's own start-up), `redhive --version` (importing the CLI) and
+  importing the libraries a scan cannot do without (`LIBRARIES`), the floor under the first request;
 - time to the first request of a one-probe `redhive scan` against the mock endpoint (its own
   process), in a fresh REDHIVE_HOME (database created and migrated) and again in the same home;
 - loading and validating a generated suite of N probes as YAML and as JSONL, per probe, each in a
@@ -45,6 +46,12 @@ LOAD = ("import sys, time; import redhive.settings; from redhive.engine.suites.l
         "s = load_suite(sys.argv[1]); print((time.perf_counter() - t) / len(s.probes))")
 
 
+#: The libraries a one-probe `openai:` scan cannot do without (the database layer, the HTTP client,
+#: validation, the CLI): importing them alone is the floor under the first request.
+LIBRARIES = ("import sqlalchemy.orm, sqlalchemy.ext.asyncio, aiosqlite, aiohttp, pydantic, pydantic_settings, "
+             "typer, rich.console, yaml")
+
+
 def wall(args: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True, env=env)
@@ -81,6 +88,7 @@ def run(repeats: int, n: int) -> dict[str, Any]:
                                            encoding="utf-8")
         bare = [wall([sys.executable, "-c", "pass"]) for _ in range(repeats)]
         version = [wall([REDHIVE, "--version"]) for _ in range(repeats)]
+        libraries = [wall([sys.executable, "-c", LIBRARIES]) for _ in range(repeats)]
         fresh, warm = [], []
         for i in range(repeats):
             home = folder / f"home-{i}"
@@ -95,10 +103,11 @@ def run(repeats: int, n: int) -> dict[str, Any]:
     med = statistics.median
     return {
         "repeats": repeats, "probes": n,
-        "python_pass_s": med(bare), "redhive_version_s": med(version),
+        "python_pass_s": med(bare), "redhive_version_s": med(version), "libraries_s": med(libraries),
         "first_request_fresh_home_s": med(fresh), "first_request_same_home_s": med(warm),
         "version_over_pass": med(version) / med(bare),
         "first_request_over_pass": med(warm) / med(bare),
+        "first_request_over_libraries": med(warm) / med(libraries),
         "load_us_per_probe": {fmt: med(v) * 1e6 for fmt, v in load.items()},
         "yaml_over_jsonl": med(load["yaml"]) / med(load["jsonl"]),
         "yaml_cached_over_jsonl": med(load["yaml_cached"]) / med(load["jsonl"]),
@@ -110,10 +119,13 @@ def report(r: dict[str, Any]) -> str:
              f"  python -c pass                      {r['python_pass_s'] * 1000:7.0f} ms",
              f"  redhive --version                   {r['redhive_version_s'] * 1000:7.0f} ms  "
              f"({r['version_over_pass']:.1f}x python)",
+             f"  import of the libraries alone       {r['libraries_s'] * 1000:7.0f} ms  (the floor under "
+             "the first request)",
              f"  first request, fresh home           {r['first_request_fresh_home_s'] * 1000:7.0f} ms  "
              "(database created and migrated)",
              f"  first request, same home            {r['first_request_same_home_s'] * 1000:7.0f} ms  "
-             f"({r['first_request_over_pass']:.1f}x python)",
+             f"({r['first_request_over_pass']:.1f}x python, "
+             f"{r['first_request_over_libraries']:.2f}x the libraries)",
              f"suite loading, {r['probes']:,} probes (load + validate, per probe):"]
     names = {"jsonl": "JSONL", "yaml": "YAML, parsed", "yaml_cached": "YAML, parse cached"}
     for fmt, us in r["load_us_per_probe"].items():
