@@ -201,11 +201,16 @@ async def execute(db: Database, prepared: PreparedAgentScan, *,
     written = await _rewrite(prepared)  # before Ray starts and before the run is recorded
     if executor is not None:
         executor.check(db)  # a refusal leaves nothing behind
-    async with db.session() as session:
-        run = await service.open_run(session, "agent", c, planned, prepared.run_id)
-        if written and prepared.run_id is not None:
-            run.config = c.model_dump(mode="json")  # a run recorded before rewrites were kept
-        run_id = run.id
+    try:
+        async with db.session() as session:  # refused while another process holds the run
+            run = await service.open_run(session, "agent", c, planned, prepared.run_id)
+            if written and prepared.run_id is not None:
+                run.config = c.model_dump(mode="json")  # a run recorded before rewrites were kept
+            run_id = run.id
+    except BaseException:
+        if executor is not None:
+            executor.close()
+        raise
     async with db.session() as session:
         already = await service.count_attempts(session, run_id)
     if on_start is not None:

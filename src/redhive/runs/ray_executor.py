@@ -120,6 +120,11 @@ class RayExecutor:
                                "`ray status` answers there.") from None
         self._started = True
 
+    def close(self) -> None:
+        """Shut down a cluster `check` started, when the run is refused after it (its lease held)."""
+        if self._started:
+            self._shutdown(require_ray())
+
     def _shutdown(self, ray: Any) -> None:
         if self._started:
             ray.shutdown()

@@ -168,6 +168,8 @@ async def execute(db: Database, prepared: PreparedScan, *,
             run_id = (await service.open_run(session, "probe", prepared.config, plan.size, prepared.run_id)).id
     except BaseException:
         await close_targets([*targets.values(), *prepared.roles])
+        if executor is not None:
+            executor.close()
         raise
     if on_start is not None:
         async with db.session() as session:
