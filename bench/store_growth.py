@@ -79,38 +79,38 @@ def prepare(attempts: int, concurrency: int) -> Any:
 
 def recreate(url: str) -> None:
     """An empty database at `url`: dropped (a SQLite file with its WAL) and, on PostgreSQL, created."""
-    from sqlalchemy import create_engine, make_url, text
-
-    from redhive.db.session import sync_url
+    from sqlalchemy import make_url
 
     drop(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         return
-    admin = create_engine(sync_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    finally:
-        admin.dispose()
+    _on_server(url, f'CREATE DATABASE "{parsed.database}"')
 
 
 def drop(url: str) -> None:
     """Remove the database at `url` (the control scans' when the bench ends)."""
-    from sqlalchemy import create_engine, make_url, text
-
-    from redhive.db.session import sync_url
+    from sqlalchemy import make_url
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
         return
+    _on_server(url, f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+
+
+def _on_server(url: str, statement: str) -> None:
+    """Run `statement` on the PostgreSQL server of `url`, from its `postgres` database."""
+    from sqlalchemy import create_engine, text
+
+    from redhive.db.session import sync_url
+
     admin = create_engine(sync_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+            conn.execute(text(statement))
     finally:
         admin.dispose()
 
