@@ -219,13 +219,7 @@ async def execute(db: Database, prepared: PreparedAgentScan, *,
         if executor is None:
             outcome = await run_part(db, prepared, run_id, c.monitor_modes, on_episode=on_episode)
         else:
-            outcome = ScanResult(run_id, "completed")
-            try:
-                outcome.result = await executor.run(db, run_id, agent_work(prepared), on_progress)
-            except RedhiveError as exc:
-                outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
-            except (asyncio.CancelledError, KeyboardInterrupt):
-                outcome.status, outcome.result = "interrupted", executor.result
+            outcome = await executor.execute(db, run_id, agent_work(prepared), on_progress)
     async with db.session() as session:
         await service.finish_run(session, run_id, outcome.status,
                                  None if outcome.error is None else outcome.error.message)

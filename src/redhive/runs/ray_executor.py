@@ -36,6 +36,7 @@ from redhive.db.session import Database
 from redhive.engine.execution import RunnerResult
 from redhive.errors import InvalidInput, OptionalDependencyMissing, RedhiveError
 from redhive.runs import queries
+from redhive.runs.lifecycle import ScanResult
 from redhive.runs.shards import Shard, Sharded, ShardFn, ShardOutcome, merge
 
 __all__ = ["OBJECT_STORE_BYTES", "RETRIES", "RayExecutor", "require_ray"]
@@ -129,6 +130,19 @@ class RayExecutor:
         if self._started:
             ray.shutdown()
             self._started = False
+
+    async def execute(self, db: Database, run_id: str, work: Sharded,
+                      on_progress: Callable[[str], None] | None) -> ScanResult:
+        """`run`, with how it ended as a run's outcome: failed with the sentence that stopped it,
+        or interrupted, each with the counts of the shards that finished."""
+        outcome = ScanResult(run_id, "completed")
+        try:
+            outcome.result = await self.run(db, run_id, work, on_progress)
+        except RedhiveError as exc:
+            outcome.status, outcome.error, outcome.result = "failed", exc, self.result
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            outcome.status, outcome.result = "interrupted", self.result
+        return outcome
 
     async def run(self, db: Database, run_id: str, work: Sharded,
                   on_progress: Callable[[str], None] | None) -> RunnerResult:

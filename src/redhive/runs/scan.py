@@ -181,13 +181,7 @@ async def execute(db: Database, prepared: PreparedScan, *,
     async with hold(db, run_id):
         if executor is not None:
             await close_targets([*targets.values(), *prepared.roles])  # the workers build their own
-            outcome = ScanResult(run_id, "completed")
-            try:
-                outcome.result = await executor.run(db, run_id, probe_work(prepared), on_progress)
-            except RedhiveError as exc:
-                outcome.status, outcome.error, outcome.result = "failed", exc, executor.result
-            except (asyncio.CancelledError, KeyboardInterrupt):
-                outcome.status, outcome.result = "interrupted", executor.result
+            outcome = await executor.execute(db, run_id, probe_work(prepared), on_progress)
         else:
             sink = SqlAttemptSink(db, run_id, fresh=prepared.run_id is None)
             outcome = await run_part(prepared, run_id, plan, targets, sink, on_progress, metrics)
