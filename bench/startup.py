@@ -3,9 +3,10 @@
 Every figure is measured in one run beside its own baseline, so the ratios hold on a loaded machine:
 
 - `python -c pass` (the interpreter's own start-up), `redhive --version` (importing the CLI) and
-  importing the libraries a scan cannot do without (`LIBRARIES`), the floor under the first request;
+  importing the libraries the first request cannot do without (`LIBRARIES`), the floor under it;
 - time to the first request of a one-probe `redhive scan` against the mock endpoint (its own
-  process), in a fresh REDHIVE_HOME (database created and migrated) and again in the same home;
+  process), in a fresh REDHIVE_HOME (database created and migrated) and again in the same home,
+  and the whole scan in the same home (start to exit: the run recorded, stored and summarised);
 - loading and validating a generated suite of N probes as YAML and as JSONL, per probe, each in a
   fresh interpreter; YAML twice: parsed (an empty parse cache) and read back from the parse cache
   that the first load left (what every later load of an unchanged file costs).
@@ -14,12 +15,17 @@ Every figure is measured in one run beside its own baseline, so the ratios hold 
     .venv/bin/python bench/startup.py --quick    # 2 repeats, 500 probes
     .venv/bin/python bench/startup.py --json
 
+redhive is measured as installed: its modules byte-compiled first, as pip does when it installs it
+(a checkout under PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run).
+
 Figures: bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import statistics
@@ -46,10 +52,10 @@ LOAD = ("import sys, time; import redhive.settings; from redhive.engine.suites.l
         "s = load_suite(sys.argv[1]); print((time.perf_counter() - t) / len(s.probes))")
 
 
-#: The libraries a one-probe `openai:` scan cannot do without (the database layer, the HTTP client,
-#: validation, the CLI): importing them alone is the floor under the first request.
-LIBRARIES = ("import sqlalchemy.orm, sqlalchemy.ext.asyncio, aiosqlite, aiohttp, pydantic, pydantic_settings, "
-             "typer, rich.console, yaml")
+#: The libraries the first request of a one-probe `openai:` scan cannot do without (the HTTP client,
+#: validation, the CLI): importing them alone is the floor under it. The database layer and the
+#: settings load after it is sent (`runs.scan.execute`).
+LIBRARIES = "import aiohttp, pydantic, typer"
 
 
 def wall(args: list[str], env: dict[str, str] | None = None) -> float:
@@ -65,8 +71,8 @@ def probes(n: int) -> list[dict[str, Any]]:
             for i in range(n)]
 
 
-def first_request(folder: Path, home: Path) -> float:
-    """Seconds from starting `redhive scan` to the mock receiving its first request."""
+def first_request(folder: Path, home: Path) -> tuple[float, float]:
+    """Seconds from starting `redhive scan` to the mock receiving its first request, and to its exit."""
     suite = folder / "one.jsonl"
     suite.write_text(json.dumps(probes(1)[0]) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDHIVE_")}
@@ -75,11 +81,15 @@ def first_request(folder: Path, home: Path) -> float:
         start = time.time()
         subprocess.run([REDHIVE, "scan", "-t", f"openai:{MOCK_MODEL}", "--base-url", mock.url, "--target-mode",
                         "model", "-s", str(suite), "--json"], check=True, capture_output=True, env=env)
+        end = time.time()
         stats = httpx.get(mock.url.removesuffix("/v1") + "/_mock/stats", timeout=10).json()
-    return float(stats["first_request_at"]) - start
+    return float(stats["first_request_at"]) - start, end - start
 
 
 def run(repeats: int, n: int) -> dict[str, Any]:
+    spec = importlib.util.find_spec("redhive")
+    for folder in (spec.submodule_search_locations or []) if spec else []:  # redhive as installed: compiled
+        compileall.compile_dir(folder, quiet=1)
     with tempfile.TemporaryDirectory(prefix="redhive-startup-") as tmp:
         folder = Path(tmp)
         rows = probes(n)
@@ -89,11 +99,13 @@ def run(repeats: int, n: int) -> dict[str, Any]:
         bare = [wall([sys.executable, "-c", "pass"]) for _ in range(repeats)]
         version = [wall([REDHIVE, "--version"]) for _ in range(repeats)]
         libraries = [wall([sys.executable, "-c", LIBRARIES]) for _ in range(repeats)]
-        fresh, warm = [], []
+        fresh, warm, whole = [], [], []
         for i in range(repeats):
             home = folder / f"home-{i}"
-            fresh.append(first_request(folder, home))
-            warm.append(first_request(folder, home))
+            fresh.append(first_request(folder, home)[0])
+            first, end = first_request(folder, home)
+            warm.append(first)
+            whole.append(end)
         load: dict[str, list[float]] = {"jsonl": [], "yaml": [], "yaml_cached": []}
         for i in range(repeats):
             env = {**os.environ, "REDHIVE_CACHE": str(folder / f"cache-{i}")}  # empty: the first YAML load parses
@@ -105,6 +117,7 @@ def run(repeats: int, n: int) -> dict[str, Any]:
         "repeats": repeats, "probes": n,
         "python_pass_s": med(bare), "redhive_version_s": med(version), "libraries_s": med(libraries),
         "first_request_fresh_home_s": med(fresh), "first_request_same_home_s": med(warm),
+        "whole_scan_same_home_s": med(whole),
         "version_over_pass": med(version) / med(bare),
         "first_request_over_pass": med(warm) / med(bare),
         "first_request_over_libraries": med(warm) / med(libraries),
@@ -126,6 +139,7 @@ def report(r: dict[str, Any]) -> str:
              f"  first request, same home            {r['first_request_same_home_s'] * 1000:7.0f} ms  "
              f"({r['first_request_over_pass']:.1f}x python, "
              f"{r['first_request_over_libraries']:.2f}x the libraries)",
+             f"  whole one-probe scan, same home     {r['whole_scan_same_home_s'] * 1000:7.0f} ms  (start to exit)",
              f"suite loading, {r['probes']:,} probes (load + validate, per probe):"]
     names = {"jsonl": "JSONL", "yaml": "YAML, parsed", "yaml_cached": "YAML, parse cached"}
     for fmt, us in r["load_us_per_probe"].items():

@@ -42,15 +42,16 @@ def run(coro_fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: An
         raise fail(exc.message, exc.exit_code) from None
 
 
-async def with_db(body: Callable[[Any], Awaitable[T]]) -> T:
-    """Open the configured database, migrate it to head, run `body(db)`, close it."""
+async def with_db(body: Callable[[Any], Awaitable[T]], *, when_used: bool = False) -> T:
+    """Open the configured database, migrate it to head, run `body(db)`, close it. `when_used`: leave
+    opening and migrating to the body (`Database.ensure_schema`), which may do work before it
+    (a new scan sends its first requests before the database layer is loaded)."""
     from redhive.db.session import Database
-    from redhive.settings import Settings
 
-    settings = Settings()
-    db = Database(settings.resolved_database_url(), busy_timeout=settings.db_busy_timeout)
+    db = Database.configured()
     try:
-        await db.ensure_schema()
+        if not when_used:
+            await db.ensure_schema()
         return await body(db)
     finally:
         await db.dispose()

@@ -23,7 +23,6 @@ from typing import Any
 
 import click
 import typer
-import yaml
 
 from redhive.cli.common import fail
 
@@ -40,6 +39,8 @@ def _defaults(ctx: click.Context, _: click.Parameter, value: Path | None) -> Pat
         raise fail(f"No configuration file at {value}: give the path of a YAML file.")
     if value.stat().st_size > MAX_CONFIG_BYTES:
         raise fail(f"The configuration file {value} is over {MAX_CONFIG_BYTES:,} bytes: a run configuration is short.")
+    import yaml  # only where a --config file is given
+
     try:
         data = yaml.safe_load(value.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -212,7 +212,6 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
                 gate: list[Condition], html: Path | None, executor: Any, metrics: Any = None,
                 metrics_file: Path | None = None) -> int:
     from redhive.runs import scan as scans
-    from redhive.runs import service
 
     async def body(db: Any) -> int:
         nonlocal prepared
@@ -239,6 +238,8 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
                     metrics.write(metrics_file)
         if result.error is not None and not result.result.counts.attempts and not result.result.skipped:
             raise result.error  # nothing ran: the reason is all there is to say
+        from redhive.runs import service
+
         async with db.session() as session:
             summary = await service.summarise(session, result.run_id)
         if html is not None:
@@ -254,4 +255,4 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
         return conclude("scan", result.run_id, result.status, result.error, gate,
                         scan_values(summary.totals, summary.areas()))
 
-    return await with_db(body)
+    return await with_db(body, when_used=prepared is not None)  # a new scan: `scans.execute` opens it

@@ -1,6 +1,3 @@
-"""Database: SQLAlchemy 2 models' base, engines and sessions, Alembic migrations."""
+"""Database: SQLAlchemy 2 models' base (`base`), engines and sessions (`session`), Alembic migrations.
 
-from redhive.db.base import Base
-from redhive.db.session import Database, async_url, sync_url
-
-__all__ = ["Base", "Database", "async_url", "sync_url"]
+Nothing is imported here: `redhive.db.session` loads SQLAlchemy only when a database is first used."""

@@ -2,22 +2,25 @@
 
 Users give plain URLs (`sqlite:///file.db`, `postgresql://host/db`); the async driver
 (aiosqlite, psycopg 3) and the sync one used by Alembic are chosen here.
+
+SQLAlchemy is imported when a database is first used, not with this module: a new scan's first
+requests go out before it is loaded (`runs.scan.execute`, bench/startup.py).
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import event, make_url, text
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from typing import TYPE_CHECKING, Any
 
 from redhive.errors import DatabaseError, InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 __all__ = ["HEAD_REVISION", "Database", "async_url", "describe_db_error", "sync_url"]
 
@@ -28,6 +31,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _parse(url: str) -> URL:
+    from sqlalchemy import make_url
+
     try:
         return make_url(url)
     except Exception:
@@ -75,19 +80,61 @@ def describe_db_error(exc: BaseException, url: str) -> DatabaseError:
 
 
 class Database:
-    """An async engine + session factory for one URL; `ensure_schema()` migrates to head."""
+    """An async engine + session factory for one URL; `ensure_schema()` migrates to head.
 
-    def __init__(self, url: str, *, busy_timeout: float = 10.0) -> None:
-        self.url = url
-        self.busy_timeout = busy_timeout
-        self.is_sqlite = async_url(url).get_backend_name() == "sqlite"
+    The engine is made on first use. `Database.configured()` is the database the settings name,
+    read then too."""
+
+    def __init__(self, url: str | Callable[[], tuple[str, float]], *, busy_timeout: float = 10.0) -> None:
+        """`url`: the database's URL, or a function that gives it and the busy timeout when first needed."""
+        self._config = url if callable(url) else (lambda: (url, busy_timeout))
+
+    @classmethod
+    def configured(cls) -> Database:
+        """The database of the settings (REDHIVE_DATABASE_URL, or the one in REDHIVE_HOME)."""
+
+        def read() -> tuple[str, float]:
+            from redhive.settings import Settings
+
+            settings = Settings()
+            return settings.resolved_database_url(), settings.db_busy_timeout
+
+        return cls(read)
+
+    @functools.cached_property
+    def _resolved(self) -> tuple[str, float]:
+        return self._config()
+
+    @property
+    def url(self) -> str:
+        return self._resolved[0]
+
+    @property
+    def busy_timeout(self) -> float:
+        return self._resolved[1]
+
+    @functools.cached_property
+    def is_sqlite(self) -> bool:
+        return async_url(self.url).get_backend_name() == "sqlite"
+
+    @functools.cached_property
+    def engine(self) -> AsyncEngine:
+        from sqlalchemy import event
+        from sqlalchemy.ext.asyncio import create_async_engine
+
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": busy_timeout}
-        self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
+            kwargs["connect_args"] = {"timeout": self.busy_timeout}
+        engine = create_async_engine(async_url(self.url), **kwargs)
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+
+    @functools.cached_property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        from sqlalchemy.ext.asyncio import async_sessionmaker
+
+        return async_sessionmaker(self.engine, expire_on_commit=False)
 
     def insert(self, table: Any) -> Any:
         """The dialect's INSERT of `table` (it has `on_conflict_do_nothing`); the other dialect's
@@ -105,6 +152,7 @@ class Database:
         """A transaction scope: commits on success, rolls back on error (the CLI's session scope)."""
         from redhive.db.hooks import settle
 
+        errors = _errors()
         try:
             async with self.sessions() as session:
                 try:
@@ -114,7 +162,7 @@ class Database:
                     await settle(self.sessions, session, committed=False)
                     raise
                 await settle(self.sessions, session, committed=True)
-        except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
+        except errors as exc:
             raise describe_db_error(exc, self.url) from None
 
     async def revision(self) -> str | None:
@@ -124,7 +172,7 @@ class Database:
             async with self.engine.connect() as conn:
                 revision: str | None = await conn.run_sync(_current_revision)
                 return revision
-        except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
+        except _errors() as exc:
             raise describe_db_error(exc, self.url) from None
 
     async def ensure_schema(self) -> None:
@@ -146,7 +194,7 @@ class Database:
                     "REDHIVE_DATABASE_URL (or REDHIVE_HOME) at another database.")
             async with self.engine.begin() as conn:
                 await conn.run_sync(_upgrade)
-        except (OperationalError, ProgrammingError, DBAPIError, sqlite3.Error) as exc:
+        except _errors() as exc:
             raise describe_db_error(exc, self.url) from None
 
     def _prepare_sqlite_file(self) -> None:
@@ -163,7 +211,15 @@ class Database:
             ) from None
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        if "engine" in self.__dict__:  # made: a database never used has nothing to release
+            await self.engine.dispose()
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    """The failures a database raises, as `describe_db_error` words them."""
+    from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+    return OperationalError, ProgrammingError, DBAPIError, sqlite3.Error
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -175,7 +231,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _current_revision(conn: Any) -> str | None:
-    from sqlalchemy import inspect
+    from sqlalchemy import inspect, text
 
     if not inspect(conn).has_table("alembic_version"):
         return None

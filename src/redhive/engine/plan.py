@@ -15,10 +15,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from redhive.engine.converters.base import Chain
-from redhive.engine.strategies.base import Strategy
 from redhive.engine.suites.schema import Probe, Suite
+
+if TYPE_CHECKING:
+    from redhive.engine.strategies.base import Strategy
 
 __all__ = ["Plan", "PlannedAttempt", "attempt_id", "suite_fingerprint"]
 

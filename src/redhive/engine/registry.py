@@ -23,8 +23,8 @@ _items: dict[tuple[Kind, str], Callable[..., Any]] = {}
 _imported: set[str] = set()
 _plugins_loaded = False
 
-# Modules whose import registers the built-in items, by kind; a lookup imports only its kind's modules
-# (a one-probe scan need not import every target's client library), a listing or a miss imports all.
+# Modules whose import registers the built-in items, by kind; a lookup imports only the item's own module
+# (`_modules_of`: a one-probe scan need not import every target's client library), a listing or a miss all.
 _BUILTIN_MODULES: dict[Kind, tuple[str, ...]] = {
     "target": (
         "redhive.engine.targets.openai_compat",
@@ -32,18 +32,36 @@ _BUILTIN_MODULES: dict[Kind, tuple[str, ...]] = {
         "redhive.engine.targets.hf_local",
         "redhive.engine.targets.sim",
     ),
-    "converter": ("redhive.engine.converters",),
-    "scorer": ("redhive.engine.scorers",),
-    "strategy": ("redhive.engine.strategies",),
+    "converter": tuple(f"redhive.engine.converters.{m}" for m in (
+        "assisted", "ciphers", "encodings", "framing", "obfuscation", "priming", "structure")),
+    "scorer": tuple(f"redhive.engine.scorers.{m}" for m in (
+        "blowup", "canary", "compliance", "counterfactual", "disclosure", "expected", "faithfulness",
+        "hallucination", "injection", "judge", "malware", "output_handling", "pii", "premise", "refusal", "regex",
+        "sycophancy")),
+    "strategy": tuple(f"redhive.engine.strategies.{m}" for m in ("crescendo", "pair", "tap")),
     "classifier": ("redhive.safeguards.classifiers",),  # a light module; scikit-learn loads on first use
 }
-# Targets are looked up by the kind of a spec (`openai:gpt-4o`): only that one's modules are needed.
-_TARGET_MODULES: dict[str, tuple[str, ...]] = {
-    "openai": ("redhive.engine.targets.openai_compat",),
-    "anthropic": ("redhive.engine.targets.anthropic",),
-    "hf": ("redhive.engine.targets.hf_local",),
-    "sim": ("redhive.engine.targets.sim",),
+# The module of a built-in item whose name does not say it: a lookup imports that one alone (a one-probe
+# scan compiles one detector's patterns, not every detector's). Any other name imports its kind's modules.
+_MODULE_OF: dict[tuple[Kind, str], str] = {
+    ("target", "openai"): "redhive.engine.targets.openai_compat",
+    ("target", "anthropic"): "redhive.engine.targets.anthropic",
+    ("target", "hf"): "redhive.engine.targets.hf_local",
+    ("target", "sim"): "redhive.engine.targets.sim",
+    ("scorer", "restricted_compliance"): "redhive.engine.scorers.compliance",
+    ("scorer", "instruction_disclosure"): "redhive.engine.scorers.disclosure",
+    ("scorer", "triggers"): "redhive.engine.scorers.expected",
+    ("scorer", "assertions"): "redhive.engine.scorers.expected",
+    ("scorer", "malware_compliance"): "redhive.engine.scorers.malware",
+    ("scorer", "false_premise"): "redhive.engine.scorers.premise",
 }
+
+
+def _modules_of(kind: Kind, name: str) -> tuple[str, ...]:
+    if (kind, name) in _MODULE_OF:
+        return (_MODULE_OF[(kind, name)],)
+    own = next((m for m in _BUILTIN_MODULES[kind] if m.rsplit(".", 1)[1] == name), None)
+    return (own,) if own is not None else _BUILTIN_MODULES[kind]
 
 
 def register(kind: Kind, name: str) -> Callable[[F], F]:
@@ -99,7 +117,7 @@ def load_builtins() -> None:
 
 
 def get(kind: Kind, name: str) -> Callable[..., Any]:
-    _import(_TARGET_MODULES.get(name, ()) if kind == "target" else _BUILTIN_MODULES[kind])
+    _import(_modules_of(kind, name))
     if (kind, name) not in _items:  # a plugin's item, or a typo: load everything before answering
         load_builtins()
     try:

@@ -30,11 +30,7 @@ from redhive.engine.scorers.base import (
     decide_outcome,
     with_checks,
 )
-from redhive.engine.scorers.judge import JudgePool
-from redhive.engine.scorers.refusal import is_refusal
 from redhive.engine.strategies.base import StrategyRun, prefix_messages
-from redhive.engine.strategies.evaluator import Evaluator
-from redhive.engine.strategies.scripted import run_script
 from redhive.engine.suites.schema import Probe
 from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
@@ -42,6 +38,8 @@ from redhive.errors import TargetError, is_fatal
 
 if TYPE_CHECKING:
     from redhive.engine.metrics import RunnerMetrics
+    from redhive.engine.scorers.judge import JudgePool
+    from redhive.engine.strategies.evaluator import Evaluator
 
 __all__ = ["ProbeEvaluation", "Runner", "RunnerResult"]
 
@@ -135,6 +133,8 @@ class ProbeEvaluation:
         started = time.perf_counter()
         try:
             if probe.turns:  # a scripted sequence: one conversation, turn by turn
+                from redhive.engine.strategies.scripted import run_script
+
                 prompts, responses, turns, script_usage, unmet = await run_script(
                     probe, item.chain, gate, self.params, item.id)
                 usage.add(script_usage)
@@ -183,6 +183,8 @@ class ProbeEvaluation:
         strategy, probe = item.strategy, item.probe
         assert strategy is not None
         key = (strategy.name, id(probe))
+        from redhive.engine.strategies.evaluator import Evaluator
+
         evaluator = self._evaluators.get(key)
         if evaluator is None:
             evaluator = self._evaluators[key] = Evaluator(probe, strategy.judges)
@@ -223,7 +225,10 @@ class _Unscored:
 
 def _verdict(detection: Detection, responses: Sequence[str], unmet: Sequence[str]) -> tuple[str, str]:
     """(outcome, evidence) of an answered attempt. Whether it was refused matters only when the
-    detector found nothing (a positive detection wins: DESIGN §6)."""
+    detector found nothing (a positive detection wins: DESIGN §6). The refusal patterns load with
+    the first answer, not before the first request."""
+    from redhive.engine.scorers.refusal import is_refusal
+
     refused = detection.success is False and any(is_refusal(r) for r in responses)
     evidence = detection.evidence
     if unmet:

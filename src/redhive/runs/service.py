@@ -108,13 +108,13 @@ _LISTING = {"probe": "redhive runs list", "agent": "redhive agent-runs list"}
 
 
 async def open_run(session: AsyncSession, kind: str, config: BaseModel, plan_size: int,
-                   run_id: str | None = None) -> Run:
-    """A new run of `kind` recording `config`, or (with `run_id`) the recorded one, reopened to
-    resume; either way leased to this process (`lease.hold` renews the lease). A run another
-    live process holds is refused in one sentence."""
+                   run_id: str | None = None, *, new_id: str | None = None) -> Run:
+    """A new run of `kind` recording `config` (under `new_id` when given), or (with `run_id`) the
+    recorded one, reopened to resume; either way leased to this process (`lease.hold` renews the
+    lease). A run another live process holds is refused in one sentence."""
     me, until = this_process(), utcnow() + LEASE
     if run_id is None:
-        run = Run(id=new_run_id(), kind=kind, created_at=utcnow(), finished_at=None, status="running",
+        run = Run(id=new_id or new_run_id(), kind=kind, created_at=utcnow(), finished_at=None, status="running",
                   config=config.model_dump(mode="json"), plan_size=plan_size, error=None,
                   redhive_version=__version__, holder=me, held_until=until)
         session.add(run)

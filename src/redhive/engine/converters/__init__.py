@@ -1,10 +1,8 @@
-"""Attack converters; importing this package registers the built-in ones.
-
-Families: encodings, ciphers, obfuscation, framing, priming, structure and the model-assisted
-ones (which need a helper model). docs/attacks.md lists them all.
+"""Attack converters, a module per family: encodings, ciphers, obfuscation, framing, priming,
+structure and the model-assisted ones (which need a helper model); each registers its converters
+when imported, which the first `registry.get("converter", …)` does. docs/attacks.md lists them all.
 """
 
-from redhive.engine.converters import assisted, ciphers, encodings, framing, obfuscation, priming, structure
 from redhive.engine.converters.base import Chain, Converter, HelperModel, Reversible, Template, parse_attacks
 
 #: The six original converters: the attack set the simulated targets' weakness table is written for.
@@ -17,12 +15,5 @@ __all__ = [
     "HelperModel",
     "Reversible",
     "Template",
-    "assisted",
-    "ciphers",
-    "encodings",
-    "framing",
-    "obfuscation",
     "parse_attacks",
-    "priming",
-    "structure",
 ]

@@ -1,39 +1,21 @@
-"""Multi-turn attack strategies (Crescendo, PAIR, TAP) and scripted sequences; importing this
-package registers the built-in strategies. See docs/attacks.md, "Multi-turn attacks"."""
+"""Multi-turn attack strategies (Crescendo, PAIR, TAP) and scripted sequences, each strategy in its
+own module, which registers it when imported (`registry.get("strategy", name)` imports the one
+named). See docs/attacks.md, "Multi-turn attacks"."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from redhive.engine import registry
-from redhive.engine.scorers.judge import JudgePool
-from redhive.engine.strategies import crescendo, pair, tap
-from redhive.engine.strategies.attacker import Attacker, Proposal, parse_proposal
-from redhive.engine.strategies.base import Strategy, StrategyResult, StrategyRun, Transcript
-from redhive.engine.strategies.conversation import Conversation
-from redhive.engine.strategies.evaluator import Evaluator, Rating
-from redhive.engine.strategies.scripted import run_script
-from redhive.engine.targets.base import Target
 from redhive.errors import InvalidInput
 
-__all__ = [
-    "Attacker",
-    "Conversation",
-    "Evaluator",
-    "Proposal",
-    "Rating",
-    "Strategy",
-    "StrategyResult",
-    "StrategyRun",
-    "Transcript",
-    "crescendo",
-    "pair",
-    "parse_proposal",
-    "parse_strategies",
-    "run_script",
-    "strategy_limits",
-    "tap",
-]
+if TYPE_CHECKING:
+    from redhive.engine.scorers.judge import JudgePool
+    from redhive.engine.strategies.base import Strategy
+    from redhive.engine.targets.base import Target
+
+__all__ = ["parse_strategies", "strategy_limits"]
 
 
 def strategy_limits() -> dict[str, list[str]]:
@@ -64,6 +46,8 @@ def parse_strategies(names: Sequence[str], *, attacker: Target | None, judge: Ta
             users = ", ".join(takers.get(key, [])) or "no strategy"
             raise InvalidInput(f"{flag} is a limit of {users}, not of --strategy {', '.join(wanted)}: drop it "
                                "or choose a strategy that takes it.")
+    from redhive.engine.scorers.judge import JudgePool
+
     built: list[Strategy] = []
     if judge is not None and not isinstance(judge, JudgePool):
         judge = JudgePool(judge)  # one pool for all: the judge's limits and cache hold across them
@@ -75,6 +59,8 @@ def parse_strategies(names: Sequence[str], *, attacker: Target | None, judge: Ta
 
 
 def _class(name: str) -> type[Strategy]:
+    from redhive.engine.strategies.base import Strategy
+
     cls = registry.get("strategy", name)
     assert isinstance(cls, type) and issubclass(cls, Strategy)
     return cls

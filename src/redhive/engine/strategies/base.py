@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from redhive.engine.records import TurnRecord
-from redhive.engine.resilience import TargetGate
 from redhive.engine.scorers.base import Outcome
-from redhive.engine.scorers.judge import JudgePool
-from redhive.engine.strategies.attacker import Attacker
-from redhive.engine.strategies.evaluator import Evaluator, Rating
 from redhive.engine.suites.schema import Probe
-from redhive.engine.targets.base import Target
 from redhive.engine.types import GenerationParams, Message, Usage
 from redhive.errors import InvalidInput
+
+if TYPE_CHECKING:  # a one-request attempt needs `prefix_messages` only: the strategies' parts load with them
+    from redhive.engine.resilience import TargetGate
+    from redhive.engine.scorers.judge import JudgePool
+    from redhive.engine.strategies.evaluator import Evaluator, Rating
+    from redhive.engine.targets.base import Target
 
 __all__ = ["Strategy", "StrategyResult", "StrategyRun", "Transcript", "prefix_messages"]
 
@@ -94,6 +95,9 @@ class Strategy(abc.ABC):
         if self.needs_judge and judge is None:
             raise InvalidInput(f"The {self.name} strategy scores progress with a judge model: pass --judge SPEC "
                                "(for example --judge sim:judge offline, or --judge openai:gpt-4o-mini).")
+        from redhive.engine.scorers.judge import JudgePool
+        from redhive.engine.strategies.attacker import Attacker
+
         self.attacker = Attacker(attacker)
         self.judges = judge if isinstance(judge, JudgePool) or judge is None else JudgePool(judge)
         self.judge = self.judges.target if self.judges is not None else None

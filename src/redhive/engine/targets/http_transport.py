@@ -15,21 +15,21 @@ import asyncio
 import importlib.util
 import json
 import os
+import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from redhive.errors import InvalidInput, TargetUnreachable, TransientTargetError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # each is imported where it is used: httpx for proxies and TLS, aiohttp for the rest
     import aiohttp
+    import httpx
 
 __all__ = ["CHOICES", "AiohttpTransport", "ConnectionSlots", "HttpReply", "HttpxTransport", "Transport",
-           "choose_transport", "make_transport"]
+           "choose_transport", "make_transport", "url_parts"]
 
 #: Values of the `http_client` target option.
 CHOICES = ("auto", "aiohttp", "httpx")
@@ -95,7 +95,8 @@ class AiohttpTransport(Transport):
 
         # The runner owns the overall timeout; aiohttp's only bounds connecting (as httpx's did).
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout)
-        connector = aiohttp.TCPConnector(limit=self.size, limit_per_host=0, ssl=shared_tls())
+        tls = shared_tls() if self._url.scheme == "https" else True  # plain HTTP: no context to build
+        connector = aiohttp.TCPConnector(limit=self.size, limit_per_host=0, ssl=tls)
         return aiohttp.ClientSession(connector=connector, headers=self.headers, timeout=timeout, trust_env=False)
 
     async def post_json(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpReply:
@@ -167,6 +168,8 @@ class HttpxTransport(Transport):
 
     def __init__(self, url: str, label: str, headers: dict[str, str], *, size: int, connect_timeout: float) -> None:
         super().__init__(url, label, headers, size=size, connect_timeout=connect_timeout)
+        import httpx
+
         self._endpoint = httpx.URL(url)
         timeout = httpx.Timeout(None, connect=connect_timeout)
         one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
@@ -176,6 +179,8 @@ class HttpxTransport(Transport):
         )
 
     async def post_json(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpReply:
+        import httpx  # a look-up in sys.modules after the first time
+
         try:
             async with self.slots.client() as client:
                 response = await client.post(self._endpoint, json=body, headers=headers)
@@ -199,17 +204,27 @@ def shared_tls() -> Any:
     verify certificates the same way, and building a context costs milliseconds."""
     global _TLS
     if _TLS is None:
+        import httpx
+
         _TLS = httpx.create_ssl_context()
     return _TLS
 
 
+def url_parts(url: str) -> tuple[str, str]:
+    """(scheme, host) of `url`; ValueError where it is not a URL (a port that is not a number or out
+    of range, unbalanced brackets)."""
+    parts = urllib.parse.urlsplit(url)
+    _ = parts.port  # parsed only when asked for: raises here for a bad one
+    return parts.scheme.lower(), parts.hostname or ""
+
+
 def uses_proxy(url: str) -> bool:
     """Whether the proxy environment (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) routes `url` through a proxy."""
-    parsed = httpx.URL(url)
+    scheme, host = url_parts(url)
     proxies = urllib.request.getproxies()
-    if not (proxies.get(parsed.scheme) or proxies.get("all")):
+    if not (proxies.get(scheme) or proxies.get("all")):
         return False
-    return not urllib.request.proxy_bypass(parsed.host)
+    return not urllib.request.proxy_bypass(host)
 
 
 def choose_transport(url: str, requested: object = "auto") -> str:

@@ -15,11 +15,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
-
 from redhive.engine.registry import target
 from redhive.engine.targets.base import Target, TargetOptions, api_key_for
-from redhive.engine.targets.http_transport import HttpReply, make_transport
+from redhive.engine.targets.http_transport import HttpReply, make_transport, url_parts
 from redhive.engine.tracing import ATTEMPT_HEADER, current_attempt
 from redhive.engine.types import Completion, GenerationParams, Message, ToolCall, Usage
 from redhive.errors import (
@@ -61,12 +59,12 @@ class OpenAICompatTarget(Target):
         self.base_url = base_url.rstrip("/")
         self.url = f"{self.base_url}/chat/completions"
         try:
-            endpoint = httpx.URL(self.url)
-        except httpx.InvalidURL as exc:
+            scheme, host = url_parts(self.url)
+        except ValueError as exc:
             raise InvalidInput(
                 f"The base URL '{base_url}' is not a URL ({exc}): check --base-url or OPENAI_BASE_URL."
             ) from None
-        if endpoint.scheme not in ("http", "https") or not endpoint.host:
+        if scheme not in ("http", "https") or not host:
             raise InvalidInput(
                 f"The base URL '{base_url}' is not an http:// or https:// URL: give the full address in "
                 "--base-url or OPENAI_BASE_URL, for example http://localhost:8000/v1."
