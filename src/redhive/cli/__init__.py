@@ -7,12 +7,16 @@ import os
 import sys
 from collections.abc import Iterable
 
-import typer
+from redhive.cli import startup
 
-from redhive import __version__
-from redhive.cli.common import fail
-from redhive.cli.completion import COMPLETE_VAR
-from redhive.errors import RedhiveError
+startup.begin()  # before typer and the rest load: their import is start-up
+
+import typer  # noqa: E402
+
+from redhive import __version__  # noqa: E402
+from redhive.cli.common import fail  # noqa: E402
+from redhive.cli.completion import COMPLETE_VAR  # noqa: E402
+from redhive.errors import RedhiveError  # noqa: E402
 
 # Every command: name -> (module under redhive.cli, attribute, whether it is a group). A run of the
 # command line imports only the module of the command it names (start-up is what a user waits for);

@@ -133,7 +133,7 @@ async def _agent_scan(prepared: Any, resume: str | None, api_key: str | None, as
         def on_stored(outcome: str) -> None:  # --executor ray: episodes stored by the workers
             progress.advance(hit=outcome == "success", error=outcome == "error")
 
-        with progress.bar:
+        with progress:
             result = await scans.execute(db, prepared, on_start=progress.start, on_episode=on_episode,
                                          on_progress=on_stored, executor=executor)
         if result.error is not None and not result.result.finished and not result.result.skipped:

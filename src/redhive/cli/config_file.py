@@ -21,7 +21,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 
 from redhive.cli.common import fail
@@ -32,7 +31,7 @@ MAX_CONFIG_BYTES = 1_000_000
 _PATH_OPTIONS = ("policy", "html", "labels")
 
 
-def _defaults(ctx: click.Context, _: click.Parameter, value: Path | None) -> Path | None:
+def _defaults(ctx: typer.Context, _: typer.CallbackParam, value: Path | None) -> Path | None:
     if value is None:
         return None
     if not value.is_file():

@@ -11,7 +11,6 @@ import typer
 from redhive.cli.common import err, fail, out, run, with_db
 from redhive.cli.config_file import CONFIG_OPTION
 from redhive.cli.gate import Condition, check_areas, parse_gate, scan_values
-from redhive.cli.render import print_summary
 from redhive.cli.scan_output import ScanProgress, conclude
 from redhive.cli.target_flags import (
     API_KEY,
@@ -229,7 +228,7 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
                     err.print(describe_profile(spec, profile), highlight=False, markup=False)
             progress.start(run_id, planned, stored)
 
-        with progress.bar:
+        with progress:
             try:
                 result = await scans.execute(db, prepared, on_start=started, on_progress=on_progress,
                                              metrics=metrics, executor=executor)
@@ -249,6 +248,8 @@ async def _scan(prepared: Any, resume: str | None, api_key: str | None, as_json:
         if as_json:
             out.print_json(json.dumps(summary.to_json()))
         else:
+            from redhive.cli.render import print_summary  # rich's tables: after the run, not before
+
             print_summary(out, summary)
             if html is not None:
                 out.print(f"HTML report: {html}", highlight=False)

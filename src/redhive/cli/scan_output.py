@@ -4,9 +4,8 @@ start line while it runs, then how it ended and the exit code."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import TracebackType
 from typing import Any
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from redhive.cli.common import err, is_tty, styled
 from redhive.cli.gate import Condition
@@ -19,22 +18,40 @@ EXIT_INTERRUPTED = 130
 
 
 class ScanProgress:
-    """The bar on a terminal (none with --json or when piped) and the run's first line.
+    """The bar on a terminal (none with --json or when piped) and the run's first line; a context
+    manager around the run (the bar shows while it runs).
 
     `title` heads the bar until the run is known ("scanning"), `label` names the run then ("run",
-    "agent run"), `unit` is what it plans ("attempts"), `hits` what the bar counts ("successes")."""
+    "agent run"), `unit` is what it plans ("attempts"), `hits` what the bar counts ("successes").
+    Without a bar nothing of rich's is loaded: a `--json` scan prints nothing until it ends."""
 
     def __init__(self, *, title: str, label: str, unit: str, hits: str, quiet: bool) -> None:
         self.label, self.unit, self.quiet = label, unit, quiet
-        self.bar = Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
-                            MofNCompleteColumn(),
-                            TextColumn(f"{{task.fields[hits]}} {hits}, {{task.fields[errors]}} errors", markup=False),
-                            TimeRemainingColumn(), console=err, disable=quiet or not is_tty(), transient=False)
-        self._task = self.bar.add_task(title, total=None, hits=0, errors=0)
+        self.bar: Any = None
+        if not quiet and is_tty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
+                                MofNCompleteColumn(),
+                                TextColumn(f"{{task.fields[hits]}} {hits}, {{task.fields[errors]}} errors",
+                                           markup=False),
+                                TimeRemainingColumn(), console=err, transient=False)
+            self._task = self.bar.add_task(title, total=None, hits=0, errors=0)
         self.hits = self.errors = 0
 
+    def __enter__(self) -> ScanProgress:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(kind, exc, tb)
+
     def start(self, run_id: str, planned: int, stored: int) -> None:
-        self.bar.update(self._task, description=f"{self.label} {run_id}", total=planned, completed=stored)
+        if self.bar is not None:
+            self.bar.update(self._task, description=f"{self.label} {run_id}", total=planned, completed=stored)
         if not self.quiet:
             err.print(styled(f"{self.label.capitalize()} ", (run_id, "bold"), f": {planned} {self.unit} planned"
                              + (f", {stored} already stored" if stored else "") + "."), highlight=False)
@@ -42,7 +59,8 @@ class ScanProgress:
     def advance(self, *, hit: bool, error: bool) -> None:
         self.hits += hit
         self.errors += error
-        self.bar.update(self._task, advance=1, hits=self.hits, errors=self.errors)
+        if self.bar is not None:
+            self.bar.update(self._task, advance=1, hits=self.hits, errors=self.errors)
 
 
 def conclude(command: str, run_id: str, status: str, error: RedhiveError | None, gate: Sequence[Condition],
