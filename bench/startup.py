@@ -8,7 +8,8 @@ Every figure is measured in one run beside its own baseline, so the ratios hold 
   process), in a fresh REDHIVE_HOME (database created and migrated) and again in the same home;
 - loading and validating a generated suite of N probes as YAML and as JSONL, per probe, each in a
   fresh interpreter; YAML twice: parsed (an empty parse cache) and read back from the parse cache
-  that the first load left (what every later load of an unchanged file costs).
+  that the first load left (what every later load of an unchanged file costs); and parsed by PyYAML
+  alone (yaml-rs hidden), what a file the quick reader hands to PyYAML costs (D56: a float, a tag).
 
     .venv/bin/python bench/startup.py            # 5 repeats, 5,000 probes
     .venv/bin/python bench/startup.py --quick    # 2 repeats, 500 probes
@@ -44,6 +45,7 @@ REDHIVE = str(Path(sys.executable).with_name("redhive"))
 LOAD = ("import sys, time; import redhive.settings; from redhive.engine.suites.loader import load_suite; "
         "t = time.perf_counter(); "
         "s = load_suite(sys.argv[1]); print((time.perf_counter() - t) / len(s.probes))")
+PYYAML_ONLY = "import sys; sys.modules['yaml_rs'] = None; "  # an import of it fails: PyYAML reads the file
 
 
 #: The libraries a one-probe `openai:` scan cannot do without (the database layer, the HTTP client,
@@ -94,11 +96,15 @@ def run(repeats: int, n: int) -> dict[str, Any]:
             home = folder / f"home-{i}"
             fresh.append(first_request(folder, home))
             warm.append(first_request(folder, home))
-        load: dict[str, list[float]] = {"jsonl": [], "yaml": [], "yaml_cached": []}
+        load: dict[str, list[float]] = {"jsonl": [], "yaml": [], "yaml_cached": [], "yaml_pyyaml": []}
         for i in range(repeats):
-            env = {**os.environ, "REDHIVE_CACHE": str(folder / f"cache-{i}")}  # empty: the first YAML load parses
-            for fmt, file in (("jsonl", "suite.jsonl"), ("yaml", "suite.yaml"), ("yaml_cached", "suite.yaml")):
-                load[fmt].append(float(subprocess.run([sys.executable, "-c", LOAD, str(folder / file)], check=True,
+            for fmt, file in (("jsonl", "suite.jsonl"), ("yaml", "suite.yaml"), ("yaml_cached", "suite.yaml"),
+                              ("yaml_pyyaml", "suite.yaml")):
+                # empty at the first YAML load, which parses; PyYAML alone gets an empty one of its own
+                cache = folder / (f"cache-{i}" if fmt != "yaml_pyyaml" else f"cache-pyyaml-{i}")
+                env = {**os.environ, "REDHIVE_CACHE": str(cache)}
+                code = PYYAML_ONLY + LOAD if fmt == "yaml_pyyaml" else LOAD
+                load[fmt].append(float(subprocess.run([sys.executable, "-c", code, str(folder / file)], check=True,
                                                       capture_output=True, text=True, env=env).stdout))
     med = statistics.median
     return {
@@ -127,7 +133,8 @@ def report(r: dict[str, Any]) -> str:
              f"({r['first_request_over_pass']:.1f}x python, "
              f"{r['first_request_over_libraries']:.2f}x the libraries)",
              f"suite loading, {r['probes']:,} probes (load + validate, per probe):"]
-    names = {"jsonl": "JSONL", "yaml": "YAML, parsed", "yaml_cached": "YAML, parse cached"}
+    names = {"jsonl": "JSONL", "yaml": "YAML, parsed", "yaml_cached": "YAML, parse cached",
+             "yaml_pyyaml": "YAML, PyYAML alone"}
     for fmt, us in r["load_us_per_probe"].items():
         lines.append(f"  {names[fmt]:<19} {us:8.1f} us")
     lines.append(f"  YAML / JSONL: {r['yaml_over_jsonl']:.1f}x parsed, {r['yaml_cached_over_jsonl']:.1f}x cached")

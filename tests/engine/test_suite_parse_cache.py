@@ -3,6 +3,7 @@ damaged cache file means a fresh parse, and the loaded suite is the same either 
 
 from __future__ import annotations
 
+import importlib.util
 import marshal
 from pathlib import Path
 
@@ -78,3 +79,23 @@ def test_values_the_cache_cannot_hold_are_parsed_each_time(tmp_path: Path, cache
     with pytest.raises(SuiteFileError):  # a YAML date is no description, and no marshal value either
         load_suite(str(file))
     assert not list(cache.glob("*.marshal"))
+
+
+def test_the_cache_names_the_parser_so_each_reader_keeps_its_own_parse(tmp_path: Path, cache: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from redhive.engine.suites import loader
+
+    file = tmp_path / "suite.yaml"
+    file.write_text(SUITE, encoding="utf-8")
+    quick = load_suite(str(file))
+    monkeypatch.setattr(loader, "_quick", [None])  # as where yaml-rs is not installed: PyYAML alone
+    assert load_suite(str(file)) == quick
+    assert len(list(cache.glob("*.marshal"))) == (2 if importlib.util.find_spec("yaml_rs") else 1)
+
+
+def test_invalid_yaml_is_still_one_sentence_with_its_line(tmp_path: Path, cache: Path) -> None:
+    file = tmp_path / "suite.yaml"
+    file.write_text(SUITE.replace("    title: Ask for the code\n", "    title: [Ask for the code\n"), encoding="utf-8")
+    with pytest.raises(SuiteFileError) as caught:
+        load_suite(str(file))
+    assert caught.value.line == 6 and "invalid YAML" in str(caught.value)
