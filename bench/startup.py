@@ -8,8 +8,9 @@ Every figure is measured in one run beside its own baseline, so the ratios hold 
   process), in a fresh REDHIVE_HOME (database created and migrated) and again in the same home,
   and the whole scan in the same home (start to exit: the run recorded, stored and summarised);
 - loading and validating a generated suite of N probes as YAML and as JSONL, per probe, each in a
-  fresh interpreter; YAML twice: parsed (an empty parse cache) and read back from the parse cache
-  that the first load left (what every later load of an unchanged file costs).
+  fresh interpreter: YAML as read (yaml-rs, D57), and as PyYAML alone reads it (yaml-rs hidden: what
+  a file the quick reader hands to PyYAML costs, a float or a tag in it), twice: parsed (an empty
+  parse cache) and read back from the parse cache the first load left (every later load of it).
 
     .venv/bin/python bench/startup.py            # 5 repeats, 5,000 probes
     .venv/bin/python bench/startup.py --quick    # 2 repeats, 500 probes
@@ -50,6 +51,7 @@ REDHIVE = str(Path(sys.executable).with_name("redhive"))
 LOAD = ("import sys, time; import redhive.settings; from redhive.engine.suites.loader import load_suite; "
         "t = time.perf_counter(); "
         "s = load_suite(sys.argv[1]); print((time.perf_counter() - t) / len(s.probes))")
+PYYAML_ONLY = "import sys; sys.modules['yaml_rs'] = None; "  # an import of it fails: PyYAML reads the file
 
 
 #: The libraries the first request of a one-probe `openai:` scan cannot do without (the HTTP client,
@@ -106,11 +108,13 @@ def run(repeats: int, n: int) -> dict[str, Any]:
             first, end = first_request(folder, home)
             warm.append(first)
             whole.append(end)
-        load: dict[str, list[float]] = {"jsonl": [], "yaml": [], "yaml_cached": []}
+        load: dict[str, list[float]] = {"jsonl": [], "yaml": [], "yaml_pyyaml": [], "yaml_pyyaml_cached": []}
         for i in range(repeats):
-            env = {**os.environ, "REDHIVE_CACHE": str(folder / f"cache-{i}")}  # empty: the first YAML load parses
-            for fmt, file in (("jsonl", "suite.jsonl"), ("yaml", "suite.yaml"), ("yaml_cached", "suite.yaml")):
-                load[fmt].append(float(subprocess.run([sys.executable, "-c", LOAD, str(folder / file)], check=True,
+            env = {**os.environ, "REDHIVE_CACHE": str(folder / f"cache-{i}")}  # empty: the first PyYAML load parses
+            for fmt, file in (("jsonl", "suite.jsonl"), ("yaml", "suite.yaml"), ("yaml_pyyaml", "suite.yaml"),
+                              ("yaml_pyyaml_cached", "suite.yaml")):
+                code = PYYAML_ONLY + LOAD if fmt.startswith("yaml_pyyaml") else LOAD
+                load[fmt].append(float(subprocess.run([sys.executable, "-c", code, str(folder / file)], check=True,
                                                       capture_output=True, text=True, env=env).stdout))
     med = statistics.median
     return {
@@ -123,7 +127,8 @@ def run(repeats: int, n: int) -> dict[str, Any]:
         "first_request_over_libraries": med(warm) / med(libraries),
         "load_us_per_probe": {fmt: med(v) * 1e6 for fmt, v in load.items()},
         "yaml_over_jsonl": med(load["yaml"]) / med(load["jsonl"]),
-        "yaml_cached_over_jsonl": med(load["yaml_cached"]) / med(load["jsonl"]),
+        "yaml_pyyaml_over_jsonl": med(load["yaml_pyyaml"]) / med(load["jsonl"]),
+        "yaml_pyyaml_cached_over_jsonl": med(load["yaml_pyyaml_cached"]) / med(load["jsonl"]),
     }
 
 
@@ -141,10 +146,12 @@ def report(r: dict[str, Any]) -> str:
              f"{r['first_request_over_libraries']:.2f}x the libraries)",
              f"  whole one-probe scan, same home     {r['whole_scan_same_home_s'] * 1000:7.0f} ms  (start to exit)",
              f"suite loading, {r['probes']:,} probes (load + validate, per probe):"]
-    names = {"jsonl": "JSONL", "yaml": "YAML, parsed", "yaml_cached": "YAML, parse cached"}
+    names = {"jsonl": "JSONL", "yaml": "YAML", "yaml_pyyaml": "YAML, PyYAML parsing",
+             "yaml_pyyaml_cached": "YAML, PyYAML's parse cached"}
     for fmt, us in r["load_us_per_probe"].items():
-        lines.append(f"  {names[fmt]:<19} {us:8.1f} us")
-    lines.append(f"  YAML / JSONL: {r['yaml_over_jsonl']:.1f}x parsed, {r['yaml_cached_over_jsonl']:.1f}x cached")
+        lines.append(f"  {names[fmt]:<27} {us:8.1f} us")
+    lines.append(f"  over JSONL: YAML {r['yaml_over_jsonl']:.1f}x; PyYAML {r['yaml_pyyaml_over_jsonl']:.1f}x parsing, "
+                 f"{r['yaml_pyyaml_cached_over_jsonl']:.1f}x cached")
     return "\n".join(lines)
 
 

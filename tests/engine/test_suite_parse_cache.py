@@ -1,8 +1,11 @@
-"""The YAML parse cache: a suite file is parsed once; its later loads read the parse back, an edit or a
-damaged cache file means a fresh parse, and the loaded suite is the same either way."""
+"""The YAML parse cache: a suite file PyYAML reads is parsed once; its later loads read the parse back,
+an edit or a damaged cache file means a fresh parse, and the loaded suite is the same either way. A
+file the quick reader takes (yaml-rs, D57) is not kept: reading it again costs less than finding the
+cache."""
 
 from __future__ import annotations
 
+import importlib.util
 import marshal
 from pathlib import Path
 
@@ -26,8 +29,13 @@ probes:
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The cache folder, with PyYAML reading every file (as where yaml-rs is not installed, or for a
+    file the quick reader hands over)."""
+    from redhive.engine.suites import loader
+
     folder = tmp_path / "cache"
     monkeypatch.setenv("REDHIVE_CACHE", str(folder))
+    monkeypatch.setattr(loader, "_quick", [None])
     return folder / "yaml"
 
 
@@ -78,3 +86,24 @@ def test_values_the_cache_cannot_hold_are_parsed_each_time(tmp_path: Path, cache
     with pytest.raises(SuiteFileError):  # a YAML date is no description, and no marshal value either
         load_suite(str(file))
     assert not list(cache.glob("*.marshal"))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("yaml_rs") is None, reason="yaml-rs is not installed")
+def test_a_file_the_quick_reader_takes_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from redhive.engine.suites import loader
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REDHIVE_CACHE", str(folder))
+    monkeypatch.setattr(loader, "_quick", [])  # found again: yaml-rs reads the file
+    file = tmp_path / "suite.yaml"
+    file.write_text(SUITE, encoding="utf-8")
+    assert load_suite(str(file)).probes[0].title == "Ask for the code"
+    assert not folder.exists()
+
+
+def test_invalid_yaml_is_still_one_sentence_with_its_line(tmp_path: Path, cache: Path) -> None:
+    file = tmp_path / "suite.yaml"
+    file.write_text(SUITE.replace("    title: Ask for the code\n", "    title: [Ask for the code\n"), encoding="utf-8")
+    with pytest.raises(SuiteFileError) as caught:
+        load_suite(str(file))
+    assert caught.value.line == 6 and "invalid YAML" in str(caught.value)

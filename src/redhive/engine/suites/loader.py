@@ -6,9 +6,11 @@ import hashlib
 import json
 import marshal
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -191,8 +193,144 @@ class YamlSource:
         return self._root
 
 
+# The quick reader (D57). PyYAML spends ~150 µs a suite probe on a first parse, most of it in its
+# Python constructor and resolver; yaml-rs (Rust, YAML 1.2) reads the same text in ~8 µs. YAML 1.1
+# (PyYAML) and 1.2 differ, so yaml-rs's answer is used only where it is provably PyYAML's; anything
+# else (a float, a date, `yes`, `0777`, a key given twice, a refusal) goes to PyYAML, which stays the
+# reference and the source of every error message. tests/engine/test_yaml_fast_path.py holds the cases.
+DEFER: Any = object()
+# Characters PyYAML refuses (its reader's NON_PRINTABLE), or reads otherwise than YAML 1.2: tabs, NEL and
+# U+2028/9 (line breaks to YAML 1.1 only), byte order marks. A test checks it against PyYAML's, for
+# every character.
+_ODD_CHARACTER = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# A tag: yaml-rs drops tags (`!!binary x` is bytes to PyYAML, text to yaml-rs).
+_TAG = re.compile(r"[\s\[\]{},:]!")
+# Anchors and aliases, and what may follow & or * up to a space, a line break, `,`, `]` or `}` (what
+# ends a name to PyYAML, which takes only [0-9A-Za-z_-] in one; yaml-rs takes `&x:`, `&x[a]`).
+_ANCHOR = re.compile(r"[\s\[\]{},:]&([^ \n\r,\]}]*)")
+_ALIAS = re.compile(r"[\s\[\]{},:]\*([^ \n\r,\]}]*)")
+_NAME = re.compile(r"[0-9A-Za-z_-]+")
+# Integers that yaml-rs and PyYAML read differently all start with a 0 and a letter or digit (0777 is
+# octal to PyYAML, 777 to YAML 1.2; 0o17, 0X1F are text to PyYAML) or hold underscores.
+_INTEGER_FORMS = re.compile(r"(?<![\w.])[-+]?(?:0\w|[0-9]+_)")
+# Strings yaml-rs can only have read from quoted or block scalars: a plain scalar spelled so, it types
+# (bool, null, number), so PyYAML reads that string as a string too (`version: '1'`).
+_TYPED_BY_YAML_RS = re.compile(r"[-+]?[0-9]{1,30}|true|True|TRUE|false|False|FALSE|null|Null|NULL|~|"
+                               r"[-+]?(?:[0-9]{1,15}\.[0-9]{0,15}|\.[0-9]{1,15})(?:[eE][-+]?[0-9]{1,3})?|"
+                               r"[-+]?[0-9]{1,15}[eE][-+]?[0-9]{1,3}|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|")
+_quick: list[ModuleType | None] = []
+_typed_to_pyyaml: list[re.Pattern[str]] = []
+
+
+def _yaml_rs() -> ModuleType | None:
+    """yaml-rs where it is installed (imported on first use: no cost to commands that read no YAML)."""
+    if not _quick:
+        try:
+            import yaml_rs
+        except ImportError:
+            _quick.append(None)
+        else:
+            _quick.append(yaml_rs)
+    return _quick[0]
+
+
+def _not_text_to_pyyaml() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every implicit resolver of the PyYAML loader in use but the string one (bool, int, float, null,
+    timestamp, merge, value, yaml) as one pattern: a plain scalar it matches is no string to PyYAML.
+    Also the same patterns, unanchored, between line breaks: one search over the strings joined by line
+    breaks finds whether any string matches (a string with a line break of its own may add a false
+    alarm, never hide a match)."""
+    if not _typed_to_pyyaml:
+        patterns = sorted({regexp.pattern for resolvers in _LOADER.yaml_implicit_resolvers.values()
+                           for tag, regexp in resolvers if tag != "tag:yaml.org,2002:str"})
+        if not all(p.startswith("^") and p.endswith("$") for p in patterns):  # a PyYAML this code predates:
+            _typed_to_pyyaml.extend([re.compile(""), re.compile("")])  # every string is suspect
+            return _typed_to_pyyaml[0], _typed_to_pyyaml[1]
+        _typed_to_pyyaml.append(re.compile("|".join(f"(?:{p})" for p in patterns), re.VERBOSE))
+        joined = "|".join(f"(?:{p[1:-1]})" for p in patterns)
+        # PyYAML tries a string only on the resolvers filed under its first character: the others
+        # are text whatever they spell, and a lookahead skips them at C speed.
+        firsts = _LOADER.yaml_implicit_resolvers.keys()
+        ahead = "" if None in firsts else "(?=[{}\\n])".format("".join(re.escape(c) for c in firsts if c))
+        _typed_to_pyyaml.append(re.compile(rf"\n{ahead}(?:{joined})(?=\n)", re.VERBOSE))
+    return _typed_to_pyyaml[0], _typed_to_pyyaml[1]
+
+
+def _quick_parse(text: str) -> Any:
+    """yaml-rs's reading of the text where it is PyYAML's, else DEFER."""
+    quick = _yaml_rs()
+    if (quick is None or _ODD_CHARACTER.search(text) or "<<" in text  # merge keys: a PyYAML extension
+            or text.startswith(("%", "---", "...", "!", "&")) or "\n%" in text or "\n---" in text
+            or "\n..." in text  # directives and document markers: yaml-rs reads several documents as a list
+            or text.count("\r") != text.count("\r\n")  # lines that end in CR alone
+            or text[-1:] not in ("\n", "")  # a block scalar that ends the file: 1.2 adds a line break
+            or ("!" in text and _TAG.search(text))):
+        return DEFER
+    try:  # a key given twice is refused (PyYAML keeps the last), and so handed to PyYAML
+        data = quick.loads(text, parse_datetime=False, duplicate_key_policy=quick.DuplicateKeyPolicy.Error)
+    except Exception:  # noqa: BLE001  (any refusal or failure: PyYAML decides, and words the error)
+        return DEFER
+    if type(data) is not dict and type(data) is not list:
+        return DEFER  # a bare scalar: YAML 1.2 lets a top-level block scalar sit at column 0, 1.1 not
+    nodes: list[Any] = [data]
+    texts: list[Any] = []
+    integers = nulls = False
+    for node in nodes:
+        kind = type(node)
+        if kind is str:
+            texts.append(node)
+        elif kind is dict:
+            texts.extend(node)  # the keys: joining them below fails on any that is not a string
+            nodes.extend(node.values())
+        elif kind is list:
+            nodes.extend(node)
+        elif kind is int:
+            integers = True
+        elif node is None:
+            nulls = True
+        elif kind is not bool:
+            return DEFER  # a float: 1e3 is one to YAML 1.2, text to PyYAML
+    try:
+        joined = "\n".join(texts)
+    except TypeError:
+        return DEFER  # a key that is no string (a number, null, list): `: x` is an error to PyYAML
+    typed_to_pyyaml, any_typed = _not_text_to_pyyaml()
+    if any_typed.search(f"\n{joined}\n") and any(
+            typed_to_pyyaml.match(s) and not _TYPED_BY_YAML_RS.fullmatch(s) for s in texts):
+        return DEFER  # plain `yes`, `1:20`, `2001-12-14`... (or quoted: PyYAML tells)
+    if integers and _INTEGER_FORMS.search(text):
+        return DEFER
+    if "&" in text and not _anchors_alike(text, nulls):
+        return DEFER
+    return data
+
+
+def _anchors_alike(text: str, nulls: bool) -> bool:
+    """Whether the text's anchors and aliases (and prose that looks like them) are read alike: names
+    PyYAML takes, no anchor named twice (PyYAML refuses that), and no null in the answer if there is an
+    anchor at all (yaml-rs reads an alias inside its own anchor's node, `&x [*x]`, as null)."""
+    anchors = [name for name in _ANCHOR.findall(text) if name]  # `Q & A`: a name-less & is an error to both
+    if not anchors:
+        return True
+    return (not nulls and len(set(anchors)) == len(anchors)
+            and all(_NAME.fullmatch(name) for name in [*anchors, *filter(None, _ALIAS.findall(text))]))
+
+
+def _parse_yaml(text: str) -> Any:
+    data = _quick_parse(text)
+    if data is DEFER:
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506  (a safe loader, C or Python)
+    return data
+
+
 def _read_yaml(path: Path) -> tuple[Any, YamlSource]:
+    """The file's data: the quick reader's, else PyYAML's, kept in the parse cache (which only PyYAML's
+    cost is worth: reading the settings for the cache's folder costs a scan's start-up more than
+    yaml-rs a whole suite)."""
     text = read_text(path)
+    data = _quick_parse(text)
+    if data is not DEFER:
+        return data, YamlSource(text)
     cached = _parsed_file(text)
     if cached is not None:
         try:
@@ -201,7 +339,7 @@ def _read_yaml(path: Path) -> tuple[Any, YamlSource]:
             pass  # not parsed before (or a torn file): parse it
     try:
         data = yaml.load(text, Loader=_LOADER)  # noqa: S506  (a safe loader, C or Python)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises a bare ValueError for some values (2001-13-45)
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
@@ -212,16 +350,18 @@ def _read_yaml(path: Path) -> tuple[Any, YamlSource]:
 
 
 def _parsed_file(text: str) -> Path | None:
-    """Where this YAML text's parse is kept: libyaml costs ~100 µs a probe, reading the parse back
-    ~5 µs. Keyed by the text itself (and the parser), so an edited file is parsed again; None where
-    the settings cannot say where the cache is."""
+    """Where this YAML text's parse is kept: PyYAML costs ~150 µs a probe, yaml-rs ~7, reading the
+    parse back ~5 µs. Keyed by the text itself (and the parsers), so an edited file is parsed again;
+    None where the settings cannot say where the cache is."""
     from redhive.settings import Settings  # the cache folder is configuration, read when a file is
 
     try:
         folder = Settings().resolved_cache() / "yaml"
     except ValueError:
         return None
-    key = hashlib.sha256(f"{yaml.__version__}:{_LOADER.__name__}:".encode() + text.encode()).hexdigest()
+    quick = _yaml_rs()
+    parser = f"{yaml.__version__}:{_LOADER.__name__}:yaml-rs {quick.__version__ if quick else '-'}:"
+    key = hashlib.sha256(parser.encode() + text.encode()).hexdigest()
     return folder / f"{key}.marshal"
 
 
