@@ -107,3 +107,12 @@ def test_invalid_yaml_is_still_one_sentence_with_its_line(tmp_path: Path, cache:
     with pytest.raises(SuiteFileError) as caught:
         load_suite(str(file))
     assert caught.value.line == 6 and "invalid YAML" in str(caught.value)
+
+
+def test_a_value_pyyaml_cannot_build_is_one_sentence(tmp_path: Path, cache: Path) -> None:
+    """PyYAML raises a bare ValueError for a timestamp that is no date (month 13)."""
+    file = tmp_path / "suite.yaml"
+    file.write_text(SUITE.replace("description: A suite to load twice.", "description: 2001-13-45"), encoding="utf-8")
+    with pytest.raises(SuiteFileError) as caught:
+        load_suite(str(file))
+    assert "invalid YAML" in str(caught.value)
